@@ -1,0 +1,86 @@
+/*
+ * cli.h: pieces shared by the slant program's subcommands.  The program
+ * only parses options, calls libslant and prints.
+ */
+#ifndef SLANT_CLI_H
+#define SLANT_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "slant.h"
+
+/* Exit codes, documented in --help, the README and slant(1). */
+enum {
+    EXIT_OK = 0,
+    EXIT_FAILURE_ = 1, /* the system failed us: I/O, memory */
+    EXIT_BAD = 2       /* bad usage or bad input (corpus, model file, option value) */
+};
+
+extern const char *cli_prog; /* "slant" */
+
+/* Prints "slant: MESSAGE" to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints the message of a failed call and returns its exit code. */
+int cli_fail(slant_status st, const slant_error *err);
+/* Prints a usage error with a pointer to --help and returns EXIT_BAD. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_exit_code(slant_status st);
+
+/* Number parsing for option values: whole string, range-checked.  On
+ * failure prints which option is wrong and returns -1. */
+int cli_parse_u32(const char *opt, const char *s, uint32_t min, uint32_t max, uint32_t *out);
+int cli_parse_u64(const char *opt, const char *s, uint64_t *out);
+int cli_parse_double(const char *opt, const char *s, double *out);
+/* "A-B", or "A" for A-A, or "0" for off. */
+int cli_parse_range(const char *opt, const char *s, uint32_t *lo, uint32_t *hi);
+
+/* Training options shared by train and cv.  Returns 1 if OPT was one of
+ * them (and was applied), 0 if not, -1 on a bad value. */
+int cli_train_option(int opt, const char *arg, slant_options *o);
+/* getopt_long entries for the training options, and their help text. */
+#define CLI_TRAIN_LONGOPTS                                       \
+    {"model", required_argument, 0, 'M'},                        \
+    {"word-ngrams", required_argument, 0, 1001},                 \
+    {"char-ngrams", required_argument, 0, 1002},                 \
+    {"hash-bits", required_argument, 0, 1003},                   \
+    {"min-count", required_argument, 0, 1004},                   \
+    {"tfidf", required_argument, 0, 1005},                       \
+    {"no-tfidf", no_argument, 0, 1006},                          \
+    {"alpha", required_argument, 0, 1007},                       \
+    {"c", required_argument, 0, 1008},                           \
+    {"iterations", required_argument, 0, 1009},                  \
+    {"tol", required_argument, 0, 1010},                         \
+    {"class-weight", required_argument, 0, 1011},                \
+    {"threads", required_argument, 0, 't'},                      \
+    {"seed", required_argument, 0, 1012},                        \
+    {"label", required_argument, 0, 'l'},                        \
+    {"format", required_argument, 0, 'f'}
+extern const char cli_train_options_help[];
+
+/* Collects --label NAMEs (repeatable). */
+typedef struct cli_labels {
+    const char *names[256];
+    size_t n;
+} cli_labels;
+int cli_add_label(cli_labels *l, const char *name);
+
+/* Reads a corpus, keeps the --label heads if any; prints errors. */
+int cli_read_corpus(const char *path, slant_format fmt, const cli_labels *labels,
+                    slant_corpus **out);
+int cli_parse_format(const char *s, slant_format *out);
+
+/* Prints an evaluation as text or as one JSON object; folds > 0 adds
+ * "folds" (cross-validation).  Returns 0 or an exit code. */
+int cli_print_eval(const slant_eval *ev, int json, uint32_t folds);
+
+/* Checks stdout for write errors and closes it; returns an exit code. */
+int cli_finish_stdout(int code);
+
+int cmd_train(int argc, char **argv);
+int cmd_label(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_cv(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+
+#endif /* SLANT_CLI_H */

@@ -1,0 +1,360 @@
+/*
+ * common.c: option parsing, error reporting and evaluation reports shared
+ * by the subcommands.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+const char *cli_prog = "slant";
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: ", cli_prog);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_exit_code(slant_status st)
+{
+    switch (st) {
+    case SLANT_STATUS_OK: return EXIT_OK;
+    case SLANT_STATUS_BAD_INPUT:
+    case SLANT_STATUS_BAD_MODEL:
+    case SLANT_STATUS_BAD_OPTION: return EXIT_BAD;
+    default: return EXIT_FAILURE_;
+    }
+}
+
+int cli_fail(slant_status st, const slant_error *err)
+{
+    cli_error("%s", err->message[0] ? err->message : slant_status_str(st));
+    return cli_exit_code(st);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s %s: ", cli_prog, cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry '%s %s --help'.\n", cli_prog, cmd);
+    return EXIT_BAD;
+}
+
+int cli_parse_u64(const char *opt, const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (!*s || *s == '-' || *s == '+') {
+        cli_error("--%s: '%s' is not a non-negative whole number", opt, s);
+        return -1;
+    }
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end) {
+        cli_error("--%s: '%s' is not a non-negative whole number%s", opt, s,
+                  errno == ERANGE ? " in range" : "");
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_parse_u32(const char *opt, const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+    uint64_t v;
+    if (cli_parse_u64(opt, s, &v))
+        return -1;
+    if (v < min || v > max) {
+        cli_error("--%s: %s is out of range (%" PRIu32 " to %" PRIu32 ")", opt, s, min, max);
+        return -1;
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
+int cli_parse_double(const char *opt, const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || errno || *end || !isfinite(v)) {
+        cli_error("--%s: '%s' is not a number", opt, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_parse_range(const char *opt, const char *s, uint32_t *lo, uint32_t *hi)
+{
+    char buf[64];
+    if (strlen(s) >= sizeof buf) {
+        cli_error("--%s: '%s' is not a range like 1-2", opt, s);
+        return -1;
+    }
+    strcpy(buf, s);
+    char *dash = strchr(buf, '-');
+    if (dash)
+        *dash = '\0';
+    if (cli_parse_u32(opt, buf, 0, 8, lo))
+        return -1;
+    if (dash) {
+        if (cli_parse_u32(opt, dash + 1, 0, 8, hi))
+            return -1;
+    } else {
+        *hi = *lo;
+    }
+    if ((*lo == 0) != (*hi == 0) || *lo > *hi) {
+        cli_error("--%s: '%s': give MIN-MAX with 1 <= MIN <= MAX <= 8, or 0 for none", opt, s);
+        return -1;
+    }
+    return 0;
+}
+
+const char cli_train_options_help[] =
+    "Model:\n"
+    "  -M, --model KIND       lr (logistic regression, default), nb (multinomial naive\n"
+    "                         Bayes) or cnb (complement naive Bayes)\n"
+    "      --c C              lr: inverse L2 strength; minimizes 0.5|W|^2 + C*loss (10)\n"
+    "      --iterations N     lr: L-BFGS iterations at most (200)\n"
+    "      --tol T            lr: stop when the gradient shrank by this factor (1e-4)\n"
+    "      --alpha A          nb, cnb: additive smoothing (0.1)\n"
+    "      --class-weight W   none (default) or balanced: weigh classes inversely to size\n"
+    "Features:\n"
+    "      --word-ngrams A-B  word n-grams of lengths A..B, 0 for none (1-2)\n"
+    "      --char-ngrams A-B  character n-grams within words, 0 for none (0)\n"
+    "      --hash-bits B      hash n-grams into 2^B buckets instead of a vocabulary\n"
+    "      --min-count N      vocabulary: keep n-grams seen N times or more (2)\n"
+    "      --tfidf on|off     sublinear tf-idf with L2 normalization (on)\n"
+    "      --no-tfidf         the same as --tfidf off: raw counts\n"
+    "Running:\n"
+    "  -t, --threads N        threads; 0 for every core (0)\n"
+    "      --seed N           seed of every random choice (1)\n"
+    "  -l, --label NAME       learn this label column; repeatable (default: every\n"
+    "                         column but id and text)\n"
+    "  -f, --format F         corpus format: tsv, jsonl, fasttext, dir (default: from\n"
+    "                         the name, then the content)\n";
+
+int cli_train_option(int opt, const char *arg, slant_options *o)
+{
+    switch (opt) {
+    case 'M': {
+        int k = slant_model_kind_parse(arg);
+        if (k < 0) {
+            cli_error("--model: '%s' is not one of lr, nb, cnb", arg);
+            return -1;
+        }
+        o->model = (slant_model_kind)k;
+        return 1;
+    }
+    case 1001: return cli_parse_range("word-ngrams", arg, &o->word_min, &o->word_max) ? -1 : 1;
+    case 1002: return cli_parse_range("char-ngrams", arg, &o->char_min, &o->char_max) ? -1 : 1;
+    case 1003: return cli_parse_u32("hash-bits", arg, 1, 30, &o->hash_bits) ? -1 : 1;
+    case 1004: return cli_parse_u32("min-count", arg, 1, UINT32_MAX, &o->min_count) ? -1 : 1;
+    case 1005:
+        if (strcmp(arg, "on") == 0)
+            o->tfidf = 1;
+        else if (strcmp(arg, "off") == 0)
+            o->tfidf = 0;
+        else {
+            cli_error("--tfidf: '%s' is not on or off", arg);
+            return -1;
+        }
+        return 1;
+    case 1006: o->tfidf = 0; return 1;
+    case 1007:
+        if (cli_parse_double("alpha", arg, &o->alpha))
+            return -1;
+        if (!(o->alpha > 0)) {
+            cli_error("--alpha: %s is not positive", arg);
+            return -1;
+        }
+        return 1;
+    case 1008:
+        if (cli_parse_double("c", arg, &o->c))
+            return -1;
+        if (!(o->c > 0)) {
+            cli_error("--c: %s is not positive", arg);
+            return -1;
+        }
+        return 1;
+    case 1009: return cli_parse_u32("iterations", arg, 1, 1000000, &o->max_iter) ? -1 : 1;
+    case 1010:
+        if (cli_parse_double("tol", arg, &o->tol))
+            return -1;
+        if (o->tol < 0) {
+            cli_error("--tol: %s is negative", arg);
+            return -1;
+        }
+        return 1;
+    case 1011:
+        if (strcmp(arg, "balanced") == 0)
+            o->class_weight = 1;
+        else if (strcmp(arg, "none") == 0)
+            o->class_weight = 0;
+        else {
+            cli_error("--class-weight: '%s' is not none or balanced", arg);
+            return -1;
+        }
+        return 1;
+    case 't': return cli_parse_u32("threads", arg, 0, 1024, &o->threads) ? -1 : 1;
+    case 1012: return cli_parse_u64("seed", arg, &o->seed) ? -1 : 1;
+    }
+    return 0;
+}
+
+int cli_add_label(cli_labels *l, const char *name)
+{
+    if (l->n == sizeof l->names / sizeof l->names[0]) {
+        cli_error("--label: too many label columns");
+        return -1;
+    }
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->names[i], name) == 0) {
+            cli_error("--label: '%s' given twice", name);
+            return -1;
+        }
+    l->names[l->n++] = name;
+    return 0;
+}
+
+int cli_parse_format(const char *s, slant_format *out)
+{
+    int f = slant_format_parse(s);
+    if (f < 0) {
+        cli_error("--format: '%s' is not one of tsv, jsonl, fasttext, dir, lines, text", s);
+        return -1;
+    }
+    *out = (slant_format)f;
+    return 0;
+}
+
+int cli_read_corpus(const char *path, slant_format fmt, const cli_labels *labels,
+                    slant_corpus **out)
+{
+    slant_error err = {{0}};
+    slant_status st = slant_corpus_read(path, fmt, out, &err);
+    if (st)
+        return cli_fail(st, &err);
+    if (labels && labels->n) {
+        st = slant_corpus_select_heads(*out, labels->names, labels->n, &err);
+        if (st) {
+            slant_corpus_free(*out);
+            *out = NULL;
+            return cli_fail(st, &err);
+        }
+    }
+    return EXIT_OK;
+}
+
+static int print_eval_text(const slant_eval *ev, uint32_t folds)
+{
+    printf("documents: %zu\n", slant_eval_documents(ev));
+    if (folds)
+        printf("folds: %u (stratified, pooled)\n", folds);
+    for (size_t h = 0; h < slant_eval_heads(ev); h++) {
+        size_t nc = slant_eval_classes(ev, h);
+        int width = 12;
+        for (size_t c = 0; c < nc; c++) {
+            int l = (int)strlen(slant_eval_class_name(ev, h, c));
+            if (l > width)
+                width = l;
+        }
+        printf("\nhead %s: accuracy %.4f  macro-F1 %.4f\n", slant_eval_head_name(ev, h),
+               slant_eval_accuracy(ev, h), slant_eval_macro_f1(ev, h));
+        printf("  %-*s %9s %9s %9s %9s\n", width, "class", "precision", "recall", "f1",
+               "support");
+        for (size_t c = 0; c < nc; c++) {
+            slant_class_scores s = slant_eval_class(ev, h, c);
+            printf("  %-*s %9.4f %9.4f %9.4f %9" PRIu64 "\n", width,
+                   slant_eval_class_name(ev, h, c), s.precision, s.recall, s.f1, s.support);
+        }
+        printf("  confusion (rows: true class, columns: predicted)\n");
+        printf("  %-*s", width, "");
+        for (size_t c = 0; c < nc; c++)
+            printf(" %*s", width, slant_eval_class_name(ev, h, c));
+        printf("\n");
+        for (size_t g = 0; g < nc; g++) {
+            printf("  %-*s", width, slant_eval_class_name(ev, h, g));
+            for (size_t p = 0; p < nc; p++)
+                printf(" %*" PRIu64, width, slant_eval_count(ev, h, g, p));
+            printf("\n");
+        }
+    }
+    return EXIT_OK;
+}
+
+static int print_eval_json(const slant_eval *ev, uint32_t folds)
+{
+    json_t *root = json_object();
+    json_t *heads = json_object();
+    json_object_set_new(root, "documents", json_integer((json_int_t)slant_eval_documents(ev)));
+    if (folds)
+        json_object_set_new(root, "folds", json_integer(folds));
+    for (size_t h = 0; h < slant_eval_heads(ev); h++) {
+        size_t nc = slant_eval_classes(ev, h);
+        json_t *hd = json_object(), *classes = json_object(), *labels = json_array(),
+               *matrix = json_array();
+        json_object_set_new(hd, "accuracy", json_real(slant_eval_accuracy(ev, h)));
+        json_object_set_new(hd, "macro_f1", json_real(slant_eval_macro_f1(ev, h)));
+        for (size_t c = 0; c < nc; c++) {
+            slant_class_scores s = slant_eval_class(ev, h, c);
+            json_t *cl = json_object();
+            json_object_set_new(cl, "precision", json_real(s.precision));
+            json_object_set_new(cl, "recall", json_real(s.recall));
+            json_object_set_new(cl, "f1", json_real(s.f1));
+            json_object_set_new(cl, "support", json_integer((json_int_t)s.support));
+            json_object_set_new(classes, slant_eval_class_name(ev, h, c), cl);
+            json_array_append_new(labels, json_string(slant_eval_class_name(ev, h, c)));
+            json_t *row = json_array();
+            for (size_t p = 0; p < nc; p++)
+                json_array_append_new(row, json_integer((json_int_t)slant_eval_count(ev, h, c, p)));
+            json_array_append_new(matrix, row);
+        }
+        json_object_set_new(hd, "classes", classes);
+        json_t *conf = json_object();
+        json_object_set_new(conf, "labels", labels);
+        json_object_set_new(conf, "matrix", matrix);
+        json_object_set_new(hd, "confusion", conf);
+        json_object_set_new(heads, slant_eval_head_name(ev, h), hd);
+    }
+    json_object_set_new(root, "heads", heads);
+    int rc = json_dumpf(root, stdout, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    json_decref(root);
+    putchar('\n');
+    if (rc) {
+        cli_error("cannot write the report");
+        return EXIT_FAILURE_;
+    }
+    return EXIT_OK;
+}
+
+int cli_print_eval(const slant_eval *ev, int json, uint32_t folds)
+{
+    return json ? print_eval_json(ev, folds) : print_eval_text(ev, folds);
+}
+
+int cli_finish_stdout(int code)
+{
+    int bad = ferror(stdout);
+    if (fclose(stdout) != 0)
+        bad = 1;
+    if (bad && code == EXIT_OK) {
+        cli_error("error writing to standard output: %s", strerror(errno));
+        return EXIT_FAILURE_;
+    }
+    return code;
+}

@@ -1,0 +1,63 @@
+/*
+ * main.c: the slant program: dispatches to a subcommand.
+ */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "Usage: slant COMMAND [OPTIONS] [ARGS]\n"
+    "\n"
+    "A local text classifier for news: learns source type, stance or any other\n"
+    "labels from a labeled sample and labels the rest, with probabilities.\n"
+    "\n"
+    "Commands:\n"
+    "  train CORPUS -o MODEL     train a model (one head per label column)\n"
+    "  label -m MODEL [FILE...]  label articles: one per FILE, or one per row/line\n"
+    "  eval -m MODEL CORPUS      accuracy, F1 and confusion matrix on labeled data\n"
+    "  cv CORPUS -k K            stratified K-fold cross-validation\n"
+    "  inspect MODEL             settings, heads, classes and top n-grams of a model\n"
+    "\n"
+    "Corpora: TSV with a header (label columns, optional id, a text column), JSON\n"
+    "lines, fastText's __label__X lines, or a folder DIR/<label>/<file>.\n"
+    "\n"
+    "Exit status: 0 success; 1 failure (I/O error, out of memory); 2 bad usage or\n"
+    "bad input (malformed corpus, model file or option value).\n"
+    "\n"
+    "'slant COMMAND --help' describes each command.  slant " SLANT_VERSION "\n";
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "C");
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return EXIT_BAD;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return cli_finish_stdout(EXIT_OK);
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        puts("slant " SLANT_VERSION);
+        return cli_finish_stdout(EXIT_OK);
+    }
+    int rc;
+    if (strcmp(cmd, "train") == 0)
+        rc = cmd_train(argc - 1, argv + 1);
+    else if (strcmp(cmd, "label") == 0)
+        rc = cmd_label(argc - 1, argv + 1);
+    else if (strcmp(cmd, "eval") == 0)
+        rc = cmd_eval(argc - 1, argv + 1);
+    else if (strcmp(cmd, "cv") == 0)
+        rc = cmd_cv(argc - 1, argv + 1);
+    else if (strcmp(cmd, "inspect") == 0)
+        rc = cmd_inspect(argc - 1, argv + 1);
+    else {
+        fprintf(stderr, "slant: unknown command '%s'\nTry 'slant --help'.\n", cmd);
+        return EXIT_BAD;
+    }
+    return cli_finish_stdout(rc);
+}

@@ -1,0 +1,52 @@
+/*
+ * common.h: small pieces every part of libslant uses: error reporting,
+ * overflow-checked allocation, logging and a parallel loop.  Private to
+ * the library.
+ */
+#ifndef SLANT_COMMON_H
+#define SLANT_COMMON_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "slant.h"
+
+#if defined(__GNUC__)
+#define SLANT_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define SLANT_PRINTF(a, b)
+#endif
+
+/* Fills err (if not NULL) and returns status, so callers can write
+ * `return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: ...", ...);` */
+slant_status slant_fail(slant_error *err, slant_status status, const char *fmt, ...)
+    SLANT_PRINTF(3, 4);
+
+/* Sends one line to the log callback, if any. */
+void slant_log(const char *fmt, ...) SLANT_PRINTF(1, 2);
+
+/* n * size bytes, or NULL when the product overflows or memory runs out. */
+void *slant_alloc_array(size_t n, size_t size);
+void *slant_calloc_array(size_t n, size_t size);
+/* Grows *p to hold at least need elements of size bytes; *cap is updated.
+ * Returns 0 on success, -1 (leaving *p untouched) on overflow or no memory. */
+int slant_grow(void **p, size_t *cap, size_t need, size_t size);
+char *slant_strdup(const char *s);
+char *slant_strndup(const char *s, size_t n);
+
+/* Number of online CPUs (at least 1). */
+uint32_t slant_cpu_count(void);
+/* Resolves a thread option: 0 means every core; never more than n_items. */
+uint32_t slant_threads_for(uint32_t requested, size_t n_items);
+
+/* Runs fn(ctx, begin, end, worker) over [0, n) split into `threads`
+ * contiguous chunks, one per worker, and waits for all.  The split depends
+ * only on n and threads.  threads <= 1 runs inline. */
+typedef void (*slant_range_fn)(void *ctx, size_t begin, size_t end, uint32_t worker);
+void slant_parallel_for(size_t n, uint32_t threads, slant_range_fn fn, void *ctx);
+
+/* 64-bit hash of bytes (XXH3) with a seed. */
+uint64_t slant_hash64(const void *data, size_t len, uint64_t seed);
+
+#endif /* SLANT_COMMON_H */

@@ -1,0 +1,36 @@
+/*
+ * corpus.h: the in-memory corpus behind slant_corpus.  Private to the
+ * library; readers for every format live in corpus.c.
+ */
+#ifndef SLANT_CORPUS_H
+#define SLANT_CORPUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "slant.h"
+
+struct slant_corpus {
+    size_t n_docs, n_heads;
+    char **head_names; /* n_heads */
+    char **ids;        /* n_docs; never NULL ("3" for the third row when the input has none) */
+    char **texts;      /* n_docs; NUL-terminated, may hold inner NULs up to lens[i] */
+    size_t *lens;      /* n_docs */
+    char **labels;     /* n_docs x n_heads, row-major; NULL = missing */
+    size_t cap;        /* allocated rows */
+    char *source;      /* path the corpus was read from, for messages */
+};
+
+/* Appends one document; id may be NULL (then the 1-based row number is
+ * used).  Copies everything.  labels has n_heads entries (may be NULL). */
+slant_status slant_corpus_append(slant_corpus *c, const char *id, const char *text, size_t len,
+                                 const char *const *labels, slant_error *err);
+/* An empty corpus with the given heads. */
+slant_status slant_corpus_new(size_t n_heads, const char *const *head_names, const char *source,
+                              slant_corpus **out, slant_error *err);
+
+/* A 64-bit hash of every document's labels and text, independent of the
+ * format it was read from; recorded in models as provenance. */
+uint64_t slant_corpus_hash(const slant_corpus *c, const size_t *docs, size_t n_docs);
+
+#endif /* SLANT_CORPUS_H */

@@ -1,0 +1,277 @@
+/*
+ * slant.h: the public interface of libslant, a local text classifier.
+ *
+ * libslant turns UTF-8 text into sparse n-gram vectors, trains naive Bayes
+ * and logistic-regression classifiers with one head per label set, saves
+ * them to a checked binary model file, and labels new text with
+ * probabilities.  The slant program is a thin layer over these calls.
+ *
+ * Conventions
+ * - Every call that can fail returns an slant_status and, when it fails and
+ *   the caller passed a non-NULL slant_error, fills err->message with a
+ *   sentence naming the file and line (or byte offset) of the bad input.
+ *   The library never prints and never exits; log lines go through the
+ *   callback set with slant_set_log().
+ * - Ownership: a function that returns an object through an out pointer
+ *   (`**out`) hands it to the caller, who frees it with the matching
+ *   slant_<thing>_free().  Every free function accepts NULL.  Strings
+ *   returned by accessors belong to their object and live as long as it.
+ *   No object keeps a pointer to memory the caller passed in: a model
+ *   never borrows its training corpus.
+ * - Thread safety: distinct objects may be used from distinct threads; a
+ *   loaded model may be shared read-only by any number of threads.
+ */
+#ifndef SLANT_H
+#define SLANT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define SLANT_API __attribute__((visibility("default")))
+#else
+#define SLANT_API
+#endif
+
+#define SLANT_VERSION "0.1.0"
+
+/* Statuses; the program maps them to exit codes (see slant(1)). */
+typedef enum slant_status {
+    SLANT_STATUS_OK = 0,
+    SLANT_STATUS_BAD_INPUT,   /* a corpus, text or value is malformed */
+    SLANT_STATUS_BAD_MODEL,   /* a model file is corrupt, truncated or foreign */
+    SLANT_STATUS_BAD_OPTION,  /* an option is out of range or inconsistent */
+    SLANT_STATUS_IO,          /* the system refused a read or a write */
+    SLANT_STATUS_NO_MEMORY,   /* an allocation failed */
+    SLANT_STATUS_INTERNAL     /* a bug in slant */
+} slant_status;
+
+SLANT_API const char *slant_status_str(slant_status status);
+
+typedef struct slant_error {
+    char message[512];
+} slant_error;
+
+/* Log lines (progress, warnings) go here; the default drops them. */
+typedef void (*slant_log_fn)(const char *line, void *user);
+SLANT_API void slant_set_log(slant_log_fn fn, void *user);
+
+/* One non-zero entry of a sparse vector. */
+typedef struct slant_feature {
+    uint32_t index;
+    float value;
+} slant_feature;
+
+/* ------------------------------------------------------------------ */
+/* Corpora                                                             */
+/* ------------------------------------------------------------------ */
+
+typedef enum slant_format {
+    SLANT_FORMAT_AUTO = 0,
+    SLANT_FORMAT_TSV,      /* header row; label columns, an optional id, a text column */
+    SLANT_FORMAT_JSONL,    /* one JSON object per line: "text", optional "id", labels */
+    SLANT_FORMAT_FASTTEXT, /* __label__X text, one document per line; head "label" */
+    SLANT_FORMAT_DIR,      /* DIR/<label>/<file>, one document per file; head "label" */
+    SLANT_FORMAT_LINES,    /* one unlabeled document per line */
+    SLANT_FORMAT_TEXT      /* one unlabeled document: the whole file */
+} slant_format;
+
+/* Parses "tsv", "jsonl", "fasttext", "dir", "lines", "text"; -1 if unknown. */
+SLANT_API int slant_format_parse(const char *name);
+SLANT_API const char *slant_format_name(slant_format format);
+
+/* A labeled (or unlabeled) set of documents held in memory.  Each document
+ * has an id, a text and one label per label column ("head"); a missing
+ * label is NULL. */
+typedef struct slant_corpus slant_corpus;
+
+/* Reads PATH ("-" for standard input, except for SLANT_FORMAT_DIR).  With
+ * SLANT_FORMAT_AUTO the format comes from the name, then the content. */
+SLANT_API slant_status slant_corpus_read(const char *path, slant_format format,
+                                         slant_corpus **out, slant_error *err);
+/* Builds a corpus from memory; texts and labels are copied.
+ * labels is n_docs x n_heads, row-major; entries may be NULL. */
+SLANT_API slant_status slant_corpus_from_memory(size_t n_docs, const char *const *texts,
+                                                size_t n_heads, const char *const *head_names,
+                                                const char *const *labels,
+                                                slant_corpus **out, slant_error *err);
+SLANT_API void slant_corpus_free(slant_corpus *corpus);
+SLANT_API size_t slant_corpus_size(const slant_corpus *corpus);
+SLANT_API size_t slant_corpus_heads(const slant_corpus *corpus);
+SLANT_API const char *slant_corpus_head_name(const slant_corpus *corpus, size_t head);
+SLANT_API const char *slant_corpus_id(const slant_corpus *corpus, size_t doc);
+SLANT_API const char *slant_corpus_text(const slant_corpus *corpus, size_t doc, size_t *len);
+SLANT_API const char *slant_corpus_label(const slant_corpus *corpus, size_t doc, size_t head);
+/* Keeps only the named heads, in the given order.  Fails on an unknown name. */
+SLANT_API slant_status slant_corpus_select_heads(slant_corpus *corpus, const char *const *names,
+                                                 size_t n_names, slant_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Training                                                            */
+/* ------------------------------------------------------------------ */
+
+typedef enum slant_model_kind {
+    SLANT_MODEL_KIND_NB = 0, /* multinomial naive Bayes */
+    SLANT_MODEL_KIND_CNB,    /* complement naive Bayes */
+    SLANT_MODEL_KIND_LR      /* softmax logistic regression, L2, L-BFGS */
+} slant_model_kind;
+
+SLANT_API int slant_model_kind_parse(const char *name); /* "nb", "cnb", "lr"; -1 */
+SLANT_API const char *slant_model_kind_name(slant_model_kind kind);
+
+typedef struct slant_options {
+    slant_model_kind model;
+    /* Features */
+    uint32_t word_min, word_max; /* word n-grams word_min..word_max; 0..0 = none */
+    uint32_t char_min, char_max; /* character n-grams within words; 0..0 = none */
+    uint32_t hash_bits;          /* > 0: hash into 2^hash_bits buckets; 0: vocabulary */
+    uint32_t min_count;          /* vocabulary: keep n-grams seen at least this often */
+    int tfidf;                   /* 1: sublinear tf * idf, then L2 normalization */
+    /* Naive Bayes */
+    double alpha;                /* additive smoothing */
+    /* Logistic regression: minimize 0.5|W|^2 + c * sum_i loss_i */
+    double c;
+    uint32_t max_iter;
+    double tol;                  /* stop when |grad| <= tol * |grad at start| */
+    int class_weight;            /* 1: weight classes inversely to their frequency */
+    /* Running */
+    uint32_t threads;            /* 0: all cores */
+    uint64_t seed;
+} slant_options;
+
+/* Fills the defaults: lr, word 1-2-grams, vocabulary with min_count 2,
+ * tf-idf on, alpha 0.1, c 10, 200 iterations, tol 1e-4, all cores, seed 1. */
+SLANT_API void slant_options_init(slant_options *opt);
+/* Checks ranges and consistency; fills err on failure. */
+SLANT_API slant_status slant_options_check(const slant_options *opt, slant_error *err);
+
+typedef struct slant_model slant_model;
+
+/* Trains one model with one head per label column of CORPUS.  Documents
+ * with a missing label are left out of that head only.  The provenance
+ * (corpus hash, options, label counts) is recorded in the model. */
+SLANT_API slant_status slant_train(const slant_corpus *corpus, const slant_options *opt,
+                                   slant_model **out, slant_error *err);
+/* The same on the documents listed in DOCS (cross-validation folds). */
+SLANT_API slant_status slant_train_subset(const slant_corpus *corpus, const size_t *docs,
+                                          size_t n_docs, const slant_options *opt,
+                                          slant_model **out, slant_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Models                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Writes MODEL to PATH through a temporary file in the same folder that is
+ * flushed and renamed into place: PATH is replaced whole or not at all. */
+SLANT_API slant_status slant_model_save(const slant_model *model, const char *path,
+                                        slant_error *err);
+/* Maps PATH and checks it whole (magic, version, sizes, checksum) before use. */
+SLANT_API slant_status slant_model_load(const char *path, slant_model **out, slant_error *err);
+/* The same on bytes in memory, which are copied. */
+SLANT_API slant_status slant_model_load_memory(const void *data, size_t size, const char *name,
+                                               slant_model **out, slant_error *err);
+SLANT_API void slant_model_free(slant_model *model);
+
+SLANT_API size_t slant_model_heads(const slant_model *model);
+SLANT_API const char *slant_model_head_name(const slant_model *model, size_t head);
+SLANT_API size_t slant_model_classes(const slant_model *model, size_t head);
+SLANT_API const char *slant_model_class_name(const slant_model *model, size_t head, size_t cls);
+/* Position of head HEAD's first class in a probability array of
+ * slant_model_total_classes() entries. */
+SLANT_API size_t slant_model_class_offset(const slant_model *model, size_t head);
+SLANT_API size_t slant_model_total_classes(const slant_model *model);
+SLANT_API size_t slant_model_features(const slant_model *model);
+SLANT_API slant_model_kind slant_model_kind_of(const slant_model *model);
+/* Feature settings the model was trained with (the training fields of opt). */
+SLANT_API void slant_model_options(const slant_model *model, slant_options *opt);
+/* Provenance as "key=value" lines (version, date, options, corpus hash,
+ * label counts), NUL-terminated. */
+SLANT_API const char *slant_model_provenance(const slant_model *model);
+/* Human-readable name of feature INDEX ("good movie", "#1234" if hashed). */
+SLANT_API slant_status slant_model_feature_name(const slant_model *model, uint32_t index,
+                                                char *buf, size_t size);
+/* Weight of feature INDEX for class CLS of HEAD (log-probability for nb). */
+SLANT_API float slant_model_weight(const slant_model *model, size_t head, size_t cls,
+                                   uint32_t index);
+
+/* ------------------------------------------------------------------ */
+/* Labeling                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Turns TEXT into the model's feature vector.  Writes at most CAP entries to
+ * OUT (sorted by index, no duplicates) and returns the number there would be;
+ * call again with a larger buffer if it exceeds CAP. */
+SLANT_API size_t slant_model_vectorize(const slant_model *model, const char *text, size_t len,
+                                       slant_feature *out, size_t cap);
+/* Labels TEXT.  PROBS (output) receives slant_model_total_classes() values:
+ * each head's class probabilities, summing to 1 per head.  BEST (output,
+ * may be NULL) receives each head's most probable class. */
+SLANT_API slant_status slant_model_predict(const slant_model *model, const char *text,
+                                           size_t len, double *probs, size_t *best,
+                                           slant_error *err);
+
+/* Labels documents [first, first + count) of CORPUS on THREADS threads (0:
+ * every core).  PROBS (output): count x slant_model_total_classes();
+ * BEST (output, may be NULL): count x slant_model_heads().  The result does
+ * not depend on the thread count. */
+SLANT_API slant_status slant_model_predict_corpus(const slant_model *model,
+                                                  const slant_corpus *corpus, size_t first,
+                                                  size_t count, uint32_t threads, double *probs,
+                                                  size_t *best, slant_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Measuring                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Per-head confusion counts of predictions against gold labels.  Classes
+ * are the model's, followed by gold labels the model never saw. */
+typedef struct slant_eval slant_eval;
+
+SLANT_API slant_status slant_eval_new(const slant_model *model, slant_eval **out,
+                                      slant_error *err);
+/* Creates an accumulator with explicit heads and classes (cross-validation
+ * pools several models that share them). */
+SLANT_API slant_status slant_eval_new_like(const slant_eval *proto, slant_eval **out,
+                                           slant_error *err);
+SLANT_API void slant_eval_free(slant_eval *ev);
+/* Records one document: gold labels (NULL = missing) and predicted classes,
+ * both indexed by head. */
+SLANT_API slant_status slant_eval_add(slant_eval *ev, const char *const *gold, const size_t *pred,
+                                      slant_error *err);
+/* Labels every document of CORPUS with MODEL and records it.  The corpus
+ * must have the model's heads (by name, any order). */
+SLANT_API slant_status slant_eval_corpus(slant_eval *ev, const slant_model *model,
+                                         const slant_corpus *corpus, const size_t *docs,
+                                         size_t n_docs, uint32_t threads, slant_error *err);
+SLANT_API size_t slant_eval_documents(const slant_eval *ev);
+SLANT_API size_t slant_eval_heads(const slant_eval *ev);
+SLANT_API const char *slant_eval_head_name(const slant_eval *ev, size_t head);
+SLANT_API size_t slant_eval_classes(const slant_eval *ev, size_t head);
+SLANT_API const char *slant_eval_class_name(const slant_eval *ev, size_t head, size_t cls);
+/* Count of documents of gold class G predicted as class P. */
+SLANT_API uint64_t slant_eval_count(const slant_eval *ev, size_t head, size_t g, size_t p);
+
+typedef struct slant_class_scores {
+    double precision, recall, f1;
+    uint64_t support;
+} slant_class_scores;
+
+SLANT_API double slant_eval_accuracy(const slant_eval *ev, size_t head);
+SLANT_API double slant_eval_macro_f1(const slant_eval *ev, size_t head);
+SLANT_API slant_class_scores slant_eval_class(const slant_eval *ev, size_t head, size_t cls);
+
+/* Stratified K-fold cross-validation with the seed in OPT: the folds are
+ * stratified on the first head; each fold trains a fresh model on the rest.
+ * The result pools the held-out predictions of every fold. */
+SLANT_API slant_status slant_cross_validate(const slant_corpus *corpus, const slant_options *opt,
+                                            uint32_t folds, slant_eval **out, slant_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SLANT_H */

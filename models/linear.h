@@ -1,0 +1,94 @@
+/*
+ * linear.h: the numeric core shared by the classifiers: a sparse matrix of
+ * documents, the BLAS seam, and the trainers of naive Bayes and logistic
+ * regression.  Private to the library.
+ *
+ * Weight layout, used everywhere (trainers, model file, scoring): a head
+ * with C classes over F features keeps W as F x C floats, feature-major
+ * (W[f*C + k]), followed by C biases.  Feature-major rows make scoring a
+ * sparse document touch one short contiguous row per non-zero.
+ */
+#ifndef SLANT_LINEAR_H
+#define SLANT_LINEAR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "slant.h"
+
+/* Documents as rows of a compressed sparse row matrix: row i holds
+ * index[rowptr[i] .. rowptr[i+1]) with values value[...], indices strictly
+ * increasing within a row and < cols. */
+typedef struct slant_csr {
+    size_t rows, cols;
+    size_t *rowptr;  /* rows + 1 */
+    uint32_t *index; /* rowptr[rows] */
+    float *value;    /* rowptr[rows] */
+} slant_csr;
+
+void slant_csr_free(slant_csr *m); /* frees the arrays, not m */
+
+/* ---- BLAS seam ------------------------------------------------------
+ * Every dense vector operation of the solvers goes through these.  They
+ * call OpenBLAS unless the library was built with SLANT_BLAS_REF (make
+ * BLAS=ref) or slant_blas_use_reference(1) was called, in which case they
+ * run the plain-C loops of blas_ref.c.  Shapes are in the comments. */
+void slant_blas_use_reference(int on); /* process-wide switch, for tests */
+int slant_blas_is_reference(void);
+double slant_ddot(size_t n, const double *x, const double *y);      /* x.y, x,y (n) */
+void slant_daxpy(size_t n, double a, const double *x, double *y);   /* y += a x */
+void slant_dscal(size_t n, double a, double *x);                    /* x *= a */
+double slant_dnrm2(size_t n, const double *x);                      /* |x|_2 */
+void slant_dcopy(size_t n, const double *x, double *y);             /* y = x */
+/* y = alpha * A x + beta * y; A (m, n) row-major, x (n), y (m). */
+void slant_dgemv(size_t m, size_t n, double alpha, const double *a, const double *x,
+                 double beta, double *y);
+/* y = alpha * A^T x + beta * y; A (m, n) row-major, x (m), y (n). */
+void slant_dgemv_t(size_t m, size_t n, double alpha, const double *a, const double *x,
+                   double beta, double *y);
+
+/* Plain-C versions, always built, so tests can compare both. */
+double slant_ref_ddot(size_t n, const double *x, const double *y);
+void slant_ref_daxpy(size_t n, double a, const double *x, double *y);
+void slant_ref_dscal(size_t n, double a, double *x);
+double slant_ref_dnrm2(size_t n, const double *x);
+void slant_ref_dcopy(size_t n, const double *x, double *y);
+void slant_ref_dgemv(size_t m, size_t n, double alpha, const double *a, const double *x,
+                     double beta, double *y);
+void slant_ref_dgemv_t(size_t m, size_t n, double alpha, const double *a, const double *x,
+                       double beta, double *y);
+
+/* ---- Trainers --------------------------------------------------------
+ * y[i] is row i's class in [0, n_classes) or -1 to leave the row out.
+ * sample_weight (rows, may be NULL) scales each row's term.
+ * weights (output) is cols x n_classes, bias (output) n_classes. */
+
+/* Naive Bayes on non-negative feature values.  Multinomial: weights are
+ * log P(f|k) with additive smoothing alpha, bias log P(k).  Complement
+ * (complement != 0, Rennie et al. 2003): weights are -log P(f|not k), the
+ * smoothed feature distribution of every other class, and bias 0. */
+slant_status slant_nb_fit(const slant_csr *x, const int32_t *y, const double *sample_weight,
+                          uint32_t n_classes, double alpha, int complement, float *weights,
+                          float *bias, slant_error *err);
+
+typedef struct slant_lr_params {
+    double c;          /* objective 0.5|W|^2 + c * sum_i sw_i * (-log p(y_i | x_i)) */
+    uint32_t max_iter; /* L-BFGS iterations */
+    double tol;        /* stop when |grad| <= tol * |grad_0| */
+    uint32_t threads;  /* 0: all cores */
+} slant_lr_params;
+
+/* Softmax logistic regression by L-BFGS.  The biases are not regularized.
+ * The result is identical for any thread count. */
+slant_status slant_lr_fit(const slant_csr *x, const int32_t *y, const double *sample_weight,
+                          uint32_t n_classes, const slant_lr_params *p, float *weights,
+                          float *bias, slant_error *err);
+
+/* The objective above at parameters w ((cols + 1) x n_classes: W then the
+ * biases), with its gradient written to grad (same shape; may be NULL).
+ * Exposed for the finite-difference test. */
+double slant_lr_objective(const slant_csr *x, const int32_t *y, const double *sample_weight,
+                          uint32_t n_classes, double c, const double *w, double *grad,
+                          uint32_t threads);
+
+#endif /* SLANT_LINEAR_H */

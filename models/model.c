@@ -1,0 +1,194 @@
+/*
+ * model.c: options, model accessors and labeling.  Scoring a document is a
+ * sparse row times each head's feature-major weight matrix, then a softmax
+ * per head (for naive Bayes the softmax of the joint log-likelihoods is the
+ * posterior).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "model.h"
+
+void slant_options_init(slant_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->model = SLANT_MODEL_KIND_LR;
+    o->word_min = 1;
+    o->word_max = 2;
+    o->char_min = 0;
+    o->char_max = 0;
+    o->hash_bits = 0;
+    o->min_count = 2;
+    o->tfidf = 1;
+    o->alpha = 0.1;
+    o->c = 10.0;
+    o->max_iter = 200;
+    o->tol = 1e-4;
+    o->class_weight = 0;
+    o->threads = 0;
+    o->seed = 1;
+}
+
+slant_status slant_options_check(const slant_options *o, slant_error *err)
+{
+#define OPT_BAD(...) slant_fail(err, SLANT_STATUS_BAD_OPTION, __VA_ARGS__)
+    if (o->model > SLANT_MODEL_KIND_LR)
+        return OPT_BAD("unknown model kind %d", (int)o->model);
+    if ((o->word_min == 0) != (o->word_max == 0) || o->word_min > o->word_max)
+        return OPT_BAD("word n-gram range %u-%u: give MIN-MAX with 1 <= MIN <= MAX, or 0 for none",
+                       o->word_min, o->word_max);
+    if ((o->char_min == 0) != (o->char_max == 0) || o->char_min > o->char_max)
+        return OPT_BAD("character n-gram range %u-%u: give MIN-MAX with 1 <= MIN <= MAX, or 0 "
+                       "for none", o->char_min, o->char_max);
+    if (o->word_max > SLANT_MAX_NGRAM || o->char_max > SLANT_MAX_NGRAM)
+        return OPT_BAD("n-grams longer than %d are not supported", SLANT_MAX_NGRAM);
+    if (o->word_max == 0 && o->char_max == 0)
+        return OPT_BAD("no features: word and character n-grams are both off");
+    if (o->hash_bits > SLANT_MAX_HASH_BITS)
+        return OPT_BAD("--hash-bits %u: at most %d (2^%d buckets)", o->hash_bits,
+                       SLANT_MAX_HASH_BITS, SLANT_MAX_HASH_BITS);
+    if (o->hash_bits == 0 && o->min_count < 1)
+        return OPT_BAD("--min-count must be at least 1");
+    if (o->tfidf != 0 && o->tfidf != 1)
+        return OPT_BAD("tf-idf is on (1) or off (0)");
+    if (!(o->alpha > 0) || !isfinite(o->alpha))
+        return OPT_BAD("--alpha must be a positive number");
+    if (!(o->c > 0) || !isfinite(o->c))
+        return OPT_BAD("--c must be a positive number");
+    if (o->max_iter < 1 || o->max_iter > 1000000)
+        return OPT_BAD("--iterations must be between 1 and 1000000");
+    if (!(o->tol >= 0) || !isfinite(o->tol))
+        return OPT_BAD("--tol must be a non-negative number");
+    if (o->threads > 1024)
+        return OPT_BAD("--threads %u: at most 1024", o->threads);
+    return SLANT_STATUS_OK;
+#undef OPT_BAD
+}
+
+int slant_model_kind_parse(const char *name)
+{
+    if (strcmp(name, "nb") == 0)
+        return SLANT_MODEL_KIND_NB;
+    if (strcmp(name, "cnb") == 0)
+        return SLANT_MODEL_KIND_CNB;
+    if (strcmp(name, "lr") == 0)
+        return SLANT_MODEL_KIND_LR;
+    return -1;
+}
+
+const char *slant_model_kind_name(slant_model_kind kind)
+{
+    switch (kind) {
+    case SLANT_MODEL_KIND_NB: return "nb";
+    case SLANT_MODEL_KIND_CNB: return "cnb";
+    case SLANT_MODEL_KIND_LR: return "lr";
+    }
+    return "?";
+}
+
+size_t slant_model_heads(const slant_model *m) { return m->n_heads; }
+const char *slant_model_head_name(const slant_model *m, size_t h) { return m->heads[h].name; }
+size_t slant_model_classes(const slant_model *m, size_t h) { return m->heads[h].n_classes; }
+size_t slant_model_class_offset(const slant_model *m, size_t h) { return m->heads[h].class_offset; }
+size_t slant_model_total_classes(const slant_model *m) { return m->total_classes; }
+size_t slant_model_features(const slant_model *m) { return m->pipe.n_features; }
+slant_model_kind slant_model_kind_of(const slant_model *m) { return m->kind; }
+const char *slant_model_provenance(const slant_model *m) { return m->provenance; }
+
+const char *slant_model_class_name(const slant_model *m, size_t h, size_t c)
+{
+    return m->heads[h].class_names[c];
+}
+
+void slant_model_options(const slant_model *m, slant_options *opt)
+{
+    *opt = m->opt;
+}
+
+slant_status slant_model_feature_name(const slant_model *m, uint32_t index, char *buf,
+                                      size_t size)
+{
+    if (index >= m->pipe.n_features)
+        return slant_fail(NULL, SLANT_STATUS_BAD_OPTION, "no such feature");
+    if (m->pipe.names)
+        snprintf(buf, size, "%s", m->pipe.names + m->pipe.name_off[index]);
+    else
+        snprintf(buf, size, "#%u", index);
+    return SLANT_STATUS_OK;
+}
+
+float slant_model_weight(const slant_model *m, size_t h, size_t c, uint32_t index)
+{
+    const slant_head *hd = &m->heads[h];
+    return hd->weights[(size_t)index * hd->n_classes + c];
+}
+
+size_t slant_model_vectorize(const slant_model *m, const char *text, size_t len,
+                             slant_feature *out, size_t cap)
+{
+    slant_vec_scratch s = {0};
+    slant_feature *row = NULL;
+    size_t rcap = 0;
+    long n = slant_pipeline_vectorize(&m->pipe, text, len, &s, &row, &rcap);
+    size_t r = n < 0 ? 0 : (size_t)n;
+    memcpy(out, row, (r < cap ? r : cap) * sizeof *out);
+    free(row);
+    slant_vec_scratch_free(&s);
+    return r;
+}
+
+/* Probabilities of every head for one vectorized document.  probs has
+ * total_classes entries. */
+void slant_model_score(const slant_model *m, const slant_feature *x, size_t n, double *probs,
+                       size_t *best)
+{
+    for (uint32_t h = 0; h < m->n_heads; h++) {
+        const slant_head *hd = &m->heads[h];
+        size_t c_n = hd->n_classes;
+        double *z = probs + hd->class_offset;
+        for (size_t k = 0; k < c_n; k++)
+            z[k] = hd->bias[k];
+        for (size_t j = 0; j < n; j++) {
+            const float *w = hd->weights + (size_t)x[j].index * c_n;
+            double v = x[j].value;
+            for (size_t k = 0; k < c_n; k++)
+                z[k] += v * w[k];
+        }
+        double top = z[0];
+        size_t arg = 0;
+        for (size_t k = 1; k < c_n; k++)
+            if (z[k] > top) {
+                top = z[k];
+                arg = k;
+            }
+        double sum = 0;
+        for (size_t k = 0; k < c_n; k++) {
+            z[k] = exp(z[k] - top);
+            sum += z[k];
+        }
+        for (size_t k = 0; k < c_n; k++)
+            z[k] /= sum;
+        if (best)
+            best[h] = arg;
+    }
+}
+
+slant_status slant_model_predict(const slant_model *m, const char *text, size_t len,
+                                 double *probs, size_t *best, slant_error *err)
+{
+    slant_vec_scratch s = {0};
+    slant_feature *row = NULL;
+    size_t cap = 0;
+    long n = slant_pipeline_vectorize(&m->pipe, text, len, &s, &row, &cap);
+    slant_vec_scratch_free(&s);
+    if (n < 0) {
+        free(row);
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory labeling a document");
+    }
+    slant_model_score(m, row, (size_t)n, probs, best);
+    free(row);
+    return SLANT_STATUS_OK;
+}

@@ -1,0 +1,681 @@
+/*
+ * modelfile.c: the slant model file: writing, checked loading, saving.
+ *
+ * Format, version 1.  All integers and floats little-endian; floats IEEE
+ * 754 binary32 unless said.  Every section starts on a 64-byte boundary so
+ * its arrays can be used in place from an mmap.
+ *
+ *   offset 0   header, 64 bytes:
+ *                0  magic "SLANTMDL"
+ *                8  u32 format version (1)
+ *               12  u32 header size (64)
+ *               16  u64 file size, trailer included
+ *               24  u32 number of sections
+ *               28  u32 flags (0)
+ *               32  u64 offset of the section table
+ *               40  24 bytes of zeros
+ *   table      one 24-byte entry per section: u32 id, u32 zero, u64 offset, u64 size
+ *   sections   (ids below)
+ *   trailer    u64 XXH3-64 of every byte before it
+ *
+ * Sections:
+ *   1 PROVENANCE  UTF-8 text, "key=value" lines
+ *   2 CONFIG      128 bytes: u32 model kind, word_min, word_max, char_min,
+ *                 char_max, hash_bits, min_count, tfidf; u64 hash seed;
+ *                 u32 n_features, n_heads; u64 vocab_cap; f64 alpha, c, tol;
+ *                 u32 max_iter, class_weight; u64 training seed; zeros
+ *   3 HEADS       per head: u32 length + name; u32 n_classes; per class:
+ *                 u32 length + name, u64 training count
+ *   4 IDF         f32[n_features] (only when tf-idf is on)
+ *   5 VOCAB_KEYS  u64[vocab_cap]   (vocabulary mode: open-addressing table
+ *   6 VOCAB_IDS   u32[vocab_cap]    of n-gram hash to feature; 0xffffffff = free)
+ *   7 NAME_OFFS   u32[n_features + 1] (vocabulary mode)
+ *   8 NAMES       NUL-terminated n-gram texts (vocabulary mode)
+ *   9 WEIGHTS     per head: f32[n_features x n_classes] then f32[n_classes]
+ *
+ * The loader checks the whole file before anything is used: sizes against
+ * the file, every count against overflow, the checksum, every index and
+ * every float; a newer format version is refused by name.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "model.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "slant's model file is used in place and needs a little-endian host"
+#endif
+
+#define MAGIC "SLANTMDL"
+#define HEADER_SIZE 64
+#define ENTRY_SIZE 24
+#define CONFIG_SIZE 128
+#define ALIGN 64
+
+enum {
+    SEC_PROVENANCE = 1,
+    SEC_CONFIG,
+    SEC_HEADS,
+    SEC_IDF,
+    SEC_VOCAB_KEYS,
+    SEC_VOCAB_IDS,
+    SEC_NAME_OFFS,
+    SEC_NAMES,
+    SEC_WEIGHTS,
+    SEC_COUNT_ /* one past the last id */
+};
+
+static void put32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
+static void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
+static void putf64(unsigned char *p, double v) { memcpy(p, &v, 8); }
+static uint32_t get32(const unsigned char *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static uint64_t get64(const unsigned char *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static double getf64(const unsigned char *p) { double v; memcpy(&v, p, 8); return v; }
+
+static size_t align_up(size_t n) { return (n + ALIGN - 1) & ~(size_t)(ALIGN - 1); }
+
+/* ---- Writing ---------------------------------------------------------- */
+
+typedef struct section {
+    uint32_t id;
+    const void *data; /* NULL: filled by a writer callback */
+    size_t size;
+} section;
+
+static size_t heads_size(uint32_t n_heads, const slant_head_parts *h)
+{
+    size_t s = 0;
+    for (uint32_t i = 0; i < n_heads; i++) {
+        s += 4 + strlen(h[i].name) + 4;
+        for (uint32_t k = 0; k < h[i].n_classes; k++)
+            s += 4 + strlen(h[i].class_names[k]) + 8;
+    }
+    return s;
+}
+
+static void write_heads(unsigned char *p, uint32_t n_heads, const slant_head_parts *h)
+{
+    for (uint32_t i = 0; i < n_heads; i++) {
+        size_t l = strlen(h[i].name);
+        put32(p, (uint32_t)l);
+        memcpy(p + 4, h[i].name, l);
+        p += 4 + l;
+        put32(p, h[i].n_classes);
+        p += 4;
+        for (uint32_t k = 0; k < h[i].n_classes; k++) {
+            l = strlen(h[i].class_names[k]);
+            put32(p, (uint32_t)l);
+            memcpy(p + 4, h[i].class_names[k], l);
+            p += 4 + l;
+            put64(p, h[i].class_counts[k]);
+            p += 8;
+        }
+    }
+}
+
+static void write_config(unsigned char *p, slant_model_kind kind, const slant_options *o,
+                         const slant_pipeline *pipe, uint32_t n_heads)
+{
+    memset(p, 0, CONFIG_SIZE);
+    const slant_fconfig *c = &pipe->cfg;
+    uint32_t v[8] = {(uint32_t)kind, c->word_min, c->word_max, c->char_min,
+                     c->char_max, c->hash_bits, c->min_count, c->tfidf};
+    for (int i = 0; i < 8; i++)
+        put32(p + 4 * i, v[i]);
+    put64(p + 32, c->seed);
+    put32(p + 40, pipe->n_features);
+    put32(p + 44, n_heads);
+    put64(p + 48, pipe->vocab_cap);
+    putf64(p + 56, o->alpha);
+    putf64(p + 64, o->c);
+    putf64(p + 72, o->tol);
+    put32(p + 80, o->max_iter);
+    put32(p + 84, (uint32_t)o->class_weight);
+    put64(p + 88, o->seed);
+}
+
+static slant_status parse_image(unsigned char *image, size_t size, int mapped, const char *name,
+                                slant_model **out, slant_error *err);
+
+slant_status slant_model_build(slant_model_kind kind, const slant_options *opt,
+                               const slant_pipeline *pipe, uint32_t n_heads,
+                               const slant_head_parts *heads, const char *provenance,
+                               slant_model **out, slant_error *err)
+{
+    *out = NULL;
+    size_t nf = pipe->n_features;
+    size_t wcount = 0;
+    for (uint32_t i = 0; i < n_heads; i++) {
+        size_t c = heads[i].n_classes;
+        if (nf + 1 > SIZE_MAX / c || (nf + 1) * c > SIZE_MAX / 4 - wcount)
+            return slant_fail(err, SLANT_STATUS_BAD_OPTION, "the model would be too large");
+        wcount += (nf + 1) * c;
+    }
+    section sec[SEC_COUNT_];
+    size_t n = 0;
+    sec[n++] = (section){SEC_PROVENANCE, provenance, strlen(provenance)};
+    sec[n++] = (section){SEC_CONFIG, NULL, CONFIG_SIZE};
+    sec[n++] = (section){SEC_HEADS, NULL, heads_size(n_heads, heads)};
+    if (pipe->cfg.tfidf)
+        sec[n++] = (section){SEC_IDF, pipe->idf, nf * 4};
+    if (!pipe->cfg.hash_bits) {
+        sec[n++] = (section){SEC_VOCAB_KEYS, pipe->vocab_keys, pipe->vocab_cap * 8};
+        sec[n++] = (section){SEC_VOCAB_IDS, pipe->vocab_ids, pipe->vocab_cap * 4};
+        sec[n++] = (section){SEC_NAME_OFFS, pipe->name_off, (nf + 1) * 4};
+        sec[n++] = (section){SEC_NAMES, pipe->names, pipe->name_off[nf]};
+    }
+    sec[n++] = (section){SEC_WEIGHTS, NULL, wcount * 4};
+
+    size_t table = HEADER_SIZE;
+    size_t at = align_up(table + n * ENTRY_SIZE);
+    size_t offs[SEC_COUNT_];
+    for (size_t i = 0; i < n; i++) {
+        offs[i] = at;
+        at = align_up(at + sec[i].size);
+    }
+    size_t total = at + 8;
+    unsigned char *img = aligned_alloc(ALIGN, align_up(total));
+    if (!img)
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory building the model");
+    memset(img, 0, align_up(total));
+    memcpy(img, MAGIC, 8);
+    put32(img + 8, SLANT_FORMAT_VERSION);
+    put32(img + 12, HEADER_SIZE);
+    put64(img + 16, total);
+    put32(img + 24, (uint32_t)n);
+    put32(img + 28, 0);
+    put64(img + 32, table);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char *e = img + table + i * ENTRY_SIZE;
+        put32(e, sec[i].id);
+        put64(e + 8, offs[i]);
+        put64(e + 16, sec[i].size);
+        unsigned char *dst = img + offs[i];
+        switch (sec[i].id) {
+        case SEC_CONFIG:
+            write_config(dst, kind, opt, pipe, n_heads);
+            break;
+        case SEC_HEADS:
+            write_heads(dst, n_heads, heads);
+            break;
+        case SEC_WEIGHTS:
+            for (uint32_t h = 0; h < n_heads; h++) {
+                size_t cnt = (nf + 1) * heads[h].n_classes;
+                memcpy(dst, heads[h].weights, cnt * 4);
+                dst += cnt * 4;
+            }
+            break;
+        default:
+            if (sec[i].size)
+                memcpy(dst, sec[i].data, sec[i].size);
+        }
+    }
+    put64(img + total - 8, slant_hash64(img, total - 8, 0));
+    return parse_image(img, total, 0, "(new model)", out, err);
+}
+
+/* ---- Reading ---------------------------------------------------------- */
+
+void slant_model_free(slant_model *m)
+{
+    if (!m)
+        return;
+    if (m->mapped)
+        munmap(m->image, m->image_size);
+    else
+        free(m->image);
+    free(m->heads);
+    free(m->strings);
+    free(m->provenance);
+    free(m->heads_aux);
+    free(m);
+}
+
+static int all_finite(const float *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return 0;
+    return 1;
+}
+
+#define BAD(...) slant_fail(err, SLANT_STATUS_BAD_MODEL, __VA_ARGS__)
+
+/* Parses HEADS into m (names copied into m->strings). */
+static slant_status parse_heads(slant_model *m, const unsigned char *p, size_t size,
+                                const char *name, slant_error *err)
+{
+    /* First pass: bounds, counts and the room the strings need. */
+    size_t at = 0, classes = 0, strbytes = 0;
+    for (uint32_t h = 0; h < m->n_heads; h++) {
+        for (int part = 0; part < 2; part++) {
+            if (part == 1) {
+                if (size - at < 4)
+                    return BAD("%s: head %u is cut short", name, h + 1);
+                uint32_t c = get32(p + at);
+                at += 4;
+                if (c < 1 || c > SLANT_MAX_CLASSES)
+                    return BAD("%s: head %u has %u classes", name, h + 1, c);
+                for (uint32_t k = 0; k < c; k++) {
+                    if (size - at < 4)
+                        return BAD("%s: head %u is cut short", name, h + 1);
+                    uint32_t l = get32(p + at);
+                    if (l == 0 || l > size - at - 4 || size - at - 4 - l < 8
+                        || memchr(p + at + 4, 0, l))
+                        return BAD("%s: head %u has a bad class name", name, h + 1);
+                    at += 4 + (size_t)l + 8;
+                    strbytes += (size_t)l + 1;
+                }
+                classes += c;
+            } else {
+                if (size - at < 4)
+                    return BAD("%s: the head table is cut short", name);
+                uint32_t l = get32(p + at);
+                if (l == 0 || l > size - at - 4 || memchr(p + at + 4, 0, l))
+                    return BAD("%s: head %u has a bad name", name, h + 1);
+                at += 4 + (size_t)l;
+                strbytes += (size_t)l + 1;
+            }
+        }
+    }
+    if (at != size)
+        return BAD("%s: the head table has %zu stray bytes", name, size - at);
+    m->heads = calloc(m->n_heads, sizeof *m->heads);
+    m->strings = malloc(strbytes ? strbytes : 1);
+    m->heads_aux = calloc(classes, sizeof(char *) + sizeof(uint64_t));
+    if (!m->heads || !m->strings || !m->heads_aux)
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
+    const char **names = m->heads_aux;
+    uint64_t *counts = (uint64_t *)(names + classes);
+    char *s = m->strings;
+    at = 0;
+    size_t offset = 0;
+    for (uint32_t h = 0; h < m->n_heads; h++) {
+        slant_head *hd = &m->heads[h];
+        uint32_t l = get32(p + at);
+        memcpy(s, p + at + 4, l);
+        s[l] = '\0';
+        hd->name = s;
+        s += l + 1;
+        at += 4 + (size_t)l;
+        hd->n_classes = get32(p + at);
+        at += 4;
+        hd->class_names = names;
+        hd->class_counts = counts;
+        hd->class_offset = offset;
+        offset += hd->n_classes;
+        for (uint32_t k = 0; k < hd->n_classes; k++) {
+            l = get32(p + at);
+            memcpy(s, p + at + 4, l);
+            s[l] = '\0';
+            names[k] = s;
+            s += l + 1;
+            at += 4 + (size_t)l;
+            counts[k] = get64(p + at);
+            at += 8;
+            for (uint32_t j = 0; j < k; j++)
+                if (strcmp(names[j], names[k]) == 0)
+                    return BAD("%s: head \"%s\" names class \"%s\" twice", name, hd->name,
+                               names[k]);
+        }
+        for (uint32_t j = 0; j < h; j++)
+            if (strcmp(m->heads[j].name, hd->name) == 0)
+                return BAD("%s: two heads are named \"%s\"", name, hd->name);
+        names += hd->n_classes;
+        counts += hd->n_classes;
+    }
+    m->total_classes = offset;
+    return SLANT_STATUS_OK;
+}
+
+static slant_status parse_config(slant_model *m, const unsigned char *p, const char *name,
+                                 uint64_t *vocab_cap, slant_error *err)
+{
+    uint32_t kind = get32(p);
+    slant_fconfig *c = &m->pipe.cfg;
+    c->word_min = get32(p + 4);
+    c->word_max = get32(p + 8);
+    c->char_min = get32(p + 12);
+    c->char_max = get32(p + 16);
+    c->hash_bits = get32(p + 20);
+    c->min_count = get32(p + 24);
+    c->tfidf = get32(p + 28);
+    c->seed = get64(p + 32);
+    m->pipe.n_features = get32(p + 40);
+    m->n_heads = get32(p + 44);
+    *vocab_cap = get64(p + 48);
+    if (kind > SLANT_MODEL_KIND_LR)
+        return BAD("%s: unknown model kind %u", name, kind);
+    m->kind = (slant_model_kind)kind;
+    if (c->word_min > c->word_max || c->word_max > SLANT_MAX_NGRAM || (c->word_min == 0) != (c->word_max == 0)
+        || c->char_min > c->char_max || c->char_max > SLANT_MAX_NGRAM
+        || (c->char_min == 0) != (c->char_max == 0) || (c->word_max == 0 && c->char_max == 0))
+        return BAD("%s: impossible n-gram ranges", name);
+    if (c->hash_bits > SLANT_MAX_HASH_BITS || c->tfidf > 1)
+        return BAD("%s: impossible feature settings", name);
+    if (c->hash_bits && m->pipe.n_features != (uint32_t)1 << c->hash_bits)
+        return BAD("%s: %u features do not match %u hash bits", name, m->pipe.n_features,
+                   c->hash_bits);
+    if (m->n_heads < 1 || m->n_heads > SLANT_MAX_HEADS)
+        return BAD("%s: %u heads", name, m->n_heads);
+    slant_options *o = &m->opt;
+    slant_options_init(o);
+    o->model = m->kind;
+    o->word_min = c->word_min;
+    o->word_max = c->word_max;
+    o->char_min = c->char_min;
+    o->char_max = c->char_max;
+    o->hash_bits = c->hash_bits;
+    o->min_count = c->min_count;
+    o->tfidf = (int)c->tfidf;
+    o->alpha = getf64(p + 56);
+    o->c = getf64(p + 64);
+    o->tol = getf64(p + 72);
+    o->max_iter = get32(p + 80);
+    o->class_weight = (int)get32(p + 84);
+    o->seed = get64(p + 88);
+    return SLANT_STATUS_OK;
+}
+
+static slant_status parse_image(unsigned char *image, size_t size, int mapped, const char *name,
+                                slant_model **out, slant_error *err)
+{
+    slant_status st;
+    slant_model *m = calloc(1, sizeof *m);
+    if (!m) {
+        if (mapped)
+            munmap(image, size);
+        else
+            free(image);
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
+    }
+    m->image = image;
+    m->image_size = size;
+    m->mapped = mapped;
+    const unsigned char *p = image;
+
+    if (size < 8 || memcmp(p, MAGIC, 8) != 0) {
+        st = BAD("%s: not a slant model (no SLANTMDL magic number)", name);
+        goto fail;
+    }
+    if (size < HEADER_SIZE + 8) {
+        st = BAD("%s: truncated: %zu bytes, shorter than a model header", name, size);
+        goto fail;
+    }
+    uint32_t version = get32(p + 8);
+    if (version > SLANT_FORMAT_VERSION) {
+        st = BAD("%s: written in model format version %u by a newer slant; this slant %s reads "
+                 "version %d", name, version, SLANT_VERSION, SLANT_FORMAT_VERSION);
+        goto fail;
+    }
+    if (version < 1 || get32(p + 12) != HEADER_SIZE || get32(p + 28) != 0) {
+        st = BAD("%s: corrupt header", name);
+        goto fail;
+    }
+    uint64_t fsize = get64(p + 16);
+    if (fsize != size) {
+        st = BAD(fsize > size ? "%s: truncated: the header says %llu bytes but there are %zu"
+                              : "%s: the header says %llu bytes but there are %zu",
+                 name, (unsigned long long)fsize, size);
+        goto fail;
+    }
+    if (get64(p + size - 8) != slant_hash64(p, size - 8, 0)) {
+        st = BAD("%s: checksum mismatch: the file is corrupt", name);
+        goto fail;
+    }
+    uint32_t n = get32(p + 24);
+    uint64_t table = get64(p + 32);
+    if (n > SEC_COUNT_ * 4 || table < HEADER_SIZE || table > size - 8
+        || (uint64_t)n * ENTRY_SIZE > size - 8 - table) {
+        st = BAD("%s: corrupt section table", name);
+        goto fail;
+    }
+    const unsigned char *sec[SEC_COUNT_] = {0};
+    uint64_t secsize[SEC_COUNT_] = {0};
+    for (uint32_t i = 0; i < n; i++) {
+        const unsigned char *e = p + table + (size_t)i * ENTRY_SIZE;
+        uint32_t id = get32(e);
+        uint64_t off = get64(e + 8), len = get64(e + 16);
+        if (get32(e + 4) != 0 || off % ALIGN || off < table + (uint64_t)n * ENTRY_SIZE
+            || off > size - 8 || len > size - 8 - off) {
+            st = BAD("%s: section %u lies outside the file", name, i + 1);
+            goto fail;
+        }
+        if (id == 0 || id >= SEC_COUNT_)
+            continue; /* a section this version does not know: ignored */
+        if (sec[id]) {
+            st = BAD("%s: section %u appears twice", name, id);
+            goto fail;
+        }
+        sec[id] = p + off;
+        secsize[id] = len;
+    }
+    if (!sec[SEC_CONFIG] || secsize[SEC_CONFIG] != CONFIG_SIZE || !sec[SEC_HEADS]
+        || !sec[SEC_WEIGHTS] || !sec[SEC_PROVENANCE]) {
+        st = BAD("%s: a required section is missing", name);
+        goto fail;
+    }
+    uint64_t vcap;
+    if ((st = parse_config(m, sec[SEC_CONFIG], name, &vcap, err)))
+        goto fail;
+    if ((st = parse_heads(m, sec[SEC_HEADS], secsize[SEC_HEADS], name, err)))
+        goto fail;
+    m->provenance = slant_strndup((const char *)sec[SEC_PROVENANCE], secsize[SEC_PROVENANCE]);
+    if (!m->provenance) {
+        st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
+        goto fail;
+    }
+
+    uint64_t nf = m->pipe.n_features;
+    slant_pipeline *pp = &m->pipe;
+    if (pp->cfg.tfidf) {
+        if (!sec[SEC_IDF] || secsize[SEC_IDF] != nf * 4) {
+            st = BAD("%s: the idf section does not match %llu features", name,
+                     (unsigned long long)nf);
+            goto fail;
+        }
+        pp->idf = (const float *)sec[SEC_IDF];
+        for (uint64_t i = 0; i < nf; i++)
+            if (!(pp->idf[i] > 0) || !isfinite(pp->idf[i])) {
+                st = BAD("%s: idf of feature %llu is not a positive number", name,
+                         (unsigned long long)i);
+                goto fail;
+            }
+    }
+    if (!pp->cfg.hash_bits) {
+        if (vcap < 16 || (vcap & (vcap - 1)) || vcap <= nf || vcap > ((uint64_t)1 << 40)
+            || !sec[SEC_VOCAB_KEYS] || secsize[SEC_VOCAB_KEYS] != vcap * 8
+            || !sec[SEC_VOCAB_IDS] || secsize[SEC_VOCAB_IDS] != vcap * 4) {
+            st = BAD("%s: the vocabulary table has impossible sizes", name);
+            goto fail;
+        }
+        pp->vocab_cap = vcap;
+        pp->vocab_keys = (const uint64_t *)sec[SEC_VOCAB_KEYS];
+        pp->vocab_ids = (const uint32_t *)sec[SEC_VOCAB_IDS];
+        uint64_t empty = 0;
+        for (uint64_t i = 0; i < vcap; i++) {
+            uint32_t id = pp->vocab_ids[i];
+            if (id == SLANT_VOCAB_EMPTY)
+                empty++;
+            else if (id >= nf) {
+                st = BAD("%s: the vocabulary points past the %llu features", name,
+                         (unsigned long long)nf);
+                goto fail;
+            }
+        }
+        if (empty == 0) { /* a full table would make a lookup loop forever */
+            st = BAD("%s: the vocabulary table has no free slot", name);
+            goto fail;
+        }
+        if (!sec[SEC_NAME_OFFS] || secsize[SEC_NAME_OFFS] != (nf + 1) * 4 || !sec[SEC_NAMES]) {
+            st = BAD("%s: the n-gram names are missing or of the wrong size", name);
+            goto fail;
+        }
+        pp->name_off = (const uint32_t *)sec[SEC_NAME_OFFS];
+        pp->names = (const char *)sec[SEC_NAMES];
+        if (pp->name_off[0] != 0 || pp->name_off[nf] != secsize[SEC_NAMES]) {
+            st = BAD("%s: the n-gram names do not fill their section", name);
+            goto fail;
+        }
+        for (uint64_t i = 0; i < nf; i++)
+            if (pp->name_off[i + 1] <= pp->name_off[i] || pp->names[pp->name_off[i + 1] - 1]) {
+                st = BAD("%s: n-gram name %llu is malformed", name, (unsigned long long)i);
+                goto fail;
+            }
+    }
+    const float *w = (const float *)sec[SEC_WEIGHTS];
+    uint64_t wleft = secsize[SEC_WEIGHTS] / 4;
+    if (secsize[SEC_WEIGHTS] % 4) {
+        st = BAD("%s: the weights section has a partial number", name);
+        goto fail;
+    }
+    for (uint32_t h = 0; h < m->n_heads; h++) {
+        uint64_t c = m->heads[h].n_classes;
+        if ((nf + 1) > wleft / c) {
+            st = BAD("%s: the weights section is too short for head \"%s\"", name,
+                     m->heads[h].name);
+            goto fail;
+        }
+        m->heads[h].weights = w;
+        m->heads[h].bias = w + nf * c;
+        w += (nf + 1) * c;
+        wleft -= (nf + 1) * c;
+    }
+    if (wleft != 0) {
+        st = BAD("%s: the weights section has %llu stray numbers", name,
+                 (unsigned long long)wleft);
+        goto fail;
+    }
+    if (!all_finite((const float *)sec[SEC_WEIGHTS], secsize[SEC_WEIGHTS] / 4)) {
+        st = BAD("%s: a weight is not a finite number", name);
+        goto fail;
+    }
+    *out = m;
+    return SLANT_STATUS_OK;
+fail:
+    slant_model_free(m);
+    *out = NULL;
+    return st;
+}
+
+slant_status slant_model_load_memory(const void *data, size_t size, const char *name,
+                                     slant_model **out, slant_error *err)
+{
+    *out = NULL;
+    unsigned char *copy = aligned_alloc(ALIGN, align_up(size ? size : 1));
+    if (!copy)
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
+    if (size)
+        memcpy(copy, data, size);
+    return parse_image(copy, size, 0, name, out, err);
+}
+
+slant_status slant_model_load(const char *path, slant_model **out, slant_error *err)
+{
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return slant_fail(err, SLANT_STATUS_IO, "%s: %s", path, strerror(errno));
+    struct stat sb;
+    if (fstat(fd, &sb) != 0) {
+        int e = errno;
+        close(fd);
+        return slant_fail(err, SLANT_STATUS_IO, "%s: %s", path, strerror(e));
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        close(fd);
+        return slant_fail(err, SLANT_STATUS_BAD_MODEL, "%s: not a regular file", path);
+    }
+    size_t size = (size_t)sb.st_size;
+    if (size < HEADER_SIZE + 8) { /* too small to map usefully: read and report */
+        unsigned char buf[HEADER_SIZE + 8];
+        ssize_t r = read(fd, buf, sizeof buf);
+        close(fd);
+        if (r < 0)
+            return slant_fail(err, SLANT_STATUS_IO, "%s: %s", path, strerror(errno));
+        return slant_model_load_memory(buf, (size_t)r, path, out, err);
+    }
+    void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    int e = errno;
+    close(fd);
+    if (map == MAP_FAILED)
+        return slant_fail(err, SLANT_STATUS_IO, "%s: cannot map: %s", path, strerror(e));
+    return parse_image(map, size, 1, path, out, err);
+}
+
+slant_status slant_model_save(const slant_model *m, const char *path, slant_error *err)
+{
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 16);
+    if (!tmp)
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+    memcpy(tmp, path, plen);
+    memcpy(tmp + plen, ".tmp.XXXXXX", 12);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        slant_status st = slant_fail(err, SLANT_STATUS_IO, "%s: cannot create a temporary file "
+                                     "beside it: %s", path, strerror(errno));
+        free(tmp);
+        return st;
+    }
+    /* mkstemp makes the file 0600; a model is an ordinary file. */
+    mode_t mask = umask(0);
+    umask(mask);
+    const char *what = "write";
+    int ok = fchmod(fd, 0666 & ~mask) == 0;
+    size_t done = 0;
+    while (ok && done < m->image_size) {
+        ssize_t w = write(fd, m->image + done, m->image_size - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            ok = 0;
+            if (w == 0)
+                errno = EIO;
+            break;
+        }
+        done += (size_t)w;
+    }
+    if (ok && fsync(fd) != 0) {
+        ok = 0;
+        what = "flush";
+    }
+    int e = errno;
+    if (close(fd) != 0 && ok) {
+        ok = 0;
+        e = errno;
+        what = "close";
+    }
+    if (ok && rename(tmp, path) != 0) {
+        ok = 0;
+        e = errno;
+        what = "rename the temporary file to";
+    }
+    if (!ok) {
+        unlink(tmp);
+        free(tmp);
+        return slant_fail(err, SLANT_STATUS_IO, "cannot %s %s: %s", what, path, strerror(e));
+    }
+    free(tmp);
+    /* Make the rename itself durable. */
+    char *dir = slant_strdup(path);
+    if (dir) {
+        char *slash = strrchr(dir, '/');
+        const char *d = slash ? (slash == dir ? "/" : (*slash = '\0', dir)) : ".";
+        int dfd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            fsync(dfd);
+            close(dfd);
+        }
+        free(dir);
+    }
+    return SLANT_STATUS_OK;
+}

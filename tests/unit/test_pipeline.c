@@ -1,0 +1,210 @@
+/*
+ * test_pipeline.c: n-gram hashing, vocabulary fitting and tf-idf weights
+ * against values computed by hand.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "linear.h"
+#include "pipeline.h"
+
+static slant_fconfig config(uint32_t wmin, uint32_t wmax, uint32_t cmin, uint32_t cmax)
+{
+    slant_fconfig c = {wmin, wmax, cmin, cmax, 0, 1, 0, 42};
+    return c;
+}
+
+/* N-gram hashes and the names of their origins. */
+static void grams(const char *text, const slant_fconfig *cfg, slant_tokens *t, uint64_t **h,
+                  uint64_t **origin, size_t *n)
+{
+    size_t cap = 0;
+    *n = 0;
+    assert_int_equal(slant_tokenize(text, strlen(text), cfg->seed, t), 0);
+    assert_int_equal(slant_ngram_hashes(t, cfg, h, origin, n, &cap), 0);
+}
+
+static void test_word_ngrams(void **state)
+{
+    (void)state;
+    slant_fconfig cfg = config(1, 2, 0, 0);
+    slant_tokens t = {0};
+    uint64_t *h = NULL, *o = NULL;
+    size_t n;
+    grams("a b c", &cfg, &t, &h, &o, &n);
+    assert_int_equal(n, 5); /* a, b, c, "a b", "b c" */
+    char name[64];
+    slant_ngram_name(&t, o[3], name, sizeof name);
+    assert_string_equal(name, "a b");
+    slant_ngram_name(&t, o[1], name, sizeof name);
+    assert_string_equal(name, "b");
+    uint64_t ab = h[3], b = h[1];
+    /* The same bigram elsewhere hashes the same; unigram and bigram differ. */
+    grams("x A B", &cfg, &t, &h, &o, &n);
+    assert_true(h[4] == ab);
+    assert_true(h[2] == b);
+    assert_true(ab != b);
+    /* Order matters. */
+    grams("b a", &cfg, &t, &h, &o, &n);
+    assert_true(h[2] != ab);
+    slant_tokens_free(&t);
+    free(h);
+    free(o);
+}
+
+static void test_char_ngrams(void **state)
+{
+    (void)state;
+    slant_fconfig cfg = config(0, 0, 2, 3);
+    slant_tokens t = {0};
+    uint64_t *h = NULL, *o = NULL;
+    size_t n;
+    grams("ab é", &cfg, &t, &h, &o, &n);
+    /* "<ab>": <a ab b> and <ab ab>; "<é>": <é é> and <é>. */
+    assert_int_equal(n, 8);
+    const char *want[] = {"<a", "ab", "b>", "<ab", "ab>", "<é", "é>", "<é>"};
+    for (size_t i = 0; i < n; i++) {
+        char name[64];
+        slant_ngram_name(&t, o[i], name, sizeof name);
+        assert_string_equal(name, want[i]);
+    }
+    slant_tokens_free(&t);
+    free(h);
+    free(o);
+}
+
+/* Index of the feature named NAME in a fitted vocabulary. */
+static uint32_t feature_named(const slant_fitted *f, const char *name)
+{
+    for (uint32_t i = 0; i < f->pipe.n_features; i++)
+        if (strcmp(f->names + f->name_off[i], name) == 0)
+            return i;
+    fail_msg("no feature named %s", name);
+    return 0;
+}
+
+static double value_at(const slant_csr *x, size_t row, uint32_t col)
+{
+    for (size_t j = x->rowptr[row]; j < x->rowptr[row + 1]; j++)
+        if (x->index[j] == col)
+            return x->value[j];
+    return 0;
+}
+
+static void test_tfidf_by_hand(void **state)
+{
+    (void)state;
+    const char *texts[] = {"a a b", "b c", "c"};
+    size_t lens[] = {5, 3, 1};
+    slant_fconfig cfg = config(1, 1, 0, 0);
+    cfg.tfidf = 1;
+    slant_fitted f;
+    slant_csr x;
+    assert_int_equal(slant_pipeline_fit(&cfg, texts, lens, 3, 1, &f, &x, NULL), SLANT_STATUS_OK);
+    assert_int_equal(f.pipe.n_features, 3);
+    uint32_t a = feature_named(&f, "a"), b = feature_named(&f, "b"), c = feature_named(&f, "c");
+    /* idf = ln((1 + N) / (1 + df)) + 1 with N = 3. */
+    double ia = log(4.0 / 2.0) + 1, ib = log(4.0 / 3.0) + 1, ic = ib;
+    assert_float_equal(f.idf[a], ia, 1e-6);
+    assert_float_equal(f.idf[b], ib, 1e-6);
+    /* Row 0: a has tf 2 -> (1 + ln 2) * ia; b has tf 1 -> ib; then L2. */
+    double va = (1 + log(2.0)) * ia, vb = ib, norm = sqrt(va * va + vb * vb);
+    assert_float_equal(value_at(&x, 0, a), va / norm, 1e-6);
+    assert_float_equal(value_at(&x, 0, b), vb / norm, 1e-6);
+    assert_float_equal(value_at(&x, 0, c), 0, 0);
+    /* Row 2 is "c" alone: unit length. */
+    assert_float_equal(value_at(&x, 2, c), 1.0, 1e-6);
+    (void)ic;
+    /* Vectorizing a new text through the fitted pipeline gives the same row. */
+    slant_vec_scratch s = {0};
+    slant_feature *row = NULL;
+    size_t cap = 0;
+    long n = slant_pipeline_vectorize(&f.pipe, "A a B zzz", 9, &s, &row, &cap);
+    assert_int_equal(n, 2);
+    for (long k = 0; k < n; k++)
+        assert_float_equal(row[k].value, value_at(&x, 0, row[k].index), 1e-6);
+    free(row);
+    slant_vec_scratch_free(&s);
+    slant_fitted_free(&f);
+    slant_csr_free(&x);
+}
+
+static void test_min_count_and_threads(void **state)
+{
+    (void)state;
+    enum { N = 200 };
+    char *texts[N];
+    size_t lens[N];
+    for (int i = 0; i < N; i++) {
+        texts[i] = malloc(64);
+        lens[i] = (size_t)snprintf(texts[i], 64, "w%d common word%d rare%d", i % 7, i % 13, i);
+    }
+    slant_fconfig cfg = config(1, 2, 0, 0);
+    cfg.min_count = 2;
+    cfg.tfidf = 1;
+    slant_fitted f1, f2;
+    slant_csr x1, x2;
+    assert_int_equal(slant_pipeline_fit(&cfg, (const char *const *)texts, lens, N, 1, &f1, &x1,
+                                        NULL), SLANT_STATUS_OK);
+    assert_int_equal(slant_pipeline_fit(&cfg, (const char *const *)texts, lens, N, 2, &f2, &x2,
+                                        NULL), SLANT_STATUS_OK);
+    /* rareI occurs once: dropped.  Kept: 7 w, common, 13 word, and bigrams
+     * "wA common" (7), "common wordB" (13); "wordB rareI" once each. */
+    assert_int_equal(f1.pipe.n_features, 7 + 1 + 13 + 7 + 13);
+    assert_int_equal(f1.pipe.n_features, f2.pipe.n_features);
+    assert_int_equal(x1.rowptr[N], x2.rowptr[N]);
+    assert_memory_equal(x1.index, x2.index, x1.rowptr[N] * sizeof *x1.index);
+    assert_memory_equal(x1.value, x2.value, x1.rowptr[N] * sizeof *x1.value);
+    for (size_t r = 0; r < N; r++)
+        for (size_t j = x1.rowptr[r] + 1; j < x1.rowptr[r + 1]; j++)
+            assert_true(x1.index[j - 1] < x1.index[j]);
+    for (int i = 0; i < N; i++)
+        free(texts[i]);
+    slant_fitted_free(&f1);
+    slant_fitted_free(&f2);
+    slant_csr_free(&x1);
+    slant_csr_free(&x2);
+}
+
+static void test_hashed(void **state)
+{
+    (void)state;
+    const char *texts[] = {"one two three four five six seven eight nine ten"};
+    size_t lens[] = {strlen(texts[0])};
+    slant_fconfig cfg = config(1, 2, 0, 0);
+    cfg.hash_bits = 3; /* 8 buckets for 19 n-grams: collisions merge */
+    slant_fitted f;
+    slant_csr x;
+    assert_int_equal(slant_pipeline_fit(&cfg, texts, lens, 1, 1, &f, &x, NULL), SLANT_STATUS_OK);
+    assert_int_equal(f.pipe.n_features, 8);
+    double sum = 0;
+    for (size_t j = x.rowptr[0]; j < x.rowptr[1]; j++) {
+        assert_true(x.index[j] < 8);
+        if (j > x.rowptr[0])
+            assert_true(x.index[j - 1] < x.index[j]);
+        sum += x.value[j];
+    }
+    assert_float_equal(sum, 19.0, 1e-9); /* raw counts: every n-gram lands somewhere */
+    slant_fitted_free(&f);
+    slant_csr_free(&x);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_word_ngrams),
+        cmocka_unit_test(test_char_ngrams),
+        cmocka_unit_test(test_tfidf_by_hand),
+        cmocka_unit_test(test_min_count_and_threads),
+        cmocka_unit_test(test_hashed),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,122 @@
+/*
+ * test_tokenize.c: the tokenizer on ASCII, accented, CJK and invalid input.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "pipeline.h"
+
+/* Tokenizes TEXT (LEN bytes) and checks the tokens against the NULL-ended
+ * list EXPECT. */
+static void check_tokens(const char *text, size_t len, const char *const *expect)
+{
+    slant_tokens t = {0};
+    assert_int_equal(slant_tokenize(text, len, 7, &t), 0);
+    size_t n = 0;
+    while (expect[n])
+        n++;
+    if (t.n != n) {
+        for (size_t i = 0; i < t.n; i++)
+            print_message("token %zu: '%s'\n", i, t.buf + t.start[i]);
+    }
+    assert_int_equal(t.n, n);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(t.buf + t.start[i], expect[i]);
+        assert_int_equal(t.len[i], strlen(expect[i]));
+    }
+    slant_tokens_free(&t);
+}
+
+#define CHECK(text, ...)                                                    \
+    do {                                                                    \
+        const char *const want_[] = {__VA_ARGS__, NULL};                    \
+        check_tokens(text, strlen(text), want_);                            \
+    } while (0)
+
+static void test_ascii(void **state)
+{
+    (void)state;
+    CHECK("Hello, World! It's 2025: AI-chips.", "hello", "world", "it's", "2025", "ai", "chips");
+    CHECK("  trailing apostrophe' 'quoted'", "trailing", "apostrophe", "quoted");
+    const char *const none[] = {NULL};
+    check_tokens("", 0, none);
+    check_tokens(" \t\n.,;!", 7, none);
+}
+
+static void test_accented(void **state)
+{
+    (void)state;
+    /* Upper-case accented letters fold; composed and decomposed forms of é
+     * become the same token (NFKC). */
+    CHECK("CAFÉ Café café", "café", "café", "café");
+    CHECK("cafe\xcc\x81", "café");
+    CHECK("Straße ÆON Ǆ", "strasse", "æon", "dž");
+    /* Compatibility forms: the ligature and full-width letters. */
+    CHECK("\xef\xac\x81le ＡＢＣ", "file", "abc");
+    /* The typographic apostrophe inside a word is the ASCII one. */
+    CHECK("don\xe2\x80\x99t", "don't");
+}
+
+static void test_cjk(void **state)
+{
+    (void)state;
+    /* Each Han character is a token; Latin words around them stay words. */
+    CHECK("中国芯片AI模型", "中", "国", "芯", "片", "ai", "模", "型");
+    CHECK("ひらがな", "ひ", "ら", "が", "な");
+    /* Hangul is written with spaces: its words stay whole. */
+    CHECK("한국 반도체", "한국", "반도체");
+}
+
+static void test_invalid(void **state)
+{
+    (void)state;
+    /* Invalid bytes and NULs separate tokens and never crash. */
+    const char bad[] = "ab\xff" "cd\xc3" "ef\0gh\xe2\x82";
+    const char *const want[] = {"ab", "cd", "ef", "gh", NULL};
+    check_tokens(bad, sizeof bad - 1, want);
+    /* An overlong encoding of '/' and a lone surrogate are invalid too. */
+    const char over[] = "x\xc0\xafy\xed\xa0\x80z";
+    const char *const want2[] = {"x", "y", "z", NULL};
+    check_tokens(over, sizeof over - 1, want2);
+    /* Every byte value, in every position, tokenizes. */
+    char all[512];
+    for (int i = 0; i < 512; i++)
+        all[i] = (char)(i * 7 + 3);
+    slant_tokens t = {0};
+    assert_int_equal(slant_tokenize(all, sizeof all, 1, &t), 0);
+    slant_tokens_free(&t);
+}
+
+static void test_hash_stable(void **state)
+{
+    (void)state;
+    /* Equal tokens hash equally, whatever their spelling in the source. */
+    slant_tokens a = {0}, b = {0};
+    assert_int_equal(slant_tokenize("CAFÉ", 5, 3, &a), 0);
+    assert_int_equal(slant_tokenize("cafe\xcc\x81", 6, 3, &b), 0);
+    assert_int_equal(a.n, 1);
+    assert_int_equal(b.n, 1);
+    assert_true(a.hash[0] == b.hash[0]);
+    /* The seed changes the hash. */
+    assert_int_equal(slant_tokenize("CAFÉ", 5, 4, &b), 0);
+    assert_true(a.hash[0] != b.hash[0]);
+    slant_tokens_free(&a);
+    slant_tokens_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ascii),
+        cmocka_unit_test(test_accented),
+        cmocka_unit_test(test_cjk),
+        cmocka_unit_test(test_invalid),
+        cmocka_unit_test(test_hash_stable),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,279 @@
+/*
+ * train.c: from a labeled corpus to a model.  One feature pipeline is
+ * fitted on the training documents; each label column (head) then gets its
+ * own classifier over the same feature matrix.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common.h"
+#include "corpus.h"
+#include "linear.h"
+#include "model.h"
+#include "pipeline.h"
+
+/* Seed of every n-gram hash; part of the model's feature settings. */
+#define SLANT_HASH_SEED 0x736c616e74ULL /* "slant" */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The classes of one head over the training documents, sorted by name. */
+typedef struct head_classes {
+    const char **names;
+    uint64_t *counts;
+    uint32_t n;
+    int32_t *y; /* per training document, -1 when the label is missing */
+} head_classes;
+
+static void head_classes_free(head_classes *h)
+{
+    free(h->names);
+    free(h->counts);
+    free(h->y);
+}
+
+static slant_status collect_classes(const slant_corpus *c, const size_t *docs, size_t n_docs,
+                                    size_t head, head_classes *out, slant_error *err)
+{
+    memset(out, 0, sizeof *out);
+    const char **all = slant_alloc_array(n_docs, sizeof *all);
+    out->y = slant_alloc_array(n_docs, sizeof *out->y);
+    if (!all || !out->y) {
+        free(all);
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < n_docs; i++) {
+        const char *l = c->labels[docs[i] * c->n_heads + head];
+        if (l)
+            all[n++] = l;
+    }
+    qsort(all, n, sizeof *all, cmp_str);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || strcmp(all[i], all[u - 1]) != 0)
+            all[u++] = all[i];
+    const char *hname = c->head_names[head];
+    if (u == 0) {
+        free(all);
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: column \"%s\" has no labels",
+                          c->source ? c->source : "corpus", hname);
+    }
+    if (u == 1) {
+        slant_status st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                                     "%s: column \"%s\" has only one class (\"%s\"); a "
+                                     "classifier needs at least two",
+                                     c->source ? c->source : "corpus", hname, all[0]);
+        free(all);
+        return st;
+    }
+    if (u > SLANT_MAX_CLASSES) {
+        free(all);
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: column \"%s\" has %zu classes, more "
+                          "than %d", c->source ? c->source : "corpus", hname, u,
+                          SLANT_MAX_CLASSES);
+    }
+    out->names = all;
+    out->n = (uint32_t)u;
+    out->counts = slant_calloc_array(u, sizeof *out->counts);
+    if (!out->counts)
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+    for (size_t i = 0; i < n_docs; i++) {
+        const char *l = c->labels[docs[i] * c->n_heads + head];
+        if (!l) {
+            out->y[i] = -1;
+            continue;
+        }
+        const char **hit = bsearch(&l, all, u, sizeof *all, cmp_str);
+        out->y[i] = (int32_t)(hit - all);
+        out->counts[out->y[i]]++;
+    }
+    return SLANT_STATUS_OK;
+}
+
+/* Appends printf-formatted text to a growing string. */
+static int appendf(char **s, size_t *len, size_t *cap, const char *fmt, ...) SLANT_PRINTF(4, 5);
+static int appendf(char **s, size_t *len, size_t *cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || slant_grow((void **)s, cap, *len + (size_t)n + 1, 1))
+        return -1;
+    va_start(ap, fmt);
+    vsnprintf(*s + *len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    *len += (size_t)n;
+    return 0;
+}
+
+/* The training date: SOURCE_DATE_EPOCH when set (reproducible builds),
+ * else today, in UTC, to the day, so that one day's runs give one file. */
+static void training_date(char *buf, size_t size)
+{
+    time_t t = time(NULL);
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        char *end;
+        long long v = strtoll(sde, &end, 10);
+        if (*end == '\0' && v >= 0)
+            t = (time_t)v;
+    }
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, size, "%Y-%m-%d", &tm);
+}
+
+static char *provenance(const slant_corpus *c, const size_t *docs, size_t n_docs,
+                        const slant_options *o, const head_classes *hc, size_t nf)
+{
+    char *s = NULL, date[32];
+    size_t len = 0, cap = 0;
+    training_date(date, sizeof date);
+    int bad = appendf(&s, &len, &cap,
+                      "slant_version=%s\nformat_version=%d\ndate=%s\nmodel=%s\n"
+                      "options=--model %s --word-ngrams %u-%u --char-ngrams %u-%u "
+                      "--hash-bits %u --min-count %u --tfidf %s --alpha %g --c %g "
+                      "--iterations %u --tol %g --class-weight %s --seed %llu\n"
+                      "features=%zu\ncorpus_documents=%zu\ncorpus_hash=xxh3:%016llx\n",
+                      SLANT_VERSION, SLANT_FORMAT_VERSION, date, slant_model_kind_name(o->model),
+                      slant_model_kind_name(o->model), o->word_min, o->word_max, o->char_min,
+                      o->char_max, o->hash_bits, o->min_count, o->tfidf ? "on" : "off",
+                      o->alpha, o->c, o->max_iter, o->tol, o->class_weight ? "balanced" : "none",
+                      (unsigned long long)o->seed, nf, n_docs,
+                      (unsigned long long)slant_corpus_hash(c, docs, n_docs));
+    for (size_t h = 0; h < c->n_heads && !bad; h++) {
+        bad |= appendf(&s, &len, &cap, "head=%s", c->head_names[h]);
+        for (uint32_t k = 0; k < hc[h].n && !bad; k++)
+            bad |= appendf(&s, &len, &cap, " %s:%llu", hc[h].names[k],
+                           (unsigned long long)hc[h].counts[k]);
+        bad |= appendf(&s, &len, &cap, "\n");
+    }
+    if (bad) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_t n_docs,
+                                const slant_options *o, slant_model **out, slant_error *err)
+{
+    *out = NULL;
+    slant_status st = slant_options_check(o, err);
+    if (st)
+        return st;
+    const char *src = c->source ? c->source : "corpus";
+    if (n_docs == 0)
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: no documents to train on", src);
+    if (c->n_heads == 0)
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: no label column to learn", src);
+    if (c->n_heads > SLANT_MAX_HEADS)
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: %zu label columns, more than %d",
+                          src, c->n_heads, SLANT_MAX_HEADS);
+
+    const char **texts = slant_alloc_array(n_docs, sizeof *texts);
+    size_t *lens = slant_alloc_array(n_docs, sizeof *lens);
+    head_classes *hc = slant_calloc_array(c->n_heads, sizeof *hc);
+    slant_head_parts *parts = slant_calloc_array(c->n_heads, sizeof *parts);
+    float **w = slant_calloc_array(c->n_heads, sizeof *w);
+    double *sw = NULL;
+    char *prov = NULL;
+    slant_fitted fitted = {0};
+    slant_csr x = {0};
+    if (!texts || !lens || !hc || !parts || !w) {
+        st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n_docs; i++) {
+        texts[i] = c->texts[docs[i]];
+        lens[i] = c->lens[docs[i]];
+    }
+    for (size_t h = 0; h < c->n_heads; h++)
+        if ((st = collect_classes(c, docs, n_docs, h, &hc[h], err)))
+            goto out;
+
+    slant_fconfig cfg = {o->word_min, o->word_max, o->char_min, o->char_max,
+                         o->hash_bits, o->min_count, (uint32_t)o->tfidf, SLANT_HASH_SEED};
+    slant_log("extracting features from %zu documents", n_docs);
+    if ((st = slant_pipeline_fit(&cfg, texts, lens, n_docs, o->threads, &fitted, &x, err)))
+        goto out;
+    size_t nf = fitted.pipe.n_features;
+    slant_log("%zu features, %zu non-zeros", nf, x.rowptr[n_docs]);
+    if (o->class_weight && !(sw = slant_alloc_array(n_docs, sizeof *sw))) {
+        st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+        goto out;
+    }
+    for (size_t h = 0; h < c->n_heads; h++) {
+        uint32_t cn = hc[h].n;
+        w[h] = slant_calloc_array((nf + 1) * cn, sizeof *w[h]);
+        if (!w[h]) {
+            st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory for the weights of "
+                            "head \"%s\"", c->head_names[h]);
+            goto out;
+        }
+        if (sw) { /* "balanced": each class weighs as much as any other in total */
+            size_t labeled = 0;
+            for (uint32_t k = 0; k < cn; k++)
+                labeled += hc[h].counts[k];
+            for (size_t i = 0; i < n_docs; i++)
+                sw[i] = hc[h].y[i] < 0 ? 0.0
+                                       : (double)labeled / ((double)cn * hc[h].counts[hc[h].y[i]]);
+        }
+        slant_log("training head \"%s\" (%u classes) with %s", c->head_names[h], cn,
+                  slant_model_kind_name(o->model));
+        if (o->model == SLANT_MODEL_KIND_LR) {
+            slant_lr_params p = {o->c, o->max_iter, o->tol, o->threads};
+            st = slant_lr_fit(&x, hc[h].y, sw, cn, &p, w[h], w[h] + nf * cn, err);
+        } else {
+            st = slant_nb_fit(&x, hc[h].y, sw, cn, o->alpha, o->model == SLANT_MODEL_KIND_CNB,
+                              w[h], w[h] + nf * cn, err);
+        }
+        if (st)
+            goto out;
+        parts[h] = (slant_head_parts){c->head_names[h], cn, hc[h].names, hc[h].counts, w[h]};
+    }
+    prov = provenance(c, docs, n_docs, o, hc, nf);
+    if (!prov) {
+        st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+        goto out;
+    }
+    st = slant_model_build(o->model, o, &fitted.pipe, (uint32_t)c->n_heads, parts, prov, out,
+                           err);
+out:
+    if (hc)
+        for (size_t h = 0; h < c->n_heads; h++)
+            head_classes_free(&hc[h]);
+    if (w)
+        for (size_t h = 0; h < c->n_heads; h++)
+            free(w[h]);
+    free(w);
+    free(hc);
+    free(parts);
+    free(texts);
+    free(lens);
+    free(sw);
+    free(prov);
+    slant_fitted_free(&fitted);
+    slant_csr_free(&x);
+    return st;
+}
+
+slant_status slant_train(const slant_corpus *c, const slant_options *o, slant_model **out,
+                         slant_error *err)
+{
+    size_t *docs = slant_alloc_array(c->n_docs, sizeof *docs);
+    if (!docs)
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+    for (size_t i = 0; i < c->n_docs; i++)
+        docs[i] = i;
+    slant_status st = slant_train_subset(c, docs, c->n_docs, o, out, err);
+    free(docs);
+    return st;
+}
