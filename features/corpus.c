@@ -1,0 +1,1290 @@
+/*
+ * corpus.c: reads corpora (TSV, JSONL, fastText, a folder per label, one
+ * document per line, one whole file) into the in-memory slant_corpus, and
+ * implements the corpus accessors, head selection and the corpus hash.
+ *
+ * Memory: each document is one allocation holding its id, its text and its
+ * labels, NUL-terminated one after the other.  ids[i] points at the start
+ * of that block and owns it; texts[i] and labels[i * n_heads + h] point
+ * inside it.  So a document costs one malloc, and slant_corpus_free frees
+ * ids[i] only.  Readers load a file whole and cut it in place (tabs and
+ * line ends become NULs), then copy each document into its block.
+ *
+ * Input is never trusted: every reader reports bad input as
+ * "PATH:LINE: what is wrong" with SLANT_STATUS_BAD_INPUT, and texts may
+ * hold any bytes, NUL and invalid UTF-8 included.  Ids, labels and head
+ * names are C strings, so a NUL byte in one of them is an error.  A UTF-8
+ * byte order mark at the start of a file is dropped in every format.
+ */
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE /* fileno, strcasecmp, opendir */
+#endif
+#include "corpus.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+
+#include "common.h"
+
+/* The name standard input goes by in messages and ids. */
+#define STDIN_NAME "<stdin>"
+/* The name of a corpus built with slant_corpus_from_memory. */
+#define MEMORY_NAME "<memory>"
+/* The single head of fastText and folder corpora. */
+#define LABEL_HEAD "label"
+#define FT_PREFIX "__label__"
+#define FT_PREFIX_LEN (sizeof FT_PREFIX - 1)
+
+/* ------------------------------------------------------------------ */
+/* Formats                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Indexed by slant_format. */
+static const char *const format_names[] = {"auto", "tsv", "jsonl", "fasttext",
+                                           "dir", "lines", "text"};
+#define N_FORMATS (sizeof format_names / sizeof format_names[0])
+
+int slant_format_parse(const char *name)
+{
+    if (!name)
+        return -1;
+    for (size_t f = 0; f < N_FORMATS; f++)
+        if (!strcmp(name, format_names[f]))
+            return (int)f;
+    return -1;
+}
+
+const char *slant_format_name(slant_format format)
+{
+    if ((unsigned)format >= N_FORMATS)
+        return "unknown";
+    return format_names[format];
+}
+
+/* ------------------------------------------------------------------ */
+/* The corpus object                                                   */
+/* ------------------------------------------------------------------ */
+
+static int cmp_strp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sets *dup to a name that occurs twice in NAMES (NULL when all differ).
+ * Sorting a copy keeps this O(n log n) on a hostile header of many
+ * columns.  Returns 0, or -1 when memory runs out. */
+static int find_duplicate(const char *const *names, size_t n, const char **dup)
+{
+    *dup = NULL;
+    if (n < 2)
+        return 0;
+    const char **s = slant_alloc_array(n, sizeof *s);
+    if (!s)
+        return -1;
+    memcpy(s, names, n * sizeof *s);
+    qsort(s, n, sizeof *s, cmp_strp);
+    for (size_t i = 1; i < n && !*dup; i++)
+        if (!strcmp(s[i - 1], s[i]))
+            *dup = s[i];
+    free(s);
+    return 0;
+}
+
+slant_status slant_corpus_new(size_t n_heads, const char *const *head_names, const char *source,
+                              slant_corpus **out, slant_error *err)
+{
+    *out = NULL;
+    const char *src = source ? source : MEMORY_NAME;
+    if (n_heads && !head_names)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "%s: %zu heads but no head names", src,
+                          n_heads);
+    for (size_t h = 0; h < n_heads; h++)
+        if (!head_names[h])
+            return slant_fail(err, SLANT_STATUS_BAD_OPTION, "%s: head %zu has no name", src,
+                              h + 1);
+    const char *dup;
+    if (find_duplicate(head_names, n_heads, &dup))
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", src);
+    if (dup)
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: two heads are named \"%s\"", src,
+                          dup);
+
+    slant_corpus *c = calloc(1, sizeof *c);
+    if (!c)
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", src);
+    c->source = slant_strdup(src);
+    c->head_names = slant_calloc_array(n_heads, sizeof *c->head_names);
+    if (!c->source || !c->head_names)
+        goto no_memory;
+    c->n_heads = n_heads;
+    for (size_t h = 0; h < n_heads; h++)
+        if (!(c->head_names[h] = slant_strdup(head_names[h])))
+            goto no_memory;
+    *out = c;
+    return SLANT_STATUS_OK;
+
+no_memory:
+    slant_corpus_free(c);
+    return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", src);
+}
+
+/* Makes room for NEED rows in every per-document array.  The arrays share
+ * c->cap, and slant_grow computes the same new capacity from the same old
+ * one, so they stay in step; one that grew before another failed is only
+ * larger than needed.  Returns 0 or -1. */
+static int reserve(slant_corpus *c, size_t need)
+{
+    if (need <= c->cap)
+        return 0;
+    size_t cap = c->cap;
+    void *p = c->ids;
+    int bad = slant_grow(&p, &cap, need, sizeof *c->ids);
+    c->ids = p;
+    if (bad)
+        return -1;
+    cap = c->cap;
+    p = c->texts;
+    bad = slant_grow(&p, &cap, need, sizeof *c->texts);
+    c->texts = p;
+    if (bad)
+        return -1;
+    cap = c->cap;
+    p = c->lens;
+    bad = slant_grow(&p, &cap, need, sizeof *c->lens);
+    c->lens = p;
+    if (bad)
+        return -1;
+    if (c->n_heads) {
+        if (c->n_heads > SIZE_MAX / sizeof *c->labels)
+            return -1;
+        cap = c->cap;
+        p = c->labels;
+        bad = slant_grow(&p, &cap, need, c->n_heads * sizeof *c->labels);
+        c->labels = p;
+        if (bad)
+            return -1;
+    }
+    c->cap = cap;
+    return 0;
+}
+
+slant_status slant_corpus_append(slant_corpus *c, const char *id, const char *text, size_t len,
+                                 const char *const *labels, slant_error *err)
+{
+    char number[24];
+    if (!id) {
+        snprintf(number, sizeof number, "%zu", c->n_docs + 1);
+        id = number;
+    }
+    if (!text && len)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "%s: document %zu has no text",
+                          c->source, c->n_docs + 1);
+
+    /* The block: id NUL text NUL label NUL ...; sizes checked for overflow
+     * since len comes from the input. */
+    size_t id_len = strlen(id);
+    size_t size = id_len + 1;
+    if (len > SIZE_MAX - size - 1)
+        goto no_memory;
+    size += len + 1;
+    for (size_t h = 0; h < c->n_heads; h++) {
+        if (!labels || !labels[h])
+            continue;
+        size_t l = strlen(labels[h]);
+        if (l > SIZE_MAX - size - 1)
+            goto no_memory;
+        size += l + 1;
+    }
+    if (reserve(c, c->n_docs + 1))
+        goto no_memory;
+    char *block = malloc(size);
+    if (!block)
+        goto no_memory;
+
+    size_t d = c->n_docs;
+    memcpy(block, id, id_len + 1);
+    char *p = block + id_len + 1;
+    if (len)
+        memcpy(p, text, len);
+    p[len] = '\0';
+    c->ids[d] = block;
+    c->texts[d] = p;
+    c->lens[d] = len;
+    p += len + 1;
+    for (size_t h = 0; h < c->n_heads; h++) {
+        char **slot = &c->labels[d * c->n_heads + h];
+        if (!labels || !labels[h]) {
+            *slot = NULL;
+            continue;
+        }
+        size_t l = strlen(labels[h]);
+        memcpy(p, labels[h], l + 1);
+        *slot = p;
+        p += l + 1;
+    }
+    c->n_docs++;
+    return SLANT_STATUS_OK;
+
+no_memory:
+    return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory at document %zu",
+                      c->source, c->n_docs + 1);
+}
+
+void slant_corpus_free(slant_corpus *corpus)
+{
+    if (!corpus)
+        return;
+    for (size_t d = 0; d < corpus->n_docs; d++)
+        free(corpus->ids[d]); /* owns the document's text and labels too */
+    free(corpus->ids);
+    free(corpus->texts);
+    free(corpus->lens);
+    free(corpus->labels);
+    if (corpus->head_names)
+        for (size_t h = 0; h < corpus->n_heads; h++)
+            free(corpus->head_names[h]);
+    free(corpus->head_names);
+    free(corpus->source);
+    free(corpus);
+}
+
+size_t slant_corpus_size(const slant_corpus *corpus)
+{
+    return corpus ? corpus->n_docs : 0;
+}
+
+size_t slant_corpus_heads(const slant_corpus *corpus)
+{
+    return corpus ? corpus->n_heads : 0;
+}
+
+const char *slant_corpus_head_name(const slant_corpus *corpus, size_t head)
+{
+    if (!corpus || head >= corpus->n_heads)
+        return NULL;
+    return corpus->head_names[head];
+}
+
+const char *slant_corpus_id(const slant_corpus *corpus, size_t doc)
+{
+    if (!corpus || doc >= corpus->n_docs)
+        return NULL;
+    return corpus->ids[doc];
+}
+
+const char *slant_corpus_text(const slant_corpus *corpus, size_t doc, size_t *len)
+{
+    if (!corpus || doc >= corpus->n_docs) {
+        if (len)
+            *len = 0;
+        return NULL;
+    }
+    if (len)
+        *len = corpus->lens[doc];
+    return corpus->texts[doc];
+}
+
+const char *slant_corpus_label(const slant_corpus *corpus, size_t doc, size_t head)
+{
+    if (!corpus || doc >= corpus->n_docs || head >= corpus->n_heads)
+        return NULL;
+    return corpus->labels[doc * corpus->n_heads + head];
+}
+
+slant_status slant_corpus_from_memory(size_t n_docs, const char *const *texts, size_t n_heads,
+                                      const char *const *head_names, const char *const *labels,
+                                      slant_corpus **out, slant_error *err)
+{
+    if (!out)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no place to put the corpus");
+    *out = NULL;
+    if (n_docs && !texts)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "%zu documents but no texts", n_docs);
+    slant_corpus *c;
+    slant_status st = slant_corpus_new(n_heads, head_names, MEMORY_NAME, &c, err);
+    if (st)
+        return st;
+    if (reserve(c, n_docs)) {
+        slant_corpus_free(c);
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory for %zu documents",
+                          n_docs);
+    }
+    for (size_t d = 0; d < n_docs; d++) {
+        if (!texts[d]) {
+            slant_corpus_free(c);
+            return slant_fail(err, SLANT_STATUS_BAD_OPTION, "the text of document %zu is NULL",
+                              d + 1);
+        }
+        st = slant_corpus_append(c, NULL, texts[d], strlen(texts[d]),
+                                 labels ? labels + d * n_heads : NULL, err);
+        if (st) {
+            slant_corpus_free(c);
+            return st;
+        }
+    }
+    *out = c;
+    return SLANT_STATUS_OK;
+}
+
+/* Writes "a, b, c" (the corpus's head names) into buf, cut short if long. */
+static void list_heads(const slant_corpus *c, char *buf, size_t size)
+{
+    size_t at = 0;
+    buf[0] = '\0';
+    for (size_t h = 0; h < c->n_heads && at < size; h++) {
+        int n = snprintf(buf + at, size - at, "%s%s", h ? ", " : "", c->head_names[h]);
+        if (n < 0)
+            break;
+        at += (size_t)n;
+    }
+}
+
+slant_status slant_corpus_select_heads(slant_corpus *corpus, const char *const *names,
+                                       size_t n_names, slant_error *err)
+{
+    if (!corpus || (n_names && !names))
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no corpus or no head names");
+    slant_corpus *c = corpus;
+    size_t *pick = slant_alloc_array(n_names, sizeof *pick);
+    if (!pick)
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+    for (size_t k = 0; k < n_names; k++) {
+        size_t h = 0;
+        while (h < c->n_heads && !(names[k] && !strcmp(names[k], c->head_names[h])))
+            h++;
+        if (h == c->n_heads) {
+            char avail[256];
+            list_heads(c, avail, sizeof avail);
+            free(pick);
+            return slant_fail(err, SLANT_STATUS_BAD_OPTION,
+                              "%s: no head named \"%s\"; %s%s", c->source,
+                              names[k] ? names[k] : "(null)",
+                              c->n_heads ? "the heads are: " : "the corpus has no heads",
+                              avail);
+        }
+        for (size_t j = 0; j < k; j++)
+            if (pick[j] == h) {
+                free(pick);
+                return slant_fail(err, SLANT_STATUS_BAD_OPTION, "head \"%s\" is named twice",
+                                  names[k]);
+            }
+        pick[k] = h;
+    }
+
+    char **new_names = slant_alloc_array(n_names, sizeof *new_names);
+    char **new_labels = NULL;
+    if (n_names && c->cap)
+        new_labels = slant_alloc_array(c->cap, n_names * sizeof *new_labels);
+    if (!new_names || (n_names && c->cap && !new_labels)) {
+        free(pick);
+        free(new_names);
+        free(new_labels);
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+    }
+    for (size_t k = 0; k < n_names; k++) {
+        new_names[k] = c->head_names[pick[k]];
+        for (size_t d = 0; d < c->n_docs; d++)
+            new_labels[d * n_names + k] = c->labels[d * c->n_heads + pick[k]];
+    }
+    /* Labels live in their document's block; only dropped names are freed. */
+    for (size_t h = 0; h < c->n_heads; h++) {
+        size_t k = 0;
+        while (k < n_names && pick[k] != h)
+            k++;
+        if (k == n_names)
+            free(c->head_names[h]);
+    }
+    free(c->head_names);
+    free(c->labels);
+    c->head_names = new_names;
+    c->labels = new_labels;
+    c->n_heads = n_names;
+    free(pick);
+    return SLANT_STATUS_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* The corpus hash                                                     */
+/* ------------------------------------------------------------------ */
+
+#define CORPUS_HASH_SEED UINT64_C(0x736c616e74637270) /* "slantcrp" */
+
+/* Chains v into h as 8 little-endian bytes, the same on every machine. */
+static uint64_t hash_u64(uint64_t h, uint64_t v)
+{
+    unsigned char le[8];
+    for (int i = 0; i < 8; i++)
+        le[i] = (unsigned char)(v >> (8 * i));
+    return slant_hash64(le, sizeof le, h);
+}
+
+/* Chains one field into h: its length (all ones for a missing label, a
+ * length no real field has), then its bytes.  The length prefix keeps
+ * field boundaries from sliding. */
+static uint64_t hash_field(uint64_t h, const char *p, size_t len)
+{
+    h = hash_u64(h, p ? (uint64_t)len : UINT64_MAX);
+    return p ? slant_hash64(p, len, h) : h;
+}
+
+uint64_t slant_corpus_hash(const slant_corpus *c, const size_t *docs, size_t n_docs)
+{
+    /* The number of heads first, so that a head-less corpus cannot hash
+     * like a labeled one whose labels happen to equal its texts. */
+    uint64_t h = hash_u64(CORPUS_HASH_SEED, (uint64_t)c->n_heads);
+    size_t n = docs ? n_docs : c->n_docs;
+    for (size_t k = 0; k < n; k++) {
+        size_t d = docs ? docs[k] : k;
+        if (d >= c->n_docs)
+            continue; /* a caller's bug; ignored rather than read out of bounds */
+        for (size_t hd = 0; hd < c->n_heads; hd++) {
+            const char *label = c->labels[d * c->n_heads + hd];
+            h = hash_field(h, label, label ? strlen(label) : 0);
+        }
+        h = hash_field(h, c->texts[d], c->lens[d]);
+    }
+    return h;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading bytes                                                       */
+/* ------------------------------------------------------------------ */
+
+/* Reads F to its end into *out (output, NUL-terminated, length *out_len).
+ * HINT is the expected size, 0 if unknown. */
+static slant_status read_stream(FILE *f, const char *name, size_t hint, char **out,
+                                size_t *out_len, slant_error *err)
+{
+    *out = NULL;
+    *out_len = 0;
+    /* Two spare bytes: the NUL, and room for the read that finds the end. */
+    size_t cap = hint < SIZE_MAX - 2 ? hint + 2 : SIZE_MAX;
+    if (cap < 4096)
+        cap = 4096;
+    char *buf = malloc(cap);
+    if (!buf)
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
+    size_t len = 0;
+    for (;;) {
+        if (cap - len < 2) {
+            void *p = buf;
+            if (slant_grow(&p, &cap, cap + 1, 1)) {
+                free(buf);
+                return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
+            }
+            buf = p;
+        }
+        size_t want = cap - len - 1;
+        errno = 0;
+        size_t got = fread(buf + len, 1, want, f);
+        len += got;
+        if (got < want) {
+            if (ferror(f)) {
+                int e = errno ? errno : EIO;
+                free(buf);
+                return slant_fail(err, SLANT_STATUS_IO, "%s: %s", name, strerror(e));
+            }
+            if (feof(f))
+                break;
+        }
+    }
+    buf[len] = '\0';
+    *out = buf;
+    *out_len = len;
+    return SLANT_STATUS_OK;
+}
+
+/* Reads the file PATH ("-": standard input) whole; see read_stream. */
+static slant_status read_path(const char *path, char **out, size_t *out_len, slant_error *err)
+{
+    if (!strcmp(path, "-"))
+        return read_stream(stdin, STDIN_NAME, 0, out, out_len, err);
+    *out = NULL;
+    *out_len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return slant_fail(err, SLANT_STATUS_IO, "%s: %s", path, strerror(errno));
+    /* A folder opens fine on Linux and only fails at the first read. */
+    struct stat st;
+    size_t hint = 0;
+    if (fstat(fileno(f), &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            fclose(f);
+            return slant_fail(err, SLANT_STATUS_IO, "%s: %s", path, strerror(EISDIR));
+        }
+        if (S_ISREG(st.st_mode) && st.st_size > 0 && (uintmax_t)st.st_size < SIZE_MAX / 2)
+            hint = (size_t)st.st_size;
+    }
+    slant_status status = read_stream(f, path, hint, out, out_len, err);
+    fclose(f);
+    return status;
+}
+
+/* Length of a UTF-8 byte order mark at the start of buf, or 0. */
+static size_t bom_length(const char *buf, size_t len)
+{
+    return len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3) ? 3 : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Lines                                                               */
+/* ------------------------------------------------------------------ */
+
+/* Walks a NUL-terminated buffer line by line, cutting it in place. */
+typedef struct line_reader {
+    char *p, *end;
+    size_t lineno; /* of the line last returned, 1-based */
+} line_reader;
+
+/* Sets *line to the next line with its '\n' and one '\r' before it
+ * removed and a NUL written in their place; *len is its length (the line
+ * may hold NULs of its own).  Returns 0 at the end of the buffer. */
+static int next_line(line_reader *r, char **line, size_t *len)
+{
+    if (r->p >= r->end)
+        return 0;
+    char *nl = memchr(r->p, '\n', (size_t)(r->end - r->p));
+    char *e = nl ? nl : r->end;
+    *line = r->p;
+    *len = (size_t)(e - r->p);
+    if (*len && (*line)[*len - 1] == '\r')
+        (*len)--;
+    (*line)[*len] = '\0'; /* at worst the buffer's own terminator */
+    r->p = nl ? nl + 1 : r->end;
+    r->lineno++;
+    return 1;
+}
+
+static int is_space(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\v' || ch == '\f';
+}
+
+/* Blank lines (only spaces and tabs) are skipped in every line format. */
+static int is_blank(const char *line, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!is_space(line[i]))
+            return 0;
+    return 1;
+}
+
+static int has_nul(const char *p, size_t len)
+{
+    return memchr(p, '\0', len) != NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* TSV                                                                 */
+/* ------------------------------------------------------------------ */
+
+typedef struct span {
+    char *p;
+    size_t len;
+} span;
+
+static size_t count_fields(const char *line, size_t len)
+{
+    size_t n = 1;
+    for (const char *p = line, *end = line + len; (p = memchr(p, '\t', (size_t)(end - p)));
+         p++)
+        n++;
+    return n;
+}
+
+/* Splits LINE at its tabs into fields (output, count_fields() entries),
+ * NUL-terminating each in place. */
+static void split_fields(char *line, size_t len, span *fields)
+{
+    char *p = line, *end = line + len;
+    size_t k = 0;
+    for (;;) {
+        char *tab = memchr(p, '\t', (size_t)(end - p));
+        char *e = tab ? tab : end;
+        fields[k].p = p;
+        fields[k].len = (size_t)(e - p);
+        *e = '\0';
+        k++;
+        if (!tab)
+            break;
+        p = tab + 1;
+    }
+}
+
+static slant_status read_tsv(char *buf, size_t len, const char *name, slant_corpus **out,
+                             slant_error *err)
+{
+    line_reader r = {buf, buf + len, 0};
+    char *line;
+    size_t l;
+    do {
+        if (!next_line(&r, &line, &l))
+            return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                              "%s: empty; a TSV corpus starts with a header row naming a "
+                              "\"text\" column",
+                              name);
+    } while (is_blank(line, l));
+
+    slant_status st = SLANT_STATUS_OK;
+    slant_corpus *c = NULL;
+    const char **names = NULL, **labels = NULL;
+    size_t *head_col = NULL;
+    size_t ncols = count_fields(line, l);
+    span *fields = slant_alloc_array(ncols, sizeof *fields);
+    names = slant_alloc_array(ncols, sizeof *names);
+    head_col = slant_alloc_array(ncols, sizeof *head_col);
+    labels = slant_alloc_array(ncols, sizeof *labels);
+    if (!fields || !names || !head_col || !labels)
+        goto no_memory;
+
+    /* The header. */
+    split_fields(line, l, fields);
+    size_t text_col = SIZE_MAX, id_col = SIZE_MAX, n_heads = 0;
+    for (size_t k = 0; k < ncols; k++) {
+        if (fields[k].len == 0) {
+            st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: column %zu has no name", name,
+                            r.lineno, k + 1);
+            goto done;
+        }
+        if (has_nul(fields[k].p, fields[k].len)) {
+            st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                            "%s:%zu: the name of column %zu holds a NUL byte", name, r.lineno,
+                            k + 1);
+            goto done;
+        }
+        names[k] = fields[k].p;
+        if (!strcmp(fields[k].p, "text"))
+            text_col = k;
+        else if (!strcmp(fields[k].p, "id"))
+            id_col = k;
+    }
+    const char *dup;
+    if (find_duplicate(names, ncols, &dup))
+        goto no_memory;
+    if (dup) {
+        st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: two columns are named \"%s\"",
+                        name, r.lineno, dup);
+        goto done;
+    }
+    if (text_col == SIZE_MAX) {
+        st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                        "%s:%zu: the header has no \"text\" column", name, r.lineno);
+        goto done;
+    }
+    for (size_t k = 0; k < ncols; k++)
+        if (k != text_col && k != id_col) {
+            names[n_heads] = fields[k].p;
+            head_col[n_heads++] = k;
+        }
+    st = slant_corpus_new(n_heads, names, name, &c, err);
+    if (st)
+        goto done;
+
+    /* The rows. */
+    while (next_line(&r, &line, &l)) {
+        if (is_blank(line, l))
+            continue;
+        size_t n = count_fields(line, l);
+        if (n != ncols) {
+            st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                            "%s:%zu: expected %zu field%s, found %zu", name, r.lineno, ncols,
+                            ncols == 1 ? "" : "s", n);
+            goto done;
+        }
+        split_fields(line, l, fields);
+        const char *id = NULL;
+        if (id_col != SIZE_MAX && fields[id_col].len) {
+            if (has_nul(fields[id_col].p, fields[id_col].len)) {
+                st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: the id holds a NUL byte",
+                                name, r.lineno);
+                goto done;
+            }
+            id = fields[id_col].p;
+        }
+        for (size_t h = 0; h < n_heads; h++) {
+            const span *f = &fields[head_col[h]];
+            labels[h] = f->len ? f->p : NULL; /* an empty cell is a missing label */
+            if (f->len && has_nul(f->p, f->len)) {
+                st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                                "%s:%zu: the \"%s\" label holds a NUL byte", name, r.lineno,
+                                c->head_names[h]);
+                goto done;
+            }
+        }
+        st = slant_corpus_append(c, id, fields[text_col].p, fields[text_col].len, labels, err);
+        if (st)
+            goto done;
+    }
+    goto done;
+
+no_memory:
+    st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
+done:
+    free(fields);
+    free(names);
+    free(head_col);
+    free(labels);
+    if (st) {
+        slant_corpus_free(c);
+        return st;
+    }
+    *out = c;
+    return SLANT_STATUS_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* JSONL                                                               */
+/* ------------------------------------------------------------------ */
+
+static const char *json_kind(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER: return "an integer";
+    case JSON_REAL: return "a number";
+    case JSON_TRUE: return "true";
+    case JSON_FALSE: return "false";
+    case JSON_NULL: return "null";
+    }
+    return "a JSON value";
+}
+
+static int key_is(const char *key, size_t key_len, const char *word)
+{
+    size_t n = strlen(word);
+    return key_len == n && !memcmp(key, word, n);
+}
+
+/* Creates the corpus from the first object: its keys other than "text"
+ * and "id", in order, are the heads.  *index (output) maps each head name
+ * to its number, so later lines look keys up in constant time. */
+static slant_status jsonl_heads(json_t *obj, const char *name, size_t lineno,
+                                slant_corpus **out, json_t **index, slant_error *err)
+{
+    *out = NULL;
+    *index = json_object();
+    size_t n = json_object_size(obj);
+    const char **names = slant_alloc_array(n, sizeof *names);
+    if (!*index || !names) {
+        free(names);
+        json_decref(*index);
+        *index = NULL;
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
+    }
+    size_t n_heads = 0;
+    const char *key;
+    size_t key_len;
+    json_t *value;
+    slant_status st = SLANT_STATUS_OK;
+    json_object_keylen_foreach(obj, key, key_len, value) {
+        (void)value;
+        if (key_is(key, key_len, "text") || key_is(key, key_len, "id"))
+            continue;
+        if (key_len == 0 || strlen(key) != key_len) {
+            st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: a label key is %s", name,
+                            lineno, key_len ? "not a valid name (it holds a NUL)" : "empty");
+            break;
+        }
+        if (json_object_setn_new(*index, key, key_len, json_integer((json_int_t)n_heads))) {
+            st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
+            break;
+        }
+        names[n_heads++] = key;
+    }
+    if (!st)
+        st = slant_corpus_new(n_heads, names, name, out, err);
+    free(names);
+    if (st) {
+        json_decref(*index);
+        *index = NULL;
+    }
+    return st;
+}
+
+/* Appends the document of one line's object. */
+static slant_status jsonl_doc(json_t *obj, slant_corpus *c, json_t *index, const char **labels,
+                              const char *name, size_t lineno, slant_error *err)
+{
+    for (size_t h = 0; h < c->n_heads; h++)
+        labels[h] = NULL;
+    const char *text = NULL, *id = NULL;
+    size_t text_len = 0;
+    char id_buf[32];
+    const char *key;
+    size_t key_len;
+    json_t *value;
+    json_object_keylen_foreach(obj, key, key_len, value) {
+        if (key_is(key, key_len, "text")) {
+            if (!json_is_string(value))
+                return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                                  "%s:%zu: \"text\" must be a string, found %s", name, lineno,
+                                  json_kind(value));
+            text = json_string_value(value);
+            text_len = json_string_length(value);
+        } else if (key_is(key, key_len, "id")) {
+            if (json_is_string(value)) {
+                id = json_string_value(value);
+                if (strlen(id) != json_string_length(value))
+                    return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                                      "%s:%zu: the id holds a NUL byte", name, lineno);
+                if (!*id)
+                    id = NULL;
+            } else if (json_is_integer(value)) {
+                snprintf(id_buf, sizeof id_buf, "%" JSON_INTEGER_FORMAT,
+                         json_integer_value(value));
+                id = id_buf;
+            } else if (!json_is_null(value)) {
+                return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                                  "%s:%zu: \"id\" must be a string or an integer, found %s",
+                                  name, lineno, json_kind(value));
+            }
+        } else {
+            json_t *slot = json_object_getn(index, key, key_len);
+            if (!slot)
+                return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                                  "%s:%zu: key \"%s\" is not in the first object; every label "
+                                  "key must appear there",
+                                  name, lineno, key);
+            if (json_is_null(value))
+                continue;
+            if (!json_is_string(value))
+                return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                                  "%s:%zu: label \"%s\" must be a string or null, found %s",
+                                  name, lineno, key, json_kind(value));
+            const char *label = json_string_value(value);
+            if (strlen(label) != json_string_length(value))
+                return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                                  "%s:%zu: the \"%s\" label holds a NUL byte", name, lineno,
+                                  key);
+            /* "" is missing, as an empty TSV cell is. */
+            labels[json_integer_value(slot)] = *label ? label : NULL;
+        }
+    }
+    if (!text)
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: no \"text\" key", name, lineno);
+    return slant_corpus_append(c, id, text, text_len, labels, err);
+}
+
+static slant_status read_jsonl(char *buf, size_t len, const char *name, slant_corpus **out,
+                               slant_error *err)
+{
+    line_reader r = {buf, buf + len, 0};
+    slant_corpus *c = NULL;
+    json_t *index = NULL;
+    const char **labels = NULL;
+    slant_status st = SLANT_STATUS_OK;
+    char *line;
+    size_t l;
+    while (next_line(&r, &line, &l)) {
+        if (is_blank(line, l))
+            continue;
+        json_error_t jerr;
+        json_t *obj = json_loadb(line, l, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+        if (!obj) {
+            st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: %s", name, r.lineno,
+                            jerr.text);
+            break;
+        }
+        if (!json_is_object(obj)) {
+            st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: expected a JSON object, found %s",
+                            name, r.lineno, json_kind(obj));
+        } else if (!c) {
+            st = jsonl_heads(obj, name, r.lineno, &c, &index, err);
+            if (!st && !(labels = slant_alloc_array(c->n_heads, sizeof *labels)))
+                st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
+        }
+        if (!st)
+            st = jsonl_doc(obj, c, index, labels, name, r.lineno, err);
+        json_decref(obj);
+        if (st)
+            break;
+    }
+    if (!st && !c)
+        st = slant_corpus_new(0, NULL, name, &c, err); /* no documents, no heads */
+    free(labels);
+    json_decref(index);
+    if (st) {
+        slant_corpus_free(c);
+        return st;
+    }
+    *out = c;
+    return SLANT_STATUS_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* fastText, lines, whole text                                         */
+/* ------------------------------------------------------------------ */
+
+static int is_label_tag(const char *p, size_t len)
+{
+    return len >= FT_PREFIX_LEN && !memcmp(p, FT_PREFIX, FT_PREFIX_LEN);
+}
+
+static slant_status read_fasttext(char *buf, size_t len, const char *name, slant_corpus **out,
+                                  slant_error *err)
+{
+    static const char *const heads[] = {LABEL_HEAD};
+    slant_corpus *c;
+    slant_status st = slant_corpus_new(1, heads, name, &c, err);
+    if (st)
+        return st;
+    line_reader r = {buf, buf + len, 0};
+    char *line;
+    size_t l;
+    while (next_line(&r, &line, &l)) {
+        if (is_blank(line, l))
+            continue;
+        char *p = line, *end = line + l;
+        while (p < end && is_space(*p))
+            p++;
+        char *tag = p;
+        while (p < end && !is_space(*p))
+            p++;
+        if (!is_label_tag(tag, (size_t)(p - tag))) {
+            st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                            "%s:%zu: no __label__ tag at the start of the line", name, r.lineno);
+            break;
+        }
+        char *label = tag + FT_PREFIX_LEN, *label_end = p;
+        if (label == label_end || has_nul(label, (size_t)(label_end - label))) {
+            st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: %s", name, r.lineno,
+                            label == label_end ? "empty __label__ tag"
+                                               : "the label holds a NUL byte");
+            break;
+        }
+        while (p < end && is_space(*p))
+            p++;
+        char *text = p;
+        /* fastText takes a __label__ token anywhere in the line as a label,
+         * so one after the first makes the line multi-label. */
+        while (p < end) {
+            while (p < end && is_space(*p))
+                p++;
+            char *tok = p;
+            while (p < end && !is_space(*p))
+                p++;
+            if (is_label_tag(tok, (size_t)(p - tok))) {
+                st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                                "%s:%zu: several __label__ tags; multi-label lines are not "
+                                "supported",
+                                name, r.lineno);
+                break;
+            }
+        }
+        if (st)
+            break;
+        *label_end = '\0';
+        const char *labels[1] = {label};
+        st = slant_corpus_append(c, NULL, text, (size_t)(end - text), labels, err);
+        if (st)
+            break;
+    }
+    if (st) {
+        slant_corpus_free(c);
+        return st;
+    }
+    *out = c;
+    return SLANT_STATUS_OK;
+}
+
+static slant_status read_lines(char *buf, size_t len, const char *name, slant_corpus **out,
+                               slant_error *err)
+{
+    slant_corpus *c;
+    slant_status st = slant_corpus_new(0, NULL, name, &c, err);
+    if (st)
+        return st;
+    line_reader r = {buf, buf + len, 0};
+    char *line;
+    size_t l;
+    while (next_line(&r, &line, &l)) {
+        if (is_blank(line, l))
+            continue;
+        char id[24];
+        snprintf(id, sizeof id, "%zu", r.lineno); /* the line number, blank lines counted */
+        st = slant_corpus_append(c, id, line, l, NULL, err);
+        if (st) {
+            slant_corpus_free(c);
+            return st;
+        }
+    }
+    *out = c;
+    return SLANT_STATUS_OK;
+}
+
+static slant_status read_text(char *buf, size_t len, const char *name, slant_corpus **out,
+                              slant_error *err)
+{
+    slant_corpus *c;
+    slant_status st = slant_corpus_new(0, NULL, name, &c, err);
+    if (st)
+        return st;
+    st = slant_corpus_append(c, name, buf, len, NULL, err);
+    if (st) {
+        slant_corpus_free(c);
+        return st;
+    }
+    *out = c;
+    return SLANT_STATUS_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* A folder per label                                                  */
+/* ------------------------------------------------------------------ */
+
+static char *join_path(const char *dir, const char *name)
+{
+    size_t a = strlen(dir), b = strlen(name);
+    int slash = a && dir[a - 1] != '/';
+    if (b > SIZE_MAX - a - 2)
+        return NULL;
+    char *p = malloc(a + b + 2);
+    if (!p)
+        return NULL;
+    memcpy(p, dir, a);
+    if (slash)
+        p[a] = '/';
+    memcpy(p + a + slash, name, b + 1);
+    return p;
+}
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* Lists the entries of folder PATH that do not start with '.', sorted by
+ * strcmp so that a corpus reads the same on every file system. */
+static slant_status list_folder(const char *path, char ***out, size_t *n_out, slant_error *err)
+{
+    *out = NULL;
+    *n_out = 0;
+    DIR *d = opendir(path);
+    if (!d)
+        return slant_fail(err, SLANT_STATUS_IO, "%s: %s", path, strerror(errno));
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    for (;;) {
+        errno = 0;
+        if (!(e = readdir(d)))
+            break;
+        if (e->d_name[0] == '.')
+            continue;
+        void *p = names;
+        int bad = slant_grow(&p, &cap, n + 1, sizeof *names);
+        names = p;
+        if (bad || !(names[n] = slant_strdup(e->d_name))) {
+            closedir(d);
+            free_names(names, n);
+            return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", path);
+        }
+        n++;
+    }
+    int e_read = errno;
+    closedir(d);
+    if (e_read) {
+        free_names(names, n);
+        return slant_fail(err, SLANT_STATUS_IO, "%s: %s", path, strerror(e_read));
+    }
+    if (n)
+        qsort(names, n, sizeof *names, cmp_strp);
+    *out = names;
+    *n_out = n;
+    return SLANT_STATUS_OK;
+}
+
+/* Reads the documents of one label folder, DIR/LABEL, into c. */
+static slant_status read_label_folder(slant_corpus *c, const char *dir, const char *label,
+                                      const char *folder, slant_error *err)
+{
+    char **files;
+    size_t n;
+    slant_status st = list_folder(folder, &files, &n, err);
+    if (st)
+        return st;
+    for (size_t i = 0; i < n && !st; i++) {
+        char *path = join_path(folder, files[i]);
+        char *id = join_path(label, files[i]);
+        char *buf = NULL;
+        size_t len = 0;
+        struct stat sb;
+        if (!path || !id)
+            st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", folder);
+        else if (stat(path, &sb))
+            st = slant_fail(err, SLANT_STATUS_IO, "%s: %s", path, strerror(errno));
+        else if (S_ISDIR(sb.st_mode))
+            st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                            "%s: a folder inside a label folder; documents go in "
+                            "%s/<label>/<file>",
+                            path, dir);
+        else if (!S_ISREG(sb.st_mode))
+            st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: not a regular file", path);
+        else if (!(st = read_path(path, &buf, &len, err))) {
+            size_t bom = bom_length(buf, len);
+            const char *labels[1] = {label};
+            st = slant_corpus_append(c, id, buf + bom, len - bom, labels, err);
+        }
+        free(buf);
+        free(id);
+        free(path);
+    }
+    free_names(files, n);
+    return st;
+}
+
+static slant_status read_dir(const char *dir, slant_corpus **out, slant_error *err)
+{
+    static const char *const heads[] = {LABEL_HEAD};
+    slant_corpus *c;
+    slant_status st = slant_corpus_new(1, heads, dir, &c, err);
+    if (st)
+        return st;
+    char **labels;
+    size_t n;
+    st = list_folder(dir, &labels, &n, err);
+    for (size_t i = 0; i < n && !st; i++) {
+        char *folder = join_path(dir, labels[i]);
+        struct stat sb;
+        if (!folder)
+            st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", dir);
+        else if (stat(folder, &sb))
+            st = slant_fail(err, SLANT_STATUS_IO, "%s: %s", folder, strerror(errno));
+        else if (!S_ISDIR(sb.st_mode))
+            st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                            "%s: not a label folder; documents go in %s/<label>/<file>",
+                            folder, dir);
+        else
+            st = read_label_folder(c, dir, labels[i], folder, err);
+        free(folder);
+    }
+    free_names(labels, n);
+    if (st) {
+        slant_corpus_free(c);
+        return st;
+    }
+    *out = c;
+    return SLANT_STATUS_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Telling the format                                                  */
+/* ------------------------------------------------------------------ */
+
+static int has_suffix(const char *path, const char *suffix)
+{
+    size_t a = strlen(path), b = strlen(suffix);
+    return a > b && !strcasecmp(path + a - b, suffix);
+}
+
+/* The format a file name implies, or SLANT_FORMAT_AUTO. */
+static slant_format format_of_name(const char *path)
+{
+    if (has_suffix(path, ".tsv"))
+        return SLANT_FORMAT_TSV;
+    if (has_suffix(path, ".jsonl") || has_suffix(path, ".json"))
+        return SLANT_FORMAT_JSONL;
+    if (has_suffix(path, ".ft") || has_suffix(path, ".fasttext"))
+        return SLANT_FORMAT_FASTTEXT;
+    return SLANT_FORMAT_AUTO;
+}
+
+/* The format the first non-blank line suggests, or SLANT_FORMAT_AUTO.
+ * Reads without cutting the buffer. */
+static slant_format format_of_content(const char *buf, size_t len)
+{
+    const char *p = buf, *end = buf + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+        if (e > p && e[-1] == '\r')
+            e--;
+        if (!is_blank(p, (size_t)(e - p))) {
+            const char *q = p;
+            while (q < e && is_space(*q))
+                q++;
+            if (is_label_tag(q, (size_t)(e - q)))
+                return SLANT_FORMAT_FASTTEXT;
+            if (*q == '{')
+                return SLANT_FORMAT_JSONL;
+            if (!memchr(p, '\t', (size_t)(e - p)))
+                return SLANT_FORMAT_AUTO;
+            for (const char *f = p; f <= e;) {
+                const char *tab = memchr(f, '\t', (size_t)(e - f));
+                const char *fe = tab ? tab : e;
+                if (fe - f == 4 && !memcmp(f, "text", 4))
+                    return SLANT_FORMAT_TSV;
+                if (!tab)
+                    break;
+                f = tab + 1;
+            }
+            return SLANT_FORMAT_AUTO;
+        }
+        p = nl ? nl + 1 : end;
+    }
+    return SLANT_FORMAT_AUTO;
+}
+
+slant_status slant_corpus_read(const char *path, slant_format format, slant_corpus **out,
+                               slant_error *err)
+{
+    if (!out)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no place to put the corpus");
+    *out = NULL;
+    if (!path)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no corpus path");
+    if ((unsigned)format >= N_FORMATS)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "%s: unknown corpus format %d", path,
+                          (int)format);
+    int from_stdin = !strcmp(path, "-");
+    const char *name = from_stdin ? STDIN_NAME : path;
+
+    if (format == SLANT_FORMAT_DIR && from_stdin)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION,
+                          "standard input cannot be read as a folder corpus (format dir)");
+    if (format == SLANT_FORMAT_AUTO && !from_stdin) {
+        struct stat sb;
+        if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+            format = SLANT_FORMAT_DIR;
+        else
+            format = format_of_name(path);
+    }
+    if (format == SLANT_FORMAT_DIR)
+        return read_dir(path, out, err);
+
+    char *buf;
+    size_t len;
+    slant_status st = read_path(path, &buf, &len, err);
+    if (st)
+        return st;
+    size_t bom = bom_length(buf, len);
+    char *body = buf + bom;
+    size_t body_len = len - bom;
+    if (format == SLANT_FORMAT_AUTO)
+        format = format_of_content(body, body_len);
+    switch (format) {
+    case SLANT_FORMAT_TSV: st = read_tsv(body, body_len, name, out, err); break;
+    case SLANT_FORMAT_JSONL: st = read_jsonl(body, body_len, name, out, err); break;
+    case SLANT_FORMAT_FASTTEXT: st = read_fasttext(body, body_len, name, out, err); break;
+    case SLANT_FORMAT_LINES: st = read_lines(body, body_len, name, out, err); break;
+    case SLANT_FORMAT_TEXT: st = read_text(body, body_len, name, out, err); break;
+    case SLANT_FORMAT_AUTO:
+    case SLANT_FORMAT_DIR:
+        st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                        "cannot tell the format of %s; use --format", name);
+        break;
+    }
+    free(buf);
+    return st;
+}

@@ -1,0 +1,595 @@
+/*
+ * test_corpus.c: unit tests of the corpus readers (features/corpus.c).
+ * Each test writes a small corpus into a fresh folder under /tmp, reads it
+ * back and checks documents, labels and error messages.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "corpus.h"
+#include "slant.h"
+
+static char tmp_root[] = "/tmp/slant_corpus_XXXXXX";
+
+/* PATHS holds the last few paths made by path_of, so a test can keep
+ * several at once without freeing them. */
+static char paths[8][512];
+static unsigned next_path;
+
+static const char *path_of(const char *name)
+{
+    char *p = paths[next_path++ % 8];
+    snprintf(p, sizeof paths[0], "%s/%s", tmp_root, name);
+    return p;
+}
+
+/* Writes LEN bytes to tmp_root/NAME, making parent folders; returns the path. */
+static const char *put(const char *name, const char *data, size_t len)
+{
+    const char *path = path_of(name);
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", path);
+    for (char *s = dir + strlen(tmp_root) + 1; (s = strchr(s, '/')); s++) {
+        *s = '\0';
+        mkdir(dir, 0700);
+        *s = '/';
+    }
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+    return path;
+}
+
+/* For literals that may hold NUL bytes. */
+#define PUT(name, literal) put((name), (literal), sizeof(literal) - 1)
+
+static void remove_tree(const char *path)
+{
+    struct stat sb;
+    if (lstat(path, &sb))
+        return;
+    if (S_ISDIR(sb.st_mode)) {
+        DIR *d = opendir(path);
+        if (d) {
+            struct dirent *e;
+            while ((e = readdir(d))) {
+                if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                    continue;
+                char sub[1024];
+                snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+                remove_tree(sub);
+            }
+            closedir(d);
+        }
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return mkdtemp(tmp_root) ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    remove_tree(tmp_root);
+    return 0;
+}
+
+static slant_corpus *read_ok(const char *path, slant_format format)
+{
+    slant_corpus *c = NULL;
+    slant_error err = {{0}};
+    slant_status st = slant_corpus_read(path, format, &c, &err);
+    if (st != SLANT_STATUS_OK)
+        fail_msg("reading %s: %s (%s)", path, err.message, slant_status_str(st));
+    assert_non_null(c);
+    return c;
+}
+
+/* Reading PATH must fail with status WANT and a message holding NEEDLE. */
+static void read_fails(const char *path, slant_format format, slant_status want,
+                       const char *needle)
+{
+    slant_corpus *c = NULL;
+    slant_error err = {{0}};
+    slant_status st = slant_corpus_read(path, format, &c, &err);
+    if (st != want)
+        fail_msg("reading %s: status %d (%s), expected %d; message \"%s\"", path, (int)st,
+                 slant_status_str(st), (int)want, err.message);
+    assert_null(c);
+    if (!strstr(err.message, needle))
+        fail_msg("message \"%s\" lacks \"%s\"", err.message, needle);
+}
+
+static void assert_text(const slant_corpus *c, size_t doc, const char *want, size_t want_len)
+{
+    size_t len = 0;
+    const char *text = slant_corpus_text(c, doc, &len);
+    assert_non_null(text);
+    assert_int_equal(len, want_len);
+    assert_memory_equal(text, want, want_len);
+    assert_int_equal(text[len], '\0');
+}
+
+#define ASSERT_TEXT(c, doc, literal) assert_text((c), (doc), (literal), sizeof(literal) - 1)
+
+static void test_format_names(void **state)
+{
+    (void)state;
+    const slant_format all[] = {SLANT_FORMAT_AUTO, SLANT_FORMAT_TSV, SLANT_FORMAT_JSONL,
+                                SLANT_FORMAT_FASTTEXT, SLANT_FORMAT_DIR, SLANT_FORMAT_LINES,
+                                SLANT_FORMAT_TEXT};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        assert_int_equal(slant_format_parse(slant_format_name(all[i])), (int)all[i]);
+    assert_string_equal(slant_format_name(SLANT_FORMAT_FASTTEXT), "fasttext");
+    assert_int_equal(slant_format_parse("csv"), -1);
+    assert_int_equal(slant_format_parse(NULL), -1);
+}
+
+static void test_tsv_two_heads_with_id(void **state)
+{
+    (void)state;
+    const char *p = PUT("two.tsv", "topic\tid\tstance\ttext\n"
+                                   "sport\td1\tpro\tgreat match\n"
+                                   "politics\td2\t\tvote today\n"
+                                   "\tx\tcon\tno topic\n");
+    slant_corpus *c = read_ok(p, SLANT_FORMAT_TSV);
+    assert_int_equal(slant_corpus_size(c), 3);
+    assert_int_equal(slant_corpus_heads(c), 2);
+    assert_string_equal(slant_corpus_head_name(c, 0), "topic");
+    assert_string_equal(slant_corpus_head_name(c, 1), "stance");
+    assert_null(slant_corpus_head_name(c, 2));
+    assert_string_equal(slant_corpus_id(c, 0), "d1");
+    assert_string_equal(slant_corpus_id(c, 2), "x");
+    ASSERT_TEXT(c, 1, "vote today");
+    assert_string_equal(slant_corpus_label(c, 0, 0), "sport");
+    assert_string_equal(slant_corpus_label(c, 0, 1), "pro");
+    assert_null(slant_corpus_label(c, 1, 1)); /* empty cell: missing */
+    assert_null(slant_corpus_label(c, 2, 0));
+    assert_string_equal(slant_corpus_label(c, 2, 1), "con");
+    assert_null(slant_corpus_text(c, 3, NULL)); /* out of range */
+    slant_corpus_free(c);
+}
+
+static void test_tsv_bom_crlf_blank_lines(void **state)
+{
+    (void)state;
+    /* No id column: ids are row numbers; the last line has no newline. */
+    const char *p = PUT("bom.tsv", "\xEF\xBB\xBFlabel\ttext\r\n"
+                                   "pos\tgood film\r\n"
+                                   "\r\n"
+                                   "neg\tbad film");
+    slant_corpus *c = read_ok(p, SLANT_FORMAT_TSV);
+    assert_int_equal(slant_corpus_size(c), 2);
+    assert_int_equal(slant_corpus_heads(c), 1);
+    assert_string_equal(slant_corpus_head_name(c, 0), "label");
+    ASSERT_TEXT(c, 0, "good film");
+    ASSERT_TEXT(c, 1, "bad film");
+    assert_string_equal(slant_corpus_id(c, 0), "1");
+    assert_string_equal(slant_corpus_id(c, 1), "2");
+    assert_string_equal(slant_corpus_label(c, 1, 0), "neg");
+    slant_corpus_free(c);
+
+    /* A header alone is an empty corpus, not an error. */
+    c = read_ok(PUT("header_only.tsv", "label\ttext\n"), SLANT_FORMAT_TSV);
+    assert_int_equal(slant_corpus_size(c), 0);
+    assert_int_equal(slant_corpus_heads(c), 1);
+    slant_corpus_free(c);
+}
+
+static void test_tsv_errors(void **state)
+{
+    (void)state;
+    read_fails(PUT("ragged.tsv", "label\ttext\npos\tfine\nneg\n"), SLANT_FORMAT_TSV,
+               SLANT_STATUS_BAD_INPUT, "ragged.tsv:3: expected 2 fields, found 1");
+    read_fails(PUT("wide.tsv", "label\ttext\na\tb\tc\n"), SLANT_FORMAT_TSV,
+               SLANT_STATUS_BAD_INPUT, ":2: expected 2 fields, found 3");
+    read_fails(PUT("notext.tsv", "label\tbody\npos\tfine\n"), SLANT_FORMAT_TSV,
+               SLANT_STATUS_BAD_INPUT, "notext.tsv:1: the header has no \"text\" column");
+    read_fails(PUT("dupcol.tsv", "a\ttext\ta\n"), SLANT_FORMAT_TSV, SLANT_STATUS_BAD_INPUT,
+               "two columns are named \"a\"");
+    read_fails(PUT("dupcol2.tsv", "text\tb\ttext\n"), SLANT_FORMAT_TSV, SLANT_STATUS_BAD_INPUT,
+               "two columns are named \"text\"");
+    read_fails(PUT("empty.tsv", ""), SLANT_FORMAT_TSV, SLANT_STATUS_BAD_INPUT, "empty.tsv");
+    read_fails(PUT("nullabel.tsv", "label\ttext\np\0s\tx\n"), SLANT_FORMAT_TSV,
+               SLANT_STATUS_BAD_INPUT, "nullabel.tsv:2:");
+}
+
+static void test_missing_file_and_folder_as_file(void **state)
+{
+    (void)state;
+    read_fails(path_of("no_such.tsv"), SLANT_FORMAT_TSV, SLANT_STATUS_IO,
+               "no_such.tsv: No such file or directory");
+    mkdir(path_of("afolder"), 0700);
+    read_fails(path_of("afolder"), SLANT_FORMAT_TSV, SLANT_STATUS_IO, "afolder: Is a directory");
+    read_fails(path_of("afolder"), SLANT_FORMAT_TEXT, SLANT_STATUS_IO, "Is a directory");
+    read_fails("-", SLANT_FORMAT_DIR, SLANT_STATUS_BAD_OPTION, "standard input");
+    read_fails(PUT("plain.txt", "x"), SLANT_FORMAT_DIR, SLANT_STATUS_IO, "Not a directory");
+    read_fails(PUT("x.tsv", "text\n"), (slant_format)99, SLANT_STATUS_BAD_OPTION, "format");
+    slant_corpus_free(NULL);
+}
+
+static void test_jsonl_two_labels(void **state)
+{
+    (void)state;
+    const char *p = PUT("two.jsonl",
+                        "{\"id\": \"a\", \"text\": \"first\", \"topic\": \"t1\", \"stance\": \"s1\"}\n"
+                        "\n"
+                        "{\"stance\": \"s2\", \"text\": \"second\", \"id\": 7}\n"
+                        "{\"text\": \"th\\u0000ird\", \"topic\": null, \"stance\": \"\"}\r\n");
+    slant_corpus *c = read_ok(p, SLANT_FORMAT_JSONL);
+    assert_int_equal(slant_corpus_size(c), 3);
+    assert_int_equal(slant_corpus_heads(c), 2);
+    assert_string_equal(slant_corpus_head_name(c, 0), "topic"); /* first object's order */
+    assert_string_equal(slant_corpus_head_name(c, 1), "stance");
+    assert_string_equal(slant_corpus_id(c, 0), "a");
+    assert_string_equal(slant_corpus_id(c, 1), "7");
+    assert_string_equal(slant_corpus_id(c, 2), "3");
+    assert_string_equal(slant_corpus_label(c, 0, 0), "t1");
+    assert_null(slant_corpus_label(c, 1, 0));
+    assert_string_equal(slant_corpus_label(c, 1, 1), "s2");
+    assert_null(slant_corpus_label(c, 2, 0));
+    assert_null(slant_corpus_label(c, 2, 1));
+    ASSERT_TEXT(c, 2, "th\0ird");
+    slant_corpus_free(c);
+}
+
+static void test_jsonl_errors(void **state)
+{
+    (void)state;
+    read_fails(PUT("bad.jsonl", "{\"text\": \"ok\", \"l\": \"a\"}\n{\"text\": \"oops\",\n"),
+               SLANT_FORMAT_JSONL, SLANT_STATUS_BAD_INPUT, "bad.jsonl:2: ");
+    read_fails(PUT("arr.jsonl", "[1, 2]\n"), SLANT_FORMAT_JSONL, SLANT_STATUS_BAD_INPUT,
+               "arr.jsonl:1: expected a JSON object, found an array");
+    read_fails(PUT("unknown.jsonl", "{\"text\": \"a\", \"l\": \"x\"}\n{\"text\": \"b\", \"m\": \"y\"}\n"),
+               SLANT_FORMAT_JSONL, SLANT_STATUS_BAD_INPUT, "unknown.jsonl:2: key \"m\"");
+    read_fails(PUT("notext.jsonl", "{\"l\": \"x\"}\n"), SLANT_FORMAT_JSONL,
+               SLANT_STATUS_BAD_INPUT, "notext.jsonl:1: no \"text\"");
+    read_fails(PUT("numtext.jsonl", "{\"text\": 5}\n"), SLANT_FORMAT_JSONL,
+               SLANT_STATUS_BAD_INPUT, "\"text\" must be a string");
+    read_fails(PUT("numlabel.jsonl", "{\"text\": \"a\", \"l\": 1}\n"), SLANT_FORMAT_JSONL,
+               SLANT_STATUS_BAD_INPUT, ":1: label \"l\" must be a string or null");
+    read_fails(PUT("dupkey.jsonl", "{\"text\": \"a\", \"text\": \"b\"}\n"), SLANT_FORMAT_JSONL,
+               SLANT_STATUS_BAD_INPUT, "dupkey.jsonl:1:");
+    read_fails(PUT("badid.jsonl", "{\"text\": \"a\", \"id\": 1.5}\n"), SLANT_FORMAT_JSONL,
+               SLANT_STATUS_BAD_INPUT, "\"id\" must be a string or an integer");
+}
+
+static void test_fasttext(void **state)
+{
+    (void)state;
+    const char *p = PUT("ok.ft", "__label__pos a fine film\n"
+                                 "\n"
+                                 "  __label__neg\tdull\r\n"
+                                 "__label__neu");
+    slant_corpus *c = read_ok(p, SLANT_FORMAT_FASTTEXT);
+    assert_int_equal(slant_corpus_size(c), 3);
+    assert_int_equal(slant_corpus_heads(c), 1);
+    assert_string_equal(slant_corpus_head_name(c, 0), "label");
+    assert_string_equal(slant_corpus_label(c, 0, 0), "pos");
+    ASSERT_TEXT(c, 0, "a fine film");
+    assert_string_equal(slant_corpus_label(c, 1, 0), "neg");
+    ASSERT_TEXT(c, 1, "dull");
+    assert_string_equal(slant_corpus_label(c, 2, 0), "neu");
+    ASSERT_TEXT(c, 2, "");
+    assert_string_equal(slant_corpus_id(c, 2), "3");
+    slant_corpus_free(c);
+
+    read_fails(PUT("multi.ft", "__label__a x\n__label__a __label__b text\n"),
+               SLANT_FORMAT_FASTTEXT, SLANT_STATUS_BAD_INPUT,
+               "multi.ft:2: several __label__ tags; multi-label lines are not supported");
+    read_fails(PUT("late.ft", "__label__a some text __label__b\n"), SLANT_FORMAT_FASTTEXT,
+               SLANT_STATUS_BAD_INPUT, "late.ft:1: several __label__ tags");
+    read_fails(PUT("nolabel.ft", "__label__a x\n\njust text\n"), SLANT_FORMAT_FASTTEXT,
+               SLANT_STATUS_BAD_INPUT, "nolabel.ft:3: no __label__ tag");
+    read_fails(PUT("emptylabel.ft", "__label__ text\n"), SLANT_FORMAT_FASTTEXT,
+               SLANT_STATUS_BAD_INPUT, "emptylabel.ft:1: empty __label__ tag");
+}
+
+static void test_dir(void **state)
+{
+    (void)state;
+    /* Written out of order: the reader sorts by name. */
+    PUT("folder/spam/b.txt", "win money");
+    PUT("folder/ham/2.txt", "\xEF\xBB\xBFlunch?");
+    PUT("folder/ham/1.txt", "meeting at 3");
+    PUT("folder/ham/.hidden", "skip me");
+    PUT("folder/.git/config", "skip me too");
+    slant_corpus *c = read_ok(path_of("folder"), SLANT_FORMAT_DIR);
+    assert_int_equal(slant_corpus_size(c), 3);
+    assert_int_equal(slant_corpus_heads(c), 1);
+    assert_string_equal(slant_corpus_head_name(c, 0), "label");
+    assert_string_equal(slant_corpus_id(c, 0), "ham/1.txt");
+    assert_string_equal(slant_corpus_id(c, 1), "ham/2.txt");
+    assert_string_equal(slant_corpus_id(c, 2), "spam/b.txt");
+    assert_string_equal(slant_corpus_label(c, 0, 0), "ham");
+    assert_string_equal(slant_corpus_label(c, 2, 0), "spam");
+    ASSERT_TEXT(c, 0, "meeting at 3");
+    ASSERT_TEXT(c, 1, "lunch?"); /* BOM dropped */
+    slant_corpus_free(c);
+
+    PUT("loose/ham/1.txt", "ok");
+    PUT("loose/stray.txt", "not in a label folder");
+    read_fails(path_of("loose"), SLANT_FORMAT_DIR, SLANT_STATUS_BAD_INPUT,
+               "stray.txt: not a label folder");
+    PUT("nested/ham/sub/1.txt", "too deep");
+    read_fails(path_of("nested"), SLANT_FORMAT_DIR, SLANT_STATUS_BAD_INPUT,
+               "a folder inside a label folder");
+    read_fails(path_of("no_folder"), SLANT_FORMAT_DIR, SLANT_STATUS_IO,
+               "No such file or directory");
+}
+
+static void test_lines_and_text(void **state)
+{
+    (void)state;
+    const char *p = PUT("some.lines", "one\n\ntwo\r\n   \nthree");
+    slant_corpus *c = read_ok(p, SLANT_FORMAT_LINES);
+    assert_int_equal(slant_corpus_size(c), 3);
+    assert_int_equal(slant_corpus_heads(c), 0);
+    assert_string_equal(slant_corpus_id(c, 0), "1");
+    assert_string_equal(slant_corpus_id(c, 1), "3"); /* the line number */
+    assert_string_equal(slant_corpus_id(c, 2), "5");
+    ASSERT_TEXT(c, 1, "two");
+    assert_null(slant_corpus_label(c, 0, 0));
+    slant_corpus_free(c);
+
+    c = read_ok(p, SLANT_FORMAT_TEXT);
+    assert_int_equal(slant_corpus_size(c), 1);
+    assert_string_equal(slant_corpus_id(c, 0), p);
+    ASSERT_TEXT(c, 0, "one\n\ntwo\r\n   \nthree");
+    slant_corpus_free(c);
+
+    c = read_ok(PUT("empty.txt", ""), SLANT_FORMAT_LINES);
+    assert_int_equal(slant_corpus_size(c), 0);
+    slant_corpus_free(c);
+}
+
+/* Reads PATH with AUTO and checks the head count and first label that
+ * show which reader ran. */
+static void auto_reads(const char *path, size_t heads, const char *label0, const char *text0)
+{
+    slant_corpus *c = read_ok(path, SLANT_FORMAT_AUTO);
+    assert_int_equal(slant_corpus_heads(c), heads);
+    assert_true(slant_corpus_size(c) >= 1);
+    if (label0)
+        assert_string_equal(slant_corpus_label(c, 0, 0), label0);
+    size_t len;
+    assert_string_equal(slant_corpus_text(c, 0, &len), text0);
+    slant_corpus_free(c);
+}
+
+static void test_auto(void **state)
+{
+    (void)state;
+    /* By name. */
+    auto_reads(PUT("a.tsv", "y\ttext\npos\thello\n"), 1, "pos", "hello");
+    auto_reads(PUT("a.jsonl", "{\"text\": \"hello\", \"y\": \"pos\"}\n"), 1, "pos", "hello");
+    auto_reads(PUT("a.json", "{\"text\": \"hello\", \"y\": \"pos\"}\n"), 1, "pos", "hello");
+    auto_reads(PUT("a.ft", "__label__pos hello\n"), 1, "pos", "hello");
+    auto_reads(PUT("A.FASTTEXT", "__label__pos hello\n"), 1, "pos", "hello");
+    PUT("adir/pos/1", "hello");
+    auto_reads(path_of("adir"), 1, "pos", "hello");
+    /* By content; the name says nothing. */
+    auto_reads(PUT("sniff1", "\n__label__pos hello\n"), 1, "pos", "hello");
+    auto_reads(PUT("sniff2", "\xEF\xBB\xBF  {\"text\": \"hello\", \"y\": \"pos\"}\n"), 1, "pos",
+               "hello");
+    auto_reads(PUT("sniff3", "\r\ny\ttext\r\npos\thello\r\n"), 1, "pos", "hello");
+    read_fails(PUT("sniff4.txt", "just some prose\n"), SLANT_FORMAT_AUTO, SLANT_STATUS_BAD_INPUT,
+               "cannot tell the format of ");
+    read_fails(PUT("sniff5", "y\ttexts\npos\thello\n"), SLANT_FORMAT_AUTO,
+               SLANT_STATUS_BAD_INPUT, "sniff5; use --format");
+    /* Standard input: content only. */
+    const char *p = PUT("stdin.ft", "__label__pos hello\n");
+    assert_non_null(freopen(p, "rb", stdin));
+    auto_reads("-", 1, "pos", "hello");
+    assert_non_null(freopen(p, "rb", stdin));
+    slant_corpus *c = read_ok("-", SLANT_FORMAT_TEXT);
+    assert_string_equal(slant_corpus_id(c, 0), "<stdin>");
+    slant_corpus_free(c);
+}
+
+static void test_binary_text_preserved(void **state)
+{
+    (void)state;
+    const char *p = PUT("bin.tsv", "label\ttext\nx\tbad \xff\xfe utf8 and a \0 nul\n");
+    slant_corpus *c = read_ok(p, SLANT_FORMAT_TSV);
+    assert_int_equal(slant_corpus_size(c), 1);
+    ASSERT_TEXT(c, 0, "bad \xff\xfe utf8 and a \0 nul");
+    slant_corpus_free(c);
+
+    p = PUT("bin.txt", "\0\xc3\x28\0");
+    c = read_ok(p, SLANT_FORMAT_TEXT);
+    ASSERT_TEXT(c, 0, "\0\xc3\x28\0");
+    slant_corpus_free(c);
+
+    p = PUT("bin.ft", "__label__a \xff\0\xfe\n");
+    c = read_ok(p, SLANT_FORMAT_FASTTEXT);
+    ASSERT_TEXT(c, 0, "\xff\0\xfe");
+    slant_corpus_free(c);
+}
+
+static void test_select_heads(void **state)
+{
+    (void)state;
+    slant_corpus *c = read_ok(PUT("sel.tsv", "a\tb\tc\ttext\n1\t2\t3\tx\n4\t\t6\ty\n"),
+                              SLANT_FORMAT_TSV);
+    slant_error err = {{0}};
+    const char *pick[] = {"c", "a"};
+    assert_int_equal(slant_corpus_select_heads(c, pick, 2, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_corpus_heads(c), 2);
+    assert_string_equal(slant_corpus_head_name(c, 0), "c");
+    assert_string_equal(slant_corpus_head_name(c, 1), "a");
+    assert_string_equal(slant_corpus_label(c, 0, 0), "3");
+    assert_string_equal(slant_corpus_label(c, 0, 1), "1");
+    assert_string_equal(slant_corpus_label(c, 1, 0), "6");
+    assert_string_equal(slant_corpus_label(c, 1, 1), "4");
+
+    /* Appending after a selection uses the new layout. */
+    const char *more[] = {"9", NULL};
+    assert_int_equal(slant_corpus_append(c, NULL, "z", 1, more, &err), SLANT_STATUS_OK);
+    assert_string_equal(slant_corpus_label(c, 2, 0), "9");
+    assert_null(slant_corpus_label(c, 2, 1));
+    assert_string_equal(slant_corpus_label(c, 1, 1), "4");
+
+    const char *bad[] = {"a", "b"};
+    assert_int_equal(slant_corpus_select_heads(c, bad, 2, &err), SLANT_STATUS_BAD_OPTION);
+    assert_non_null(strstr(err.message, "no head named \"b\""));
+    assert_non_null(strstr(err.message, "c, a"));
+    assert_int_equal(slant_corpus_heads(c), 2); /* unchanged on failure */
+    const char *twice[] = {"a", "a"};
+    assert_int_equal(slant_corpus_select_heads(c, twice, 2, &err), SLANT_STATUS_BAD_OPTION);
+    assert_int_equal(slant_corpus_select_heads(c, NULL, 0, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_corpus_heads(c), 0);
+    slant_corpus_free(c);
+}
+
+static void test_hash(void **state)
+{
+    (void)state;
+    slant_corpus *t = read_ok(PUT("h.tsv", "id\ty\ttext\nq\tpos\tgood\nr\t\tbad\n"),
+                              SLANT_FORMAT_TSV);
+    slant_corpus *j = read_ok(PUT("h.jsonl", "{\"text\": \"good\", \"y\": \"pos\"}\n"
+                                             "{\"text\": \"bad\", \"y\": null}\n"),
+                              SLANT_FORMAT_JSONL);
+    slant_corpus *changed = read_ok(PUT("h2.tsv", "y\ttext\npos\tgood\nneg\tbad\n"),
+                                    SLANT_FORMAT_TSV);
+    /* The same bytes cut differently between label and text. */
+    const char *texts[] = {"ood"}, *heads[] = {"y"}, *labels[] = {"posg"};
+    slant_corpus *moved = NULL;
+    slant_error err = {{0}};
+    assert_int_equal(slant_corpus_from_memory(1, texts, 1, heads, labels, &moved, &err),
+                     SLANT_STATUS_OK);
+    const size_t first[] = {0};
+    assert_int_equal(slant_corpus_hash(t, NULL, 0), slant_corpus_hash(j, NULL, 0));
+    assert_int_not_equal(slant_corpus_hash(t, NULL, 0), slant_corpus_hash(changed, NULL, 0));
+    /* "pos"+"good" must not hash like "posg"+"ood". */
+    assert_int_not_equal(slant_corpus_hash(t, first, 1), slant_corpus_hash(moved, NULL, 0));
+    /* A subset hashes like the corpus of those documents alone. */
+    assert_int_equal(slant_corpus_hash(t, first, 1), slant_corpus_hash(changed, first, 1));
+    assert_int_not_equal(slant_corpus_hash(t, first, 1), slant_corpus_hash(t, NULL, 0));
+    slant_corpus_free(t);
+    slant_corpus_free(j);
+    slant_corpus_free(changed);
+    slant_corpus_free(moved);
+}
+
+static void test_from_memory(void **state)
+{
+    (void)state;
+    char text0[] = "hello", label0[] = "pos", head[] = "y";
+    const char *texts[] = {text0, "world"};
+    const char *heads[] = {head};
+    const char *labels[] = {label0, NULL};
+    slant_corpus *c = NULL;
+    slant_error err = {{0}};
+    assert_int_equal(slant_corpus_from_memory(2, texts, 1, heads, labels, &c, &err),
+                     SLANT_STATUS_OK);
+    /* Everything was copied: changing the caller's buffers changes nothing. */
+    text0[0] = 'j';
+    label0[0] = 'n';
+    head[0] = 'z';
+    ASSERT_TEXT(c, 0, "hello");
+    assert_string_equal(slant_corpus_label(c, 0, 0), "pos");
+    assert_null(slant_corpus_label(c, 1, 0));
+    assert_string_equal(slant_corpus_head_name(c, 0), "y");
+    assert_string_equal(slant_corpus_id(c, 1), "2");
+    slant_corpus_free(c);
+
+    const char *dup_heads[] = {"y", "y"};
+    assert_int_equal(slant_corpus_from_memory(0, NULL, 2, dup_heads, NULL, &c, &err),
+                     SLANT_STATUS_BAD_INPUT);
+    assert_null(c);
+    assert_int_equal(slant_corpus_from_memory(0, NULL, 0, NULL, NULL, &c, &err),
+                     SLANT_STATUS_OK);
+    assert_int_equal(slant_corpus_size(c), 0);
+    slant_corpus_free(c);
+}
+
+/* Random bytes biased toward the characters the parsers care about: every
+ * reader must either succeed with a well-formed corpus or fail cleanly. */
+static void test_hostile_input(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "\t\n\r{}[]\":,\\u0 text id label __label__ \xff\xc3\xef\xbb\xbf";
+    uint64_t s = 42;
+    char buf[256];
+    size_t n_read = 0, n_failed = 0;
+    const slant_format formats[] = {SLANT_FORMAT_AUTO, SLANT_FORMAT_TSV, SLANT_FORMAT_JSONL,
+                                    SLANT_FORMAT_FASTTEXT, SLANT_FORMAT_LINES,
+                                    SLANT_FORMAT_TEXT};
+    for (int round = 0; round < 300; round++) {
+        s = s * 6364136223846793005u + 1442695040888963407u;
+        size_t len = (size_t)(s >> 33) % sizeof buf;
+        for (size_t i = 0; i < len; i++) {
+            s = s * 6364136223846793005u + 1442695040888963407u;
+            size_t k = (size_t)(s >> 33);
+            buf[i] = k % 8 == 0 ? (char)(k >> 8) : alphabet[(k >> 3) % (sizeof alphabet)];
+        }
+        if (round % 3 == 0 && len > 10)
+            memcpy(buf, "y\ttext\n", 7);
+        const char *p = put("hostile", buf, len);
+        for (size_t f = 0; f < sizeof formats / sizeof formats[0]; f++) {
+            slant_corpus *c = NULL;
+            slant_error err = {{0}};
+            slant_status st = slant_corpus_read(p, formats[f], &c, &err);
+            if (st != SLANT_STATUS_OK) {
+                n_failed++;
+                assert_null(c);
+                assert_int_equal(st, SLANT_STATUS_BAD_INPUT);
+                assert_true(err.message[0] != '\0');
+                continue;
+            }
+            for (size_t d = 0; d < slant_corpus_size(c); d++) {
+                size_t n;
+                const char *text = slant_corpus_text(c, d, &n);
+                assert_non_null(slant_corpus_id(c, d));
+                assert_true(n <= len);
+                assert_int_equal(text[n], '\0');
+            }
+            n_read++;
+            slant_corpus_free(c);
+        }
+    }
+    /* Both outcomes must have been exercised for the test to mean much. */
+    assert_true(n_read > 100);
+    assert_true(n_failed > 100);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_format_names),
+        cmocka_unit_test(test_tsv_two_heads_with_id),
+        cmocka_unit_test(test_tsv_bom_crlf_blank_lines),
+        cmocka_unit_test(test_tsv_errors),
+        cmocka_unit_test(test_missing_file_and_folder_as_file),
+        cmocka_unit_test(test_jsonl_two_labels),
+        cmocka_unit_test(test_jsonl_errors),
+        cmocka_unit_test(test_fasttext),
+        cmocka_unit_test(test_dir),
+        cmocka_unit_test(test_lines_and_text),
+        cmocka_unit_test(test_auto),
+        cmocka_unit_test(test_binary_text_preserved),
+        cmocka_unit_test(test_select_heads),
+        cmocka_unit_test(test_hash),
+        cmocka_unit_test(test_from_memory),
+        cmocka_unit_test(test_hostile_input),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

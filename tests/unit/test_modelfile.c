@@ -1,0 +1,213 @@
+/*
+ * test_modelfile.c: the model file: write, read, write again gives the same
+ * bytes; every corrupted byte, every truncation, a newer version and a
+ * foreign file are refused with a message.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <xxhash.h>
+
+#include "model.h"
+
+static char dir[] = "/tmp/slant-test-modelfile-XXXXXX";
+
+/* A small hashed model with two heads, built without training. */
+static slant_model *small_model(void)
+{
+    enum { BITS = 3, NF = 1 << BITS };
+    static float idf[NF];
+    static float w1[(NF + 1) * 2], w2[(NF + 1) * 3];
+    for (int i = 0; i < NF; i++)
+        idf[i] = 1.0f + (float)i / 8;
+    for (int i = 0; i < (NF + 1) * 2; i++)
+        w1[i] = (float)(i % 5) - 2.0f;
+    for (int i = 0; i < (NF + 1) * 3; i++)
+        w2[i] = (float)(i % 7) * 0.25f;
+    slant_options o;
+    slant_options_init(&o);
+    o.hash_bits = BITS;
+    slant_pipeline p = {{1, 2, 0, 0, BITS, 1, 1, 99}, NF, idf, 0, NULL, NULL, NULL, NULL};
+    const char *c1[] = {"neg", "pos"}, *c2[] = {"a", "b", "c"};
+    const uint64_t n1[] = {3, 4}, n2[] = {1, 2, 3};
+    slant_head_parts heads[] = {{"label", 2, c1, n1, w1}, {"topic", 3, c2, n2, w2}};
+    slant_model *m = NULL;
+    assert_int_equal(slant_model_build(SLANT_MODEL_KIND_LR, &o, &p, 2, heads,
+                                       "slant_version=test\n", &m, NULL),
+                     SLANT_STATUS_OK);
+    return m;
+}
+
+static unsigned char *read_all(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *buf = malloc((size_t)n + 1);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    *size = (size_t)n;
+    return buf;
+}
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    char a[128], b[128];
+    snprintf(a, sizeof a, "%s/a.slant", dir);
+    snprintf(b, sizeof b, "%s/b.slant", dir);
+    slant_model *m = small_model();
+    slant_error err;
+    assert_int_equal(slant_model_save(m, a, &err), SLANT_STATUS_OK);
+    slant_model *r = NULL;
+    assert_int_equal(slant_model_load(a, &r, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_model_heads(r), 2);
+    assert_string_equal(slant_model_head_name(r, 1), "topic");
+    assert_string_equal(slant_model_class_name(r, 1, 2), "c");
+    assert_int_equal(slant_model_class_offset(r, 1), 2);
+    assert_int_equal(slant_model_total_classes(r), 5);
+    assert_int_equal(slant_model_features(r), 8);
+    assert_float_equal(slant_model_weight(r, 0, 1, 3), slant_model_weight(m, 0, 1, 3), 0);
+    assert_string_equal(slant_model_provenance(r), "slant_version=test\n");
+    assert_int_equal(slant_model_save(r, b, &err), SLANT_STATUS_OK);
+    size_t na, nb;
+    unsigned char *da = read_all(a, &na), *db = read_all(b, &nb);
+    assert_int_equal(na, nb);
+    assert_memory_equal(da, db, na);
+    /* The same text gets the same probabilities from both. */
+    double p1[5], p2[5];
+    assert_int_equal(slant_model_predict(m, "one two three", 13, p1, NULL, &err), 0);
+    assert_int_equal(slant_model_predict(r, "one two three", 13, p2, NULL, &err), 0);
+    assert_memory_equal(p1, p2, sizeof p1);
+    free(da);
+    free(db);
+    slant_model_free(m);
+    slant_model_free(r);
+    unlink(a);
+    unlink(b);
+}
+
+static void test_every_byte_and_truncation(void **state)
+{
+    (void)state;
+    slant_model *m = small_model();
+    char a[128];
+    snprintf(a, sizeof a, "%s/c.slant", dir);
+    assert_int_equal(slant_model_save(m, a, NULL), SLANT_STATUS_OK);
+    slant_model_free(m);
+    size_t n;
+    unsigned char *d = read_all(a, &n);
+    slant_model *r = NULL;
+    slant_error err;
+    for (size_t i = 0; i < n; i++) {
+        d[i] ^= 0x5a;
+        err.message[0] = '\0';
+        slant_status st = slant_model_load_memory(d, n, "c.slant", &r, &err);
+        if (st != SLANT_STATUS_BAD_MODEL)
+            fail_msg("a change at byte %zu was accepted", i);
+        assert_null(r);
+        assert_non_null(strstr(err.message, "c.slant: "));
+        d[i] ^= 0x5a;
+    }
+    for (size_t len = 0; len < n; len++) {
+        slant_status st = slant_model_load_memory(d, len, "c.slant", &r, &err);
+        if (st != SLANT_STATUS_BAD_MODEL)
+            fail_msg("a model cut to %zu bytes was accepted", len);
+    }
+    assert_int_equal(slant_model_load_memory(d, n, "c.slant", &r, &err), SLANT_STATUS_OK);
+    slant_model_free(r);
+    free(d);
+    unlink(a);
+}
+
+static void test_newer_and_foreign(void **state)
+{
+    (void)state;
+    slant_model *m = small_model();
+    char a[128];
+    snprintf(a, sizeof a, "%s/d.slant", dir);
+    assert_int_equal(slant_model_save(m, a, NULL), SLANT_STATUS_OK);
+    slant_model_free(m);
+    size_t n;
+    unsigned char *d = read_all(a, &n);
+    /* Version 2 with a valid checksum: refused by name, not as corrupt. */
+    uint32_t v = 2;
+    memcpy(d + 8, &v, 4);
+    uint64_t sum = XXH3_64bits_withSeed(d, n - 8, 0);
+    memcpy(d + n - 8, &sum, 8);
+    slant_model *r = NULL;
+    slant_error err;
+    assert_int_equal(slant_model_load_memory(d, n, "d.slant", &r, &err), SLANT_STATUS_BAD_MODEL);
+    assert_non_null(strstr(err.message, "newer"));
+    /* A text file is not a model. */
+    const char text[] = "label\ttext\npos\tgood film\n";
+    assert_int_equal(slant_model_load_memory(text, sizeof text - 1, "corpus.tsv", &r, &err),
+                     SLANT_STATUS_BAD_MODEL);
+    assert_non_null(strstr(err.message, "not a slant model"));
+    /* A missing file is an I/O error naming it. */
+    assert_int_equal(slant_model_load("/nonexistent/m.slant", &r, &err), SLANT_STATUS_IO);
+    assert_non_null(strstr(err.message, "/nonexistent/m.slant"));
+    free(d);
+    unlink(a);
+}
+
+static void test_save_failure_keeps_old(void **state)
+{
+    (void)state;
+    slant_model *m = small_model();
+    slant_error err;
+    /* A folder that does not exist: nothing is created, the error names it. */
+    assert_int_equal(slant_model_save(m, "/nonexistent-dir/m.slant", &err), SLANT_STATUS_IO);
+    assert_non_null(strstr(err.message, "/nonexistent-dir/m.slant"));
+    /* Saving over an existing file replaces it and leaves no temporary. */
+    char a[128];
+    snprintf(a, sizeof a, "%s/e.slant", dir);
+    FILE *f = fopen(a, "w");
+    fputs("old", f);
+    fclose(f);
+    assert_int_equal(slant_model_save(m, a, &err), SLANT_STATUS_OK);
+    slant_model *r = NULL;
+    assert_int_equal(slant_model_load(a, &r, &err), SLANT_STATUS_OK);
+    slant_model_free(r);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "ls %s | grep -c tmp", dir);
+    FILE *p = popen(cmd, "r");
+    int count = -1;
+    assert_int_equal(fscanf(p, "%d", &count), 1);
+    pclose(p);
+    assert_int_equal(count, 0);
+    unlink(a);
+    slant_model_free(m);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_every_byte_and_truncation),
+        cmocka_unit_test(test_newer_and_foreign),
+        cmocka_unit_test(test_save_failure_keeps_old),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
