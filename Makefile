@@ -76,6 +76,7 @@ test check: all $(TESTS) checksymbols
 	@$(MAKE) --no-print-directory BLAS=ref all >/dev/null
 	tests/run-unit $(TESTS)
 	tests/cli/run $(B)/bin/slant build/ref/bin/slant
+	tests/accuracy/run $(B)/bin/slant
 
 demo: all
 	@echo "== 5-fold cross-validation of data/demo/corpus.tsv"
