@@ -242,8 +242,9 @@ SLANT_API void slant_eval_free(slant_eval *ev);
  * both indexed by head. */
 SLANT_API slant_status slant_eval_add(slant_eval *ev, const char *const *gold, const size_t *pred,
                                       slant_error *err);
-/* Labels every document of CORPUS with MODEL and records it.  The corpus
- * must have the model's heads (by name, any order). */
+/* Labels documents docs[0..n_docs) of CORPUS (every document when docs is
+ * NULL, whatever n_docs) with MODEL and records them.  The corpus must have
+ * the model's heads (by name, any order); extra columns are ignored. */
 SLANT_API slant_status slant_eval_corpus(slant_eval *ev, const slant_model *model,
                                          const slant_corpus *corpus, const size_t *docs,
                                          size_t n_docs, uint32_t threads, slant_error *err);
