@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include <jansson.h>
@@ -16,9 +17,10 @@ static const char label_usage[] =
     "Usage: slant label -m MODEL [OPTIONS] [FILE...]\n"
     "\n"
     "Labels articles with every head of MODEL.  Each FILE is one article, except a\n"
-    ".tsv or .jsonl corpus (one article per row; its label columns are ignored) and,\n"
-    "with --lines, any file (one article per line).  With no FILE, or '-', reads\n"
-    "standard input as one article (or one per line with --lines).\n"
+    ".tsv or .jsonl corpus (one article per row; its label columns are ignored), a\n"
+    "folder (each file in it one article, in name order) and, with --lines, any\n"
+    "file (one article per line).  With no FILE, or '-', reads standard input as\n"
+    "one article (or one per line with --lines).\n"
     "\n"
     "Output: TSV with a header row: id, then for each head its label and that\n"
     "label's probability; or with --json one JSON object per article:\n"
@@ -136,6 +138,47 @@ static int is_dir(const char *path)
     return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
+static int not_hidden(const struct dirent *e)
+{
+    return e->d_name[0] != '.';
+}
+
+/* Labels every regular file of folder PATH, one article each, in name
+ * order; other entries (sub-folders, hidden files) are skipped. */
+static int label_folder(const label_out *o, const char *path, uint32_t threads)
+{
+    struct dirent **names;
+    int n = scandir(path, &names, not_hidden, alphasort);
+    if (n < 0) {
+        cli_error("%s: %s", path, strerror(errno));
+        return EXIT_FAILURE_;
+    }
+    int rc = EXIT_OK;
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(path) + strlen(names[i]->d_name) + 2;
+        char *file = malloc(len);
+        struct stat sb;
+        if (!file) {
+            cli_error("out of memory");
+            rc = EXIT_FAILURE_;
+        } else {
+            snprintf(file, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/",
+                     names[i]->d_name);
+            if (rc == EXIT_OK && stat(file, &sb) == 0 && S_ISREG(sb.st_mode)) {
+                slant_corpus *corpus = NULL;
+                rc = cli_read_corpus(file, SLANT_FORMAT_TEXT, NULL, &corpus);
+                if (rc == EXIT_OK)
+                    rc = label_corpus(o, corpus, threads);
+                slant_corpus_free(corpus);
+            }
+        }
+        free(file);
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
 int cmd_label(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -189,9 +232,12 @@ int cmd_label(int argc, char **argv)
         slant_format f = fmt;
         if (lines)
             f = SLANT_FORMAT_LINES;
-        else if (f == SLANT_FORMAT_AUTO)
-            f = (has_suffix(path, ".tsv") || has_suffix(path, ".jsonl") || is_dir(path))
-                    ? SLANT_FORMAT_AUTO : SLANT_FORMAT_TEXT;
+        else if (f == SLANT_FORMAT_AUTO && is_dir(path)) {
+            rc = label_folder(&o, path, threads);
+            continue;
+        } else if (f == SLANT_FORMAT_AUTO)
+            f = has_suffix(path, ".tsv") || has_suffix(path, ".jsonl") ? SLANT_FORMAT_AUTO
+                                                                        : SLANT_FORMAT_TEXT;
         slant_corpus *corpus = NULL;
         rc = cli_read_corpus(path, f, NULL, &corpus);
         if (rc == EXIT_OK)
