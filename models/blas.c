@@ -11,6 +11,7 @@
  */
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,11 +127,25 @@ void slant_blas_use_reference(int on)
     atomic_store_explicit(&use_reference, on != 0, memory_order_relaxed);
 }
 
+#ifndef SLANT_BLAS_REF
+/* OpenBLAS runs on one thread: slant's own workers are the parallelism,
+ * OpenBLAS's spinning threads would compete with them, and a sum split over
+ * as many threads as the machine has cores would make the model's bits
+ * depend on the machine. */
+static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
+
+static void blas_single_thread(void)
+{
+    openblas_set_num_threads(1);
+}
+#endif
+
 int slant_blas_is_reference(void)
 {
 #ifdef SLANT_BLAS_REF
     return 1;
 #else
+    pthread_once(&blas_once, blas_single_thread);
     return atomic_load_explicit(&use_reference, memory_order_relaxed);
 #endif
 }

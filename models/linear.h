@@ -32,7 +32,8 @@ void slant_csr_free(slant_csr *m); /* frees the arrays, not m */
  * Every dense vector operation of the solvers goes through these.  They
  * call OpenBLAS unless the library was built with SLANT_BLAS_REF (make
  * BLAS=ref) or slant_blas_use_reference(1) was called, in which case they
- * run the plain-C loops of blas_ref.c.  Shapes are in the comments. */
+ * run the plain-C loops beside them in
+ * blas.c.  OpenBLAS itself runs single-threaded (see blas.c).  Shapes are in the comments. */
 void slant_blas_use_reference(int on); /* process-wide switch, for tests */
 int slant_blas_is_reference(void);
 double slant_ddot(size_t n, const double *x, const double *y);      /* x.y, x,y (n) */

@@ -29,6 +29,10 @@
 #define LS_MAX_TRIALS 40    /* function evaluations per line search, at most */
 #define LS_C1 1e-4          /* sufficient decrease (Armijo) */
 #define LS_C2 0.9           /* curvature (weak Wolfe) */
+/* Rough fixed costs, in non-zeros, of a document (a softmax: C exps and a
+ * log) and of a feature (its gradient row) when splitting work. */
+#define ROW_COST 32
+#define COL_COST 16
 
 typedef struct lr_problem {
     const slant_csr *x;
@@ -44,7 +48,7 @@ typedef struct lr_problem {
     double *resid;   /* (rows, nc): r_i, then the pass over features reads it */
     double *loss;    /* (rows): sw_i * (-log p(y_i | x_i)), 0 for left-out rows */
     /* Work split: part t covers [bounds[t], bounds[t+1]) with about equal
-     * non-zeros.  It balances load only; results do not depend on it. */
+     * cost.  It balances load only; results do not depend on it. */
     uint32_t row_parts, col_parts;
     size_t *row_bounds; /* (row_parts + 1) */
     size_t *col_bounds; /* (col_parts + 1) */
@@ -65,17 +69,19 @@ static void lr_free(lr_problem *p)
 }
 
 /* Splits [0, n) into parts of about equal cost, where the cost of [0, i) is
- * ptr[i] + i (non-zeros plus a unit per row or column).  bounds: (parts+1). */
-static void split_by_cost(const size_t *ptr, size_t n, uint32_t parts, size_t *bounds)
+ * ptr[i] + unit * i: the non-zeros plus a fixed cost per row or column in
+ * units of one non-zero.  bounds: (parts + 1), output. */
+static void split_by_cost(const size_t *ptr, size_t n, size_t unit, uint32_t parts,
+                          size_t *bounds)
 {
-    size_t total = ptr[n] + n;
+    double total = (double)ptr[n] + (double)unit * (double)n;
     bounds[0] = 0;
     for (uint32_t t = 1; t < parts; t++) {
-        size_t target = (size_t)((double)total * t / parts);
+        double target = total * t / parts;
         size_t lo = bounds[t - 1], hi = n; /* first i with cost(i) >= target */
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
-            if (ptr[mid] + mid < target)
+            if ((double)ptr[mid] + (double)unit * (double)mid < target)
                 lo = mid + 1;
             else
                 hi = mid;
@@ -131,7 +137,7 @@ static slant_status lr_setup(lr_problem *p, const slant_csr *x, const int32_t *y
     p->col_bounds = slant_alloc_array((size_t)p->col_parts + 1, sizeof *p->col_bounds);
     if (!p->resid || !p->loss || !p->row_bounds || !p->col_bounds)
         goto no_memory;
-    split_by_cost(x->rowptr, rows, p->row_parts, p->row_bounds);
+    split_by_cost(x->rowptr, rows, ROW_COST, p->row_parts, p->row_bounds);
     if (!want_grad)
         return SLANT_STATUS_OK;
 
@@ -168,7 +174,7 @@ static slant_status lr_setup(lr_problem *p, const slant_csr *x, const int32_t *y
     for (size_t f = cols; f > 0; f--)
         p->t_ptr[f] = p->t_ptr[f - 1];
     p->t_ptr[0] = 0;
-    split_by_cost(p->t_ptr, cols, p->col_parts, p->col_bounds);
+    split_by_cost(p->t_ptr, cols, COL_COST, p->col_parts, p->col_bounds);
     return SLANT_STATUS_OK;
 
 no_memory:
@@ -177,6 +183,72 @@ no_memory:
     return slant_fail(err, SLANT_STATUS_NO_MEMORY,
                       "out of memory for logistic regression on %zu documents and %zu features",
                       rows, cols);
+}
+
+/* acc[k] += sum_j val[j] * m[idx[j] * nc + k] for k < nc, over j < len in
+ * increasing order: m (., nc) row-major, acc (nc) input and output.  Both
+ * passes are this: scores gather rows of W, the gradient gathers rows of
+ * the residuals.  Up to four classes at a time stay in registers, so the
+ * sums do not wait on a store and a reload per non-zero; each sum still
+ * runs in the order of j alone. */
+static void gather_rows(size_t len, const uint32_t *idx, const float *val, const double *m,
+                        size_t nc, double *acc)
+{
+    for (size_t k0 = 0; k0 < nc; k0 += 4) {
+        const double *mk = m + k0;
+        double *a = acc + k0;
+        switch (nc - k0 < 4 ? nc - k0 : 4) {
+        case 1: {
+            double a0 = a[0];
+            for (size_t j = 0; j < len; j++)
+                a0 += (double)val[j] * mk[(size_t)idx[j] * nc];
+            a[0] = a0;
+            break;
+        }
+        case 2: {
+            double a0 = a[0], a1 = a[1];
+            for (size_t j = 0; j < len; j++) {
+                const double *r = mk + (size_t)idx[j] * nc;
+                double v = val[j];
+                a0 += v * r[0];
+                a1 += v * r[1];
+            }
+            a[0] = a0;
+            a[1] = a1;
+            break;
+        }
+        case 3: {
+            double a0 = a[0], a1 = a[1], a2 = a[2];
+            for (size_t j = 0; j < len; j++) {
+                const double *r = mk + (size_t)idx[j] * nc;
+                double v = val[j];
+                a0 += v * r[0];
+                a1 += v * r[1];
+                a2 += v * r[2];
+            }
+            a[0] = a0;
+            a[1] = a1;
+            a[2] = a2;
+            break;
+        }
+        default: {
+            double a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+            for (size_t j = 0; j < len; j++) {
+                const double *r = mk + (size_t)idx[j] * nc;
+                double v = val[j];
+                a0 += v * r[0];
+                a1 += v * r[1];
+                a2 += v * r[2];
+                a3 += v * r[3];
+            }
+            a[0] = a0;
+            a[1] = a1;
+            a[2] = a2;
+            a[3] = a3;
+            break;
+        }
+        }
+    }
 }
 
 /* Row i's loss and residual (pass 1). */
@@ -194,12 +266,8 @@ static void row_term(lr_problem *p, size_t i)
     const double *b = p->w + p->cols * nc;
     for (size_t k = 0; k < nc; k++)
         z[k] = b[k];
-    for (size_t j = x->rowptr[i]; j < x->rowptr[i + 1]; j++) {
-        const double *wf = p->w + (size_t)x->index[j] * nc;
-        double v = x->value[j];
-        for (size_t k = 0; k < nc; k++)
-            z[k] += v * wf[k];
-    }
+    size_t j0 = x->rowptr[i];
+    gather_rows(x->rowptr[i + 1] - j0, x->index + j0, x->value + j0, p->w, nc, z);
     size_t yi = (size_t)p->y[i];
     double zmax = z[0];
     for (size_t k = 1; k < nc; k++)
@@ -240,12 +308,8 @@ static void cols_pass(void *ctx, size_t begin, size_t end, uint32_t worker)
             const double *wf = p->w + f * nc;
             for (size_t k = 0; k < nc; k++)
                 g[k] = 0.0;
-            for (size_t j = p->t_ptr[f]; j < p->t_ptr[f + 1]; j++) {
-                const double *r = p->resid + (size_t)p->t_row[j] * nc;
-                double v = p->t_val[j];
-                for (size_t k = 0; k < nc; k++)
-                    g[k] += v * r[k];
-            }
+            size_t j0 = p->t_ptr[f];
+            gather_rows(p->t_ptr[f + 1] - j0, p->t_row + j0, p->t_val + j0, p->resid, nc, g);
             for (size_t k = 0; k < nc; k++)
                 g[k] += wf[k];
         }
