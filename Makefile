@@ -25,8 +25,10 @@ B := build/ref
 CPPFLAGS += -DSLANT_BLAS_REF
 else ifeq ($(BLAS),openblas)
 B := build/release
-CPPFLAGS += -I/usr/include/x86_64-linux-gnu/openblas-pthread
-LDLIBS += -lopenblas
+OPENBLAS_CFLAGS := $(shell pkg-config --cflags openblas 2>/dev/null)
+OPENBLAS_LIBS := $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
+CPPFLAGS += $(OPENBLAS_CFLAGS)
+LDLIBS += $(OPENBLAS_LIBS)
 else
 $(error BLAS must be openblas or ref)
 endif
