@@ -37,9 +37,25 @@ static const char label_usage[] =
 typedef struct label_out {
     const slant_model *model;
     int json;
-    double *probs;
-    size_t *best;
 } label_out;
+
+/* A JSON string of an id (a file name, a corpus cell) that may not be
+ * valid UTF-8: bytes that break it become '?'. */
+static json_t *json_id(const char *id)
+{
+    json_t *s = json_string(id);
+    if (s)
+        return s;
+    char *copy = strdup(id);
+    if (!copy)
+        return NULL;
+    for (char *p = copy; *p; p++)
+        if ((unsigned char)*p >= 0x80)
+            *p = '?';
+    s = json_string(copy);
+    free(copy);
+    return s;
+}
 
 /* Writes an id for a TSV cell: tabs and line breaks become spaces. */
 static void put_tsv_field(const char *s)
@@ -72,7 +88,7 @@ static int print_row(const label_out *o, const char *id, const double *probs, co
         return 0;
     }
     json_t *root = json_object(), *heads = json_object();
-    json_object_set_new(root, "id", json_string_nocheck(id));
+    json_object_set_new(root, "id", json_id(id));
     for (size_t h = 0; h < nh; h++) {
         size_t off = slant_model_class_offset(m, h);
         json_t *hd = json_object(), *all = json_object();
