@@ -83,7 +83,7 @@ test check: all $(TESTS) checksymbols
 demo: all
 	@echo "== 5-fold cross-validation of data/demo/corpus.tsv"
 	$(B)/bin/slant cv data/demo/corpus.tsv -k 5
-	@echo "== training models/demo.slant"
+	@echo "== training build/demo.slant"
 	@mkdir -p build
 	$(B)/bin/slant train data/demo/corpus.tsv -o build/demo.slant
 	@echo "== labeling data/demo/new/"
