@@ -19,6 +19,7 @@ static const char usage[] =
     "  eval -m MODEL CORPUS      accuracy, F1 and confusion matrix on labeled data\n"
     "  cv CORPUS -k K            stratified K-fold cross-validation\n"
     "  inspect MODEL             settings, heads, classes and top n-grams of a model\n"
+    "  bench [CORPUS]            throughput of each labeling stage, 1 thread and all\n"
     "\n"
     "Corpora: TSV with a header (label columns, optional id, a text column), JSON\n"
     "lines, fastText's __label__X lines, or a folder DIR/<label>/<file>.\n"
@@ -55,6 +56,8 @@ int main(int argc, char **argv)
         rc = cmd_cv(argc - 1, argv + 1);
     else if (strcmp(cmd, "inspect") == 0)
         rc = cmd_inspect(argc - 1, argv + 1);
+    else if (strcmp(cmd, "bench") == 0)
+        rc = cmd_bench(argc - 1, argv + 1);
     else {
         fprintf(stderr, "slant: unknown command '%s'\nTry 'slant --help'.\n", cmd);
         return EXIT_BAD;

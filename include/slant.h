@@ -223,6 +223,22 @@ SLANT_API slant_status slant_model_predict_corpus(const slant_model *model,
                                                   size_t count, uint32_t threads, double *probs,
                                                   size_t *best, slant_error *err);
 
+/* Throughput of the labeling stages on documents [0, n) of a corpus.
+ * Each stage runs `repeats` times over every document and keeps its fastest
+ * time: tokenize (split and normalize), hash (tokenize, then n-gram hashes),
+ * vectorize (all of feature extraction: lookup, tf-idf) and label (the
+ * whole of slant_model_predict_corpus). */
+typedef struct slant_bench_result {
+    size_t documents;
+    uint64_t bytes;     /* text bytes */
+    uint32_t threads;
+    double tokenize_s, hash_s, vectorize_s, label_s;
+} slant_bench_result;
+
+SLANT_API slant_status slant_model_benchmark(const slant_model *model, const slant_corpus *corpus,
+                                             uint32_t threads, uint32_t repeats,
+                                             slant_bench_result *out, slant_error *err);
+
 /* ------------------------------------------------------------------ */
 /* Measuring                                                           */
 /* ------------------------------------------------------------------ */
