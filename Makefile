@@ -78,6 +78,7 @@ test check: all $(TESTS) checksymbols
 	@$(MAKE) --no-print-directory BLAS=ref all >/dev/null
 	tests/run-unit $(TESTS)
 	tests/cli/run $(B)/bin/slant build/ref/bin/slant
+	tests/install/run
 	tests/accuracy/run $(B)/bin/slant
 
 demo: all
