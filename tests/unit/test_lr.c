@@ -159,9 +159,11 @@ static void test_gradient(void **state)
             fail();
         }
     }
-    /* Left-out rows count for nothing: changing row 3's label to another
-     * left-out value changes nothing, and without sample weights the
-     * objective is the all-ones one. */
+    /* The left-out row 3 counts for nothing, whatever its weight, and no
+     * sample weights means all ones. */
+    assert_int_equal(p.y[3], -1);
+    p.sw[3] = 1e6;
+    assert_true(slant_lr_objective(&p.x, p.y, p.sw, p.nc, c, w, NULL, 1) == f);
     double ones[30];
     for (size_t i = 0; i < 30; i++)
         ones[i] = 1.0;
