@@ -143,18 +143,37 @@ void slant_ngram_name(const slant_tokens *t, uint64_t origin, char *buf, size_t 
     buf[len] = '\0';
 }
 
-uint32_t slant_pipeline_lookup(const slant_pipeline *p, uint64_t hash)
+uint32_t slant_pipeline_lookup(const slant_pipeline *p, uint64_t hash, float *idf)
 {
-    if (p->cfg.hash_bits)
-        return (uint32_t)(hash & (((uint64_t)1 << p->cfg.hash_bits) - 1));
+    if (p->cfg.hash_bits) {
+        uint32_t id = (uint32_t)(hash & (((uint64_t)1 << p->cfg.hash_bits) - 1));
+        *idf = p->idf ? p->idf[id] : 1.0f;
+        return id;
+    }
     if (!p->vocab_cap)
         return SLANT_VOCAB_EMPTY;
     uint64_t mask = p->vocab_cap - 1;
     for (uint64_t s = hash & mask;; s = (s + 1) & mask) {
-        uint32_t id = p->vocab_ids[s];
-        if (id == SLANT_VOCAB_EMPTY || p->vocab_keys[s] == hash)
-            return id;
+        const slant_vocab_slot *v = &p->vocab[s];
+        if (v->id == SLANT_VOCAB_EMPTY || v->key == hash) {
+            *idf = v->idf;
+            return v->id;
+        }
     }
+}
+
+/* Issues a prefetch of the slot HASH would probe first. */
+static inline void prefetch_slot(const slant_pipeline *p, uint64_t hash)
+{
+#if defined(__GNUC__)
+    if (p->vocab_cap)
+        __builtin_prefetch(&p->vocab[hash & (p->vocab_cap - 1)]);
+    else if (p->idf)
+        __builtin_prefetch(&p->idf[hash & (((uint64_t)1 << p->cfg.hash_bits) - 1)]);
+#else
+    (void)p;
+    (void)hash;
+#endif
 }
 
 void slant_vec_scratch_free(slant_vec_scratch *s)
@@ -163,14 +182,10 @@ void slant_vec_scratch_free(slant_vec_scratch *s)
         return;
     slant_tokens_free(&s->tokens);
     free(s->hashes);
-    free(s->idx);
+    free(s->idf);
+    free(s->seen_id);
+    free(s->seen_at);
     memset(s, 0, sizeof *s);
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -179,29 +194,17 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void sort_u32(uint32_t *a, size_t n)
-{
-    if (n < 24) {
-        for (size_t i = 1; i < n; i++) {
-            uint32_t v = a[i];
-            size_t j = i;
-            for (; j > 0 && a[j - 1] > v; j--)
-                a[j] = a[j - 1];
-            a[j] = v;
-        }
-        return;
-    }
-    qsort(a, n, sizeof *a, cmp_u32);
-}
-
-/* tf-idf of one row in place: value = (1 + ln tf) * idf, then L2 norm. */
-static void weigh_row(const slant_pipeline *p, slant_feature *row, size_t n)
+/* tf-idf of one row in place: value = (1 + ln tf) * idf, then L2 norm;
+ * idf[k] is entry k's idf.  Rows of raw counts are left as they are. */
+static void weigh_row(const slant_pipeline *p, slant_feature *row, const float *idf, size_t n)
 {
     if (!p->cfg.tfidf)
         return;
     double norm = 0;
     for (size_t k = 0; k < n; k++) {
-        double v = (1.0 + log(row[k].value)) * (p->idf ? p->idf[row[k].index] : 1.0);
+        /* Most n-grams occur once in a document, and 1 + ln 1 is 1. */
+        double tf = row[k].value == 1.0f ? 1.0 : 1.0 + log(row[k].value);
+        double v = tf * idf[k];
         row[k].value = (float)v;
         norm += v * v;
     }
@@ -212,6 +215,31 @@ static void weigh_row(const slant_pipeline *p, slant_feature *row, size_t n)
     }
 }
 
+/* Makes the scratch set hold at least 2n slots, all free. */
+static int seen_reserve(slant_vec_scratch *s, size_t n)
+{
+    if (s->seen_cap >= 2 * n && s->seen_cap)
+        return 0;
+    size_t cap = 64;
+    while (cap < 2 * n)
+        cap *= 2;
+    uint32_t *id = slant_alloc_array(cap, sizeof *id), *at = slant_alloc_array(cap, sizeof *at);
+    if (!id || !at) {
+        free(id);
+        free(at);
+        return -1;
+    }
+    memset(id, 0xff, cap * sizeof *id);
+    free(s->seen_id);
+    free(s->seen_at);
+    s->seen_id = id;
+    s->seen_at = at;
+    s->seen_cap = cap;
+    return 0;
+}
+
+#define PREFETCH_AHEAD 12
+
 long slant_pipeline_vectorize(const slant_pipeline *p, const char *text, size_t len,
                               slant_vec_scratch *s, slant_feature **out, size_t *cap)
 {
@@ -220,33 +248,40 @@ long slant_pipeline_vectorize(const slant_pipeline *p, const char *text, size_t 
     size_t n = 0;
     if (slant_ngram_hashes(&s->tokens, &p->cfg, &s->hashes, NULL, &n, &s->hashes_cap))
         return -1;
-    if (slant_grow((void **)&s->idx, &s->idx_cap, n, sizeof *s->idx))
-        return -1;
-    size_t m = 0;
-    for (size_t k = 0; k < n; k++) {
-        uint32_t id = slant_pipeline_lookup(p, s->hashes[k]);
-        if (id != SLANT_VOCAB_EMPTY)
-            s->idx[m++] = id;
-    }
-    sort_u32(s->idx, m);
-    size_t u = 0;
-    for (size_t k = 0; k < m; k++)
-        if (k == 0 || s->idx[k] != s->idx[k - 1])
-            u++;
-    if (slant_grow((void **)out, cap, u, sizeof **out))
+    if (slant_grow((void **)out, cap, n, sizeof **out)
+        || slant_grow((void **)&s->idf, &s->idf_cap, n, sizeof *s->idf) || seen_reserve(s, n))
         return -1;
     slant_feature *row = *out;
-    size_t r = 0;
-    for (size_t k = 0; k < m; k++) {
-        if (r > 0 && row[r - 1].index == s->idx[k]) {
-            row[r - 1].value += 1.0f;
+    size_t mask = s->seen_cap - 1, r = 0;
+    for (size_t k = 0; k < n && k < PREFETCH_AHEAD; k++)
+        prefetch_slot(p, s->hashes[k]);
+    for (size_t k = 0; k < n; k++) {
+        if (k + PREFETCH_AHEAD < n)
+            prefetch_slot(p, s->hashes[k + PREFETCH_AHEAD]);
+        float idf;
+        uint32_t id = slant_pipeline_lookup(p, s->hashes[k], &idf);
+        if (id == SLANT_VOCAB_EMPTY)
+            continue;
+        size_t h = (size_t)((id * 0x9e3779b1u) & mask);
+        while (s->seen_id[h] != SLANT_VOCAB_EMPTY && s->seen_id[h] != id)
+            h = (h + 1) & mask;
+        if (s->seen_id[h] == id) {
+            row[s->seen_at[h]].value += 1.0f;
         } else {
-            row[r].index = s->idx[k];
-            row[r].value = 1.0f;
-            r++;
+            s->seen_id[h] = id;
+            s->seen_at[h] = (uint32_t)r;
+            row[r] = (slant_feature){id, 1.0f};
+            s->idf[r++] = idf;
         }
     }
-    weigh_row(p, row, r);
+    /* Free the set's slots for the next document: the ones this one used. */
+    for (size_t k = 0; k < r; k++) {
+        size_t h = (size_t)((row[k].index * 0x9e3779b1u) & mask);
+        while (s->seen_id[h] != row[k].index)
+            h = (h + 1) & mask;
+        s->seen_id[h] = SLANT_VOCAB_EMPTY;
+    }
+    weigh_row(p, row, s->idf, r);
     return (long)r;
 }
 
@@ -393,17 +428,25 @@ static void pass_e_count(void *vctx, size_t begin, size_t end, uint32_t worker)
         if (c->pipe->cfg.hash_bits) {
             m = c->docs[d].n; /* an upper bound: buckets may merge */
         } else {
-            for (size_t k = 0; k < c->docs[d].n; k++)
-                if (slant_pipeline_lookup(c->pipe, c->docs[d].hash[k]) != SLANT_VOCAB_EMPTY)
+            for (size_t k = 0; k < c->docs[d].n; k++) {
+                float idf;
+                if (slant_pipeline_lookup(c->pipe, c->docs[d].hash[k], &idf) != SLANT_VOCAB_EMPTY)
                     m++;
+            }
         }
         c->row_len[d] = m;
     }
 }
 
-static int cmp_feature(const void *a, const void *b)
+/* A training matrix entry before weighting. */
+typedef struct entry {
+    uint32_t index;
+    float count, idf;
+} entry;
+
+static int cmp_entry(const void *a, const void *b)
 {
-    const slant_feature *x = a, *y = b;
+    const entry *x = a, *y = b;
     return (x->index > y->index) - (x->index < y->index);
 }
 
@@ -413,29 +456,36 @@ static void pass_e_fill(void *vctx, size_t begin, size_t end, uint32_t worker)
 {
     fit_ctx *c = vctx;
     (void)worker;
+    entry *e = NULL;
     slant_feature *row = NULL;
-    size_t cap = 0;
+    float *idf = NULL;
+    size_t cap = 0, rcap = 0, icap = 0;
     for (size_t d = begin; d < end; d++) {
         const doc_grams *g = &c->docs[d];
-        if (slant_grow((void **)&row, &cap, g->n, sizeof *row)) {
+        if (slant_grow((void **)&e, &cap, g->n, sizeof *e)
+            || slant_grow((void **)&row, &rcap, g->n, sizeof *row)
+            || slant_grow((void **)&idf, &icap, g->n, sizeof *idf)) {
             c->failed = 1;
             break;
         }
         size_t m = 0;
         for (size_t k = 0; k < g->n; k++) {
-            uint32_t id = slant_pipeline_lookup(c->pipe, g->hash[k]);
+            float w;
+            uint32_t id = slant_pipeline_lookup(c->pipe, g->hash[k], &w);
             if (id != SLANT_VOCAB_EMPTY)
-                row[m++] = (slant_feature){id, (float)g->count[k]};
+                e[m++] = (entry){id, (float)g->count[k], w};
         }
-        qsort(row, m, sizeof *row, cmp_feature);
+        qsort(e, m, sizeof *e, cmp_entry);
         size_t r = 0;
-        for (size_t k = 0; k < m; k++) {
-            if (r > 0 && row[r - 1].index == row[k].index)
-                row[r - 1].value += row[k].value;
-            else
-                row[r++] = row[k];
+        for (size_t k = 0; k < m; k++) { /* hashed n-grams may share a bucket */
+            if (r > 0 && row[r - 1].index == e[k].index) {
+                row[r - 1].value += e[k].count;
+            } else {
+                row[r] = (slant_feature){e[k].index, e[k].count};
+                idf[r++] = e[k].idf;
+            }
         }
-        weigh_row(c->pipe, row, r);
+        weigh_row(c->pipe, row, idf, r);
         size_t at = c->x->rowptr[d];
         for (size_t k = 0; k < r; k++) {
             c->x->index[at + k] = row[k].index;
@@ -443,7 +493,9 @@ static void pass_e_fill(void *vctx, size_t begin, size_t end, uint32_t worker)
         }
         c->row_len[d] = r;
     }
+    free(e);
     free(row);
+    free(idf);
 }
 
 void slant_fitted_free(slant_fitted *f)
@@ -451,8 +503,7 @@ void slant_fitted_free(slant_fitted *f)
     if (!f)
         return;
     free(f->idf);
-    free(f->vocab_keys);
-    free(f->vocab_ids);
+    free(f->vocab);
     free(f->name_off);
     free(f->names);
     memset(f, 0, sizeof *f);
@@ -489,7 +540,8 @@ static slant_status name_features(const slant_fconfig *cfg, const char *const *t
             break;
         }
         for (size_t k = 0; k < n; k++) {
-            uint32_t id = slant_pipeline_lookup(&f->pipe, h[k]);
+            float idf;
+            uint32_t id = slant_pipeline_lookup(&f->pipe, h[k], &idf);
             if (id == SLANT_VOCAB_EMPTY || name[id])
                 continue;
             slant_ngram_name(&tok, origin[k], buf, sizeof buf);
@@ -617,33 +669,31 @@ slant_status slant_pipeline_fit(const slant_fconfig *cfg, const char *const *tex
                 keys[k++] = table.key[s];
         qsort(keys, kept, sizeof *keys, cmp_u64);
         size_t vcap = pow2_at_least(kept * 2 + 1);
-        f->vocab_keys = slant_calloc_array(vcap, sizeof *f->vocab_keys);
-        f->vocab_ids = slant_alloc_array(vcap, sizeof *f->vocab_ids);
-        f->idf = cfg->tfidf ? slant_alloc_array(kept, sizeof *f->idf) : NULL;
-        if (!f->vocab_keys || !f->vocab_ids || (cfg->tfidf && !f->idf)) {
+        f->vocab = slant_alloc_array(vcap, sizeof *f->vocab);
+        if (!f->vocab) {
             free(keys);
             goto oom;
         }
-        memset(f->vocab_ids, 0xff, vcap * sizeof *f->vocab_ids);
+        for (size_t i = 0; i < vcap; i++)
+            f->vocab[i] = (slant_vocab_slot){0, SLANT_VOCAB_EMPTY, 0.0f};
         for (size_t i = 0; i < kept; i++) {
             uint64_t mask = vcap - 1;
-            uint64_t s = keys[i] & mask;
-            while (f->vocab_ids[s] != SLANT_VOCAB_EMPTY)
-                s = (s + 1) & mask;
-            f->vocab_keys[s] = keys[i];
-            f->vocab_ids[s] = (uint32_t)i;
+            uint64_t slot = keys[i] & mask;
+            while (f->vocab[slot].id != SLANT_VOCAB_EMPTY)
+                slot = (slot + 1) & mask;
+            float idf = 1.0f;
             if (cfg->tfidf) {
                 uint32_t df = table.df[count_slot(&table, keys[i])];
-                f->idf[i] = (float)(log((1.0 + (double)n_docs) / (1.0 + df)) + 1.0);
+                idf = (float)(log((1.0 + (double)n_docs) / (1.0 + df)) + 1.0);
             }
+            f->vocab[slot] = (slant_vocab_slot){keys[i], (uint32_t)i, idf};
         }
         free(keys);
         count_table_free(&table);
         memset(&table, 0, sizeof table);
         f->pipe.n_features = (uint32_t)kept;
         f->pipe.vocab_cap = vcap;
-        f->pipe.vocab_keys = f->vocab_keys;
-        f->pipe.vocab_ids = f->vocab_ids;
+        f->pipe.vocab = f->vocab;
     }
     f->pipe.idf = f->idf;
 

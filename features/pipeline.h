@@ -66,34 +66,46 @@ void slant_ngram_name(const slant_tokens *t, uint64_t origin, char *buf, size_t 
  * All arrays may point into a mapped model file. */
 #define SLANT_VOCAB_EMPTY UINT32_MAX
 
+/* One slot of the vocabulary table.  A lookup is one probe of one cache
+ * line in the common case, and brings the idf along with the index. */
+typedef struct slant_vocab_slot {
+    uint64_t key; /* n-gram hash */
+    uint32_t id;  /* feature index; SLANT_VOCAB_EMPTY marks a free slot */
+    float idf;    /* the feature's idf; 1 when tf-idf is off */
+} slant_vocab_slot;
+
 typedef struct slant_pipeline {
     slant_fconfig cfg;
     uint32_t n_features;
-    const float *idf;           /* n_features, or NULL when tf-idf is off */
-    uint64_t vocab_cap;         /* power of two; 0 in hashed mode */
-    const uint64_t *vocab_keys; /* vocab_cap */
-    const uint32_t *vocab_ids;  /* vocab_cap; SLANT_VOCAB_EMPTY marks a free slot */
-    const uint32_t *name_off;   /* n_features + 1, vocabulary mode; else NULL */
-    const char *names;          /* n-gram texts, NUL-terminated, at name_off[i] */
+    const float *idf;              /* hashed mode with tf-idf: n_features; else NULL */
+    uint64_t vocab_cap;            /* power of two; 0 in hashed mode */
+    const slant_vocab_slot *vocab; /* vocab_cap slots */
+    const uint32_t *name_off;      /* n_features + 1, vocabulary mode; else NULL */
+    const char *names;             /* n-gram texts, NUL-terminated, at name_off[i] */
 } slant_pipeline;
 
-/* Feature index of an n-gram hash, or SLANT_VOCAB_EMPTY if unknown. */
-uint32_t slant_pipeline_lookup(const slant_pipeline *p, uint64_t hash);
+/* Feature index of an n-gram hash, or SLANT_VOCAB_EMPTY if unknown; *idf
+ * (output) receives its idf (1 when tf-idf is off). */
+uint32_t slant_pipeline_lookup(const slant_pipeline *p, uint64_t hash, float *idf);
 
 /* Scratch buffers for vectorizing one document at a time; one per thread. */
 typedef struct slant_vec_scratch {
     slant_tokens tokens;
     uint64_t *hashes;
     size_t hashes_cap;
-    uint32_t *idx;
-    size_t idx_cap;
+    float *idf;          /* idf of each distinct feature of the document */
+    size_t idf_cap;
+    uint32_t *seen_id;   /* a small open-addressing set of the document's features */
+    uint32_t *seen_at;   /* where each sits in the output row */
+    size_t seen_cap;     /* power of two; every slot free between documents */
 } slant_vec_scratch;
 
 void slant_vec_scratch_free(slant_vec_scratch *s);
 
-/* Vectorizes TEXT through P into *out (growable, *cap entries): sorted
- * indices with tf-idf (or raw count) values.  Returns the number of
- * entries, or -1 when memory runs out. */
+/* Vectorizes TEXT through P into *out (growable, *cap entries): distinct
+ * indices with tf-idf (or raw count) values, in the order the features
+ * first occur in the text.  Returns the number of entries, or -1 when
+ * memory runs out. */
 long slant_pipeline_vectorize(const slant_pipeline *p, const char *text, size_t len,
                               slant_vec_scratch *s, slant_feature **out, size_t *cap);
 
@@ -103,8 +115,7 @@ long slant_pipeline_vectorize(const slant_pipeline *p, const char *text, size_t 
 typedef struct slant_fitted {
     slant_pipeline pipe;
     float *idf;
-    uint64_t *vocab_keys;
-    uint32_t *vocab_ids;
+    slant_vocab_slot *vocab;
     uint32_t *name_off;
     char *names;
     size_t names_len;

@@ -26,12 +26,14 @@
  *                 u32 max_iter, class_weight; u64 training seed; zeros
  *   3 HEADS       per head: u32 length + name; u32 n_classes; per class:
  *                 u32 length + name, u64 training count
- *   4 IDF         f32[n_features] (only when tf-idf is on)
- *   5 VOCAB_KEYS  u64[vocab_cap]   (vocabulary mode: open-addressing table
- *   6 VOCAB_IDS   u32[vocab_cap]    of n-gram hash to feature; 0xffffffff = free)
- *   7 NAME_OFFS   u32[n_features + 1] (vocabulary mode)
- *   8 NAMES       NUL-terminated n-gram texts (vocabulary mode)
- *   9 WEIGHTS     per head: f32[n_features x n_classes] then f32[n_classes]
+ *   4 IDF         f32[n_features]  (hashed mode with tf-idf on)
+ *   5 VOCAB       vocab_cap slots of 16 bytes: u64 n-gram hash, u32 feature
+ *                 (0xffffffff: a free slot), f32 idf (1 with tf-idf off); an
+ *                 open-addressing table probed linearly from hash mod vocab_cap
+ *                 (vocabulary mode)
+ *   6 NAME_OFFS   u32[n_features + 1] (vocabulary mode)
+ *   7 NAMES       NUL-terminated n-gram texts (vocabulary mode)
+ *   8 WEIGHTS     per head: f32[n_features x n_classes] then f32[n_classes]
  *
  * The loader checks the whole file before anything is used: sizes against
  * the file, every count against overflow, the checksum, every index and
@@ -65,8 +67,7 @@ enum {
     SEC_CONFIG,
     SEC_HEADS,
     SEC_IDF,
-    SEC_VOCAB_KEYS,
-    SEC_VOCAB_IDS,
+    SEC_VOCAB,
     SEC_NAME_OFFS,
     SEC_NAMES,
     SEC_WEIGHTS,
@@ -164,11 +165,10 @@ slant_status slant_model_build(slant_model_kind kind, const slant_options *opt,
     sec[n++] = (section){SEC_PROVENANCE, provenance, strlen(provenance)};
     sec[n++] = (section){SEC_CONFIG, NULL, CONFIG_SIZE};
     sec[n++] = (section){SEC_HEADS, NULL, heads_size(n_heads, heads)};
-    if (pipe->cfg.tfidf)
+    if (pipe->cfg.hash_bits && pipe->cfg.tfidf)
         sec[n++] = (section){SEC_IDF, pipe->idf, nf * 4};
     if (!pipe->cfg.hash_bits) {
-        sec[n++] = (section){SEC_VOCAB_KEYS, pipe->vocab_keys, pipe->vocab_cap * 8};
-        sec[n++] = (section){SEC_VOCAB_IDS, pipe->vocab_ids, pipe->vocab_cap * 4};
+        sec[n++] = (section){SEC_VOCAB, pipe->vocab, pipe->vocab_cap * sizeof *pipe->vocab};
         sec[n++] = (section){SEC_NAME_OFFS, pipe->name_off, (nf + 1) * 4};
         sec[n++] = (section){SEC_NAMES, pipe->names, pipe->name_off[nf]};
     }
@@ -476,7 +476,7 @@ static slant_status parse_image(unsigned char *image, size_t size, int mapped, c
 
     uint64_t nf = m->pipe.n_features;
     slant_pipeline *pp = &m->pipe;
-    if (pp->cfg.tfidf) {
+    if (pp->cfg.hash_bits && pp->cfg.tfidf) {
         if (!sec[SEC_IDF] || secsize[SEC_IDF] != nf * 4) {
             st = BAD("%s: the idf section does not match %llu features", name,
                      (unsigned long long)nf);
@@ -492,22 +492,23 @@ static slant_status parse_image(unsigned char *image, size_t size, int mapped, c
     }
     if (!pp->cfg.hash_bits) {
         if (vcap < 16 || (vcap & (vcap - 1)) || vcap <= nf || vcap > ((uint64_t)1 << 40)
-            || !sec[SEC_VOCAB_KEYS] || secsize[SEC_VOCAB_KEYS] != vcap * 8
-            || !sec[SEC_VOCAB_IDS] || secsize[SEC_VOCAB_IDS] != vcap * 4) {
+            || !sec[SEC_VOCAB] || secsize[SEC_VOCAB] != vcap * sizeof(slant_vocab_slot)) {
             st = BAD("%s: the vocabulary table has impossible sizes", name);
             goto fail;
         }
         pp->vocab_cap = vcap;
-        pp->vocab_keys = (const uint64_t *)sec[SEC_VOCAB_KEYS];
-        pp->vocab_ids = (const uint32_t *)sec[SEC_VOCAB_IDS];
+        pp->vocab = (const slant_vocab_slot *)sec[SEC_VOCAB];
         uint64_t empty = 0;
         for (uint64_t i = 0; i < vcap; i++) {
-            uint32_t id = pp->vocab_ids[i];
-            if (id == SLANT_VOCAB_EMPTY)
+            const slant_vocab_slot *v = &pp->vocab[i];
+            if (v->id == SLANT_VOCAB_EMPTY) {
                 empty++;
-            else if (id >= nf) {
+            } else if (v->id >= nf) {
                 st = BAD("%s: the vocabulary points past the %llu features", name,
                          (unsigned long long)nf);
+                goto fail;
+            } else if (!(v->idf > 0) || !isfinite(v->idf)) {
+                st = BAD("%s: idf of feature %u is not a positive number", name, v->id);
                 goto fail;
             }
         }

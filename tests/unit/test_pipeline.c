@@ -113,8 +113,13 @@ static void test_tfidf_by_hand(void **state)
     uint32_t a = feature_named(&f, "a"), b = feature_named(&f, "b"), c = feature_named(&f, "c");
     /* idf = ln((1 + N) / (1 + df)) + 1 with N = 3. */
     double ia = log(4.0 / 2.0) + 1, ib = log(4.0 / 3.0) + 1, ic = ib;
-    assert_float_equal(f.idf[a], ia, 1e-6);
-    assert_float_equal(f.idf[b], ib, 1e-6);
+    assert_null(f.pipe.idf); /* a vocabulary keeps each idf in its slot */
+    for (uint64_t i = 0; i < f.pipe.vocab_cap; i++) {
+        if (f.vocab[i].id == a)
+            assert_float_equal(f.vocab[i].idf, ia, 1e-6);
+        if (f.vocab[i].id == b)
+            assert_float_equal(f.vocab[i].idf, ib, 1e-6);
+    }
     /* Row 0: a has tf 2 -> (1 + ln 2) * ia; b has tf 1 -> ib; then L2. */
     double va = (1 + log(2.0)) * ia, vb = ib, norm = sqrt(va * va + vb * vb);
     assert_float_equal(value_at(&x, 0, a), va / norm, 1e-6);
@@ -129,6 +134,8 @@ static void test_tfidf_by_hand(void **state)
     size_t cap = 0;
     long n = slant_pipeline_vectorize(&f.pipe, "A a B zzz", 9, &s, &row, &cap);
     assert_int_equal(n, 2);
+    assert_int_equal(row[0].index, a); /* in order of first occurrence */
+    assert_int_equal(row[1].index, b);
     for (long k = 0; k < n; k++)
         assert_float_equal(row[k].value, value_at(&x, 0, row[k].index), 1e-6);
     free(row);
