@@ -71,15 +71,41 @@ static size_t padded_positions(const char *tok, size_t len, size_t *pos, size_t 
 
 #define MAX_CHAR_CP 256 /* longer tokens get character n-grams of their first 254 code points */
 
+/* A 64-bit mixer (the finalizer of MurmurHash3): every input bit flips
+ * about half the output bits.  Word n-grams combine their tokens' xxHash
+ * hashes with it, which is much cheaper than hashing bytes again. */
+static inline uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
 int slant_ngram_hashes(const slant_tokens *t, const slant_fconfig *cfg, uint64_t **out,
                        uint64_t **origins, size_t *n, size_t *cap)
 {
     if (cfg->word_min > 0) {
+        size_t total = 0;
+        for (uint32_t k = cfg->word_min; k <= cfg->word_max; k++)
+            total += t->n >= k ? t->n - k + 1 : 0;
+        size_t c1 = *cap, c2 = *cap;
+        if (slant_grow((void **)out, &c1, *n + total, sizeof **out)
+            || (origins && slant_grow((void **)origins, &c2, *n + total, sizeof **origins)))
+            return -1;
+        *cap = origins && c2 < c1 ? c2 : c1;
+        uint64_t *h = *out + *n;
         for (uint32_t k = cfg->word_min; k <= cfg->word_max; k++) {
             for (size_t i = 0; i + k <= t->n; i++) {
-                uint64_t h = slant_hash64(&t->hash[i], 8 * (size_t)k, cfg->seed + k);
-                if (push_hash(out, origins, n, cap, h, word_origin(i, k)))
-                    return -1;
+                uint64_t v = cfg->seed + k;
+                for (uint32_t m = 0; m < k; m++)
+                    v = mix64(v ^ t->hash[i + m]);
+                *h++ = v;
+                if (origins)
+                    (*origins)[*n] = word_origin(i, k);
+                (*n)++;
             }
         }
     }

@@ -53,7 +53,7 @@ void slant_tokens_free(slant_tokens *t); /* frees the buffers, not t */
  * tokens to *out, a growable array of *n entries and capacity *cap.  When
  * origins is not NULL, (*origins)[k] records where hash k came from, for
  * slant_ngram_name.  Returns 0, or -1 when memory runs out.
- * Word n-gram hashes hash the tokens' 64-bit hashes as little-endian bytes. */
+ * Word n-gram hashes combine the tokens' xxHash hashes (see pipeline.c). */
 int slant_ngram_hashes(const slant_tokens *t, const slant_fconfig *cfg, uint64_t **out,
                        uint64_t **origins, size_t *n, size_t *cap);
 /* Writes the text of the n-gram at ORIGIN into buf: "a b" for a word
