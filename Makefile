@@ -74,7 +74,7 @@ checksymbols: $(B)/lib/libslant.a $(B)/lib/libslant.so
 	if [ -n "$$bad" ]; then echo "exported symbols without the slant_ prefix:"; echo "$$bad"; exit 1; fi; \
 	echo "checksymbols: every exported symbol starts with slant_"
 
-test check: all $(TESTS) checksymbols
+test check: all $(TESTS) checksymbols $(B)/bench/kernels
 	@$(MAKE) --no-print-directory BLAS=ref all >/dev/null
 	tests/run-unit $(TESTS)
 	tests/cli/run $(B)/bin/slant build/ref/bin/slant
@@ -89,6 +89,18 @@ demo: all
 	$(B)/bin/slant train data/demo/corpus.tsv -o build/demo.slant
 	@echo "== labeling data/demo/new/"
 	$(B)/bin/slant label -m build/demo.slant data/demo/new/*.txt
+
+# Benchmarks (not part of test): OpenBLAS against the plain-C kernels, and
+# the throughput of each labeling stage on a generated corpus.
+$(B)/bench/kernels: bench/kernels.c $(B)/lib/libslant.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(B)/lib/libslant.a $(LDLIBS)
+
+bench: all $(B)/bench/kernels
+	@echo "== dense kernels: OpenBLAS against plain C"
+	$(B)/bench/kernels
+	@echo "== labeling stages on a generated corpus"
+	$(B)/bin/slant bench
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
@@ -105,5 +117,5 @@ install: all
 clean:
 	rm -rf build bin
 
-.PHONY: all test check demo install clean checksymbols
+.PHONY: all test check demo bench install clean checksymbols
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
