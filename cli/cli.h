@@ -54,6 +54,7 @@ int cli_train_option(int opt, const char *arg, slant_options *o);
     {"class-weight", required_argument, 0, 1011},                \
     {"threads", required_argument, 0, 't'},                      \
     {"seed", required_argument, 0, 1012},                        \
+    {"nb-scale", required_argument, 0, 1013},                    \
     {"label", required_argument, 0, 'l'},                        \
     {"format", required_argument, 0, 'f'}
 extern const char cli_train_options_help[];

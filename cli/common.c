@@ -133,6 +133,8 @@ const char cli_train_options_help[] =
     "      --tol T            lr: stop when the gradient shrank by this factor (1e-4)\n"
     "      --alpha A          nb, cnb: additive smoothing (0.1)\n"
     "      --class-weight W   none (default) or balanced: weigh classes inversely to size\n"
+    "      --nb-scale on|off  lr: scale each n-gram by its naive-Bayes log-count ratio\n"
+    "                         before fitting, as NBSVM does (off)\n"
     "Features:\n"
     "      --word-ngrams A-B  word n-grams of lengths A..B, 0 for none (1-2)\n"
     "      --char-ngrams A-B  character n-grams within words, 0 for none (0)\n"
@@ -207,6 +209,16 @@ int cli_train_option(int opt, const char *arg, slant_options *o)
             o->class_weight = 0;
         else {
             cli_error("--class-weight: '%s' is not none or balanced", arg);
+            return -1;
+        }
+        return 1;
+    case 1013:
+        if (strcmp(arg, "on") == 0)
+            o->nb_scale = 1;
+        else if (strcmp(arg, "off") == 0)
+            o->nb_scale = 0;
+        else {
+            cli_error("--nb-scale: '%s' is not on or off", arg);
             return -1;
         }
         return 1;

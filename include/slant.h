@@ -138,6 +138,8 @@ typedef struct slant_options {
     uint32_t max_iter;
     double tol;                  /* stop when |grad| <= tol * |grad at start| */
     int class_weight;            /* 1: weight classes inversely to their frequency */
+    int nb_scale;                /* lr: 1 scales each feature by its naive-Bayes
+                                  * log-count ratio before fitting (NBSVM-style) */
     /* Running */
     uint32_t threads;            /* 0: all cores */
     uint64_t seed;

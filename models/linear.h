@@ -72,6 +72,16 @@ slant_status slant_nb_fit(const slant_csr *x, const int32_t *y, const double *sa
                           uint32_t n_classes, double alpha, int complement, float *weights,
                           float *bias, slant_error *err);
 
+/* Naive-Bayes feature scales (Wang & Manning 2012, "NBSVM"): for each
+ * feature f and class k the log-count ratio
+ *   r_fk = log((alpha + m_fk) / |alpha + m_.k|_1) - log((alpha + m_f,~k) / |alpha + m_.~k|_1)
+ * where m_fk is the feature's mass in class k and m_f,~k in the other
+ * classes; scale (output, cols) receives sqrt(mean_k r_fk^2), which is |r_f|
+ * for two classes.  A linear model fitted on X scaled by these columns
+ * and whose weights are then multiplied by them scores raw X. */
+slant_status slant_nb_scales(const slant_csr *x, const int32_t *y, uint32_t n_classes,
+                             double alpha, double *scale, slant_error *err);
+
 typedef struct slant_lr_params {
     double c;          /* objective 0.5|W|^2 + c * sum_i sw_i * (-log p(y_i | x_i)) */
     uint32_t max_iter; /* L-BFGS iterations */

@@ -62,6 +62,8 @@ slant_status slant_options_check(const slant_options *o, slant_error *err)
         return OPT_BAD("--iterations must be between 1 and 1000000");
     if (!(o->tol >= 0) || !isfinite(o->tol))
         return OPT_BAD("--tol must be a non-negative number");
+    if ((o->class_weight != 0 && o->class_weight != 1) || (o->nb_scale != 0 && o->nb_scale != 1))
+        return OPT_BAD("class weighting and naive-Bayes scaling are on (1) or off (0)");
     if (o->threads > 1024)
         return OPT_BAD("--threads %u: at most 1024", o->threads);
     return SLANT_STATUS_OK;

@@ -23,7 +23,8 @@
  *   2 CONFIG      128 bytes: u32 model kind, word_min, word_max, char_min,
  *                 char_max, hash_bits, min_count, tfidf; u64 hash seed;
  *                 u32 n_features, n_heads; u64 vocab_cap; f64 alpha, c, tol;
- *                 u32 max_iter, class_weight; u64 training seed; zeros
+ *                 u32 max_iter, class_weight; u64 training seed;
+ *                 u32 nb_scale; zeros
  *   3 HEADS       per head: u32 length + name; u32 n_classes; per class:
  *                 u32 length + name, u64 training count
  *   4 IDF         f32[n_features]  (hashed mode with tf-idf on)
@@ -141,6 +142,7 @@ static void write_config(unsigned char *p, slant_model_kind kind, const slant_op
     put32(p + 80, o->max_iter);
     put32(p + 84, (uint32_t)o->class_weight);
     put64(p + 88, o->seed);
+    put32(p + 96, (uint32_t)o->nb_scale);
 }
 
 static slant_status parse_image(unsigned char *image, size_t size, int mapped, const char *name,
@@ -382,6 +384,9 @@ static slant_status parse_config(slant_model *m, const unsigned char *p, const c
     o->max_iter = get32(p + 80);
     o->class_weight = (int)get32(p + 84);
     o->seed = get64(p + 88);
+    o->nb_scale = (int)get32(p + 96);
+    if (o->class_weight > 1 || o->nb_scale > 1)
+        return BAD("%s: impossible training settings", name);
     return SLANT_STATUS_OK;
 }
 

@@ -68,3 +68,44 @@ slant_status slant_nb_fit(const slant_csr *x, const int32_t *y, const double *sa
     free(all);
     return SLANT_STATUS_OK;
 }
+
+slant_status slant_nb_scales(const slant_csr *x, const int32_t *y, uint32_t n_classes,
+                             double alpha, double *scale, slant_error *err)
+{
+    size_t f_n = x->cols, c_n = n_classes;
+    double *mass = slant_calloc_array(f_n * c_n, sizeof *mass); /* (F, C) */
+    double *total = slant_calloc_array(c_n, sizeof *total);     /* (C) */
+    if (!mass || !total) {
+        free(mass);
+        free(total);
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory for feature scales");
+    }
+    for (size_t i = 0; i < x->rows; i++) {
+        if (y[i] < 0)
+            continue;
+        for (size_t j = x->rowptr[i]; j < x->rowptr[i + 1]; j++)
+            mass[(size_t)x->index[j] * c_n + (size_t)y[i]] += x->value[j];
+    }
+    double all_total = 0;
+    for (size_t f = 0; f < f_n; f++)
+        for (size_t k = 0; k < c_n; k++)
+            total[k] += mass[f * c_n + k];
+    for (size_t k = 0; k < c_n; k++)
+        all_total += total[k];
+    for (size_t f = 0; f < f_n; f++) {
+        double all_f = 0, sq = 0;
+        for (size_t k = 0; k < c_n; k++)
+            all_f += mass[f * c_n + k];
+        for (size_t k = 0; k < c_n; k++) {
+            double in = (alpha + mass[f * c_n + k]) / (alpha * (double)f_n + total[k]);
+            double out = (alpha + all_f - mass[f * c_n + k])
+                         / (alpha * (double)f_n + all_total - total[k]);
+            double r = log(in / out);
+            sq += r * r;
+        }
+        scale[f] = sqrt(sq / (double)c_n);
+    }
+    free(mass);
+    free(total);
+    return SLANT_STATUS_OK;
+}

@@ -140,13 +140,13 @@ static char *provenance(const slant_corpus *c, const size_t *docs, size_t n_docs
                       "slant_version=%s\nformat_version=%d\ndate=%s\nmodel=%s\n"
                       "options=--model %s --word-ngrams %u-%u --char-ngrams %u-%u "
                       "--hash-bits %u --min-count %u --tfidf %s --alpha %g --c %g "
-                      "--iterations %u --tol %g --class-weight %s --seed %llu\n"
+                      "--iterations %u --tol %g --class-weight %s --nb-scale %s --seed %llu\n"
                       "features=%zu\ncorpus_documents=%zu\ncorpus_hash=xxh3:%016llx\n",
                       SLANT_VERSION, SLANT_FORMAT_VERSION, date, slant_model_kind_name(o->model),
                       slant_model_kind_name(o->model), o->word_min, o->word_max, o->char_min,
                       o->char_max, o->hash_bits, o->min_count, o->tfidf ? "on" : "off",
                       o->alpha, o->c, o->max_iter, o->tol, o->class_weight ? "balanced" : "none",
-                      (unsigned long long)o->seed, nf, n_docs,
+                      o->nb_scale ? "on" : "off", (unsigned long long)o->seed, nf, n_docs,
                       (unsigned long long)slant_corpus_hash(c, docs, n_docs));
     for (size_t h = 0; h < c->n_heads && !bad; h++) {
         bad |= appendf(&s, &len, &cap, "head=%s", c->head_names[h]);
@@ -160,6 +160,38 @@ static char *provenance(const slant_corpus *c, const size_t *docs, size_t n_docs
         return NULL;
     }
     return s;
+}
+
+/* Logistic regression on features scaled by their naive-Bayes log-count
+ * ratios (see slant_nb_scales).  The scales are folded into the weights,
+ * so the model scores unscaled features and labels at the usual cost.
+ * x's values are scaled for the fit and restored after. */
+static slant_status fit_nb_scaled(slant_csr *x, const int32_t *y, const double *sw, uint32_t cn,
+                                  const slant_lr_params *p, float *w, slant_error *err)
+{
+    size_t nf = x->cols, nnz = x->rowptr[x->rows];
+    double *scale = slant_alloc_array(nf, sizeof *scale);
+    float *saved = slant_alloc_array(nnz, sizeof *saved);
+    slant_status st = SLANT_STATUS_OK;
+    if (!scale || !saved) {
+        st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory for feature scales");
+        goto out;
+    }
+    if ((st = slant_nb_scales(x, y, cn, 1.0, scale, err)))
+        goto out;
+    memcpy(saved, x->value, nnz * sizeof *saved);
+    for (size_t j = 0; j < nnz; j++)
+        x->value[j] = (float)(x->value[j] * scale[x->index[j]]);
+    st = slant_lr_fit(x, y, sw, cn, p, w, w + nf * cn, err);
+    memcpy(x->value, saved, nnz * sizeof *saved);
+    if (!st)
+        for (size_t f = 0; f < nf; f++)
+            for (size_t k = 0; k < cn; k++)
+                w[f * cn + k] = (float)(w[f * cn + k] * scale[f]);
+out:
+    free(scale);
+    free(saved);
+    return st;
 }
 
 slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_t n_docs,
@@ -230,7 +262,8 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
                   slant_model_kind_name(o->model));
         if (o->model == SLANT_MODEL_KIND_LR) {
             slant_lr_params p = {o->c, o->max_iter, o->tol, o->threads};
-            st = slant_lr_fit(&x, hc[h].y, sw, cn, &p, w[h], w[h] + nf * cn, err);
+            st = o->nb_scale ? fit_nb_scaled(&x, hc[h].y, sw, cn, &p, w[h], err)
+                             : slant_lr_fit(&x, hc[h].y, sw, cn, &p, w[h], w[h] + nf * cn, err);
         } else {
             st = slant_nb_fit(&x, hc[h].y, sw, cn, o->alpha, o->model == SLANT_MODEL_KIND_CNB,
                               w[h], w[h] + nf * cn, err);

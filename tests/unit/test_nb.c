@@ -83,12 +83,26 @@ static void test_weights_and_missing(void **state)
     assert_float_equal(b2[0], log(1.0 / 2), 1e-6);
 }
 
+static void test_scales(void **state)
+{
+    (void)state;
+    slant_csr x = matrix();
+    double scale[2];
+    assert_int_equal(slant_nb_scales(&x, y, 2, 1.0, scale, NULL), SLANT_STATUS_OK);
+    /* alpha 1, masses as above.  f0: in class 0 (1+3)/(2+4), elsewhere
+     * (1+0)/(2+3): r = ln(10/3); class 1 mirrors it, so the scale is
+     * ln(10/3).  f1: (1+1)/6 against (1+3)/5: |ln(5/12)|. */
+    assert_float_equal(scale[0], log(10.0 / 3), 1e-9);
+    assert_float_equal(scale[1], fabs(log(5.0 / 12)), 1e-9);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_multinomial),
         cmocka_unit_test(test_complement),
         cmocka_unit_test(test_weights_and_missing),
+        cmocka_unit_test(test_scales),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
