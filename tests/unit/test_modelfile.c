@@ -45,6 +45,28 @@ static slant_model *small_model(void)
     return m;
 }
 
+/* A trained vocabulary model with two heads: vocabulary slots, n-gram
+ * names and idf all in the file. */
+static slant_model *trained_model(void)
+{
+    const char *texts[] = {"chip wafers and a new foundry", "tariffs and idle ports",
+                           "the foundry ships chip wafers", "ports idle after new tariffs",
+                           "a chip foundry opens", "tariffs hurt the ports"};
+    const char *heads[] = {"topic", "tone"};
+    const char *labels[] = {"chips", "up", "trade", "down", "chips", "up",
+                            "trade", "down", "chips", "up", "trade", "down"};
+    slant_corpus *c = NULL;
+    slant_model *m = NULL;
+    slant_options o;
+    slant_options_init(&o);
+    o.min_count = 1;
+    o.model = SLANT_MODEL_KIND_NB;
+    assert_int_equal(slant_corpus_from_memory(6, texts, 2, heads, labels, &c, NULL), 0);
+    assert_int_equal(slant_train(c, &o, &m, NULL), SLANT_STATUS_OK);
+    slant_corpus_free(c);
+    return m;
+}
+
 static unsigned char *read_all(const char *path, size_t *size)
 {
     FILE *f = fopen(path, "rb");
@@ -96,10 +118,8 @@ static void test_round_trip(void **state)
     unlink(b);
 }
 
-static void test_every_byte_and_truncation(void **state)
+static void every_byte_and_truncation(slant_model *m)
 {
-    (void)state;
-    slant_model *m = small_model();
     char a[128];
     snprintf(a, sizeof a, "%s/c.slant", dir);
     assert_int_equal(slant_model_save(m, a, NULL), SLANT_STATUS_OK);
@@ -127,6 +147,20 @@ static void test_every_byte_and_truncation(void **state)
     slant_model_free(r);
     free(d);
     unlink(a);
+}
+
+static void test_every_byte_and_truncation(void **state)
+{
+    (void)state;
+    every_byte_and_truncation(small_model());
+}
+
+static void test_every_byte_vocabulary_model(void **state)
+{
+    (void)state;
+    slant_model *m = trained_model();
+    assert_true(slant_model_features(m) > 10);
+    every_byte_and_truncation(m);
 }
 
 static void test_newer_and_foreign(void **state)
@@ -206,6 +240,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_every_byte_and_truncation),
+        cmocka_unit_test(test_every_byte_vocabulary_model),
         cmocka_unit_test(test_newer_and_foreign),
         cmocka_unit_test(test_save_failure_keeps_old),
     };
