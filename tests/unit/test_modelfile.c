@@ -163,6 +163,76 @@ static void test_every_byte_vocabulary_model(void **state)
     every_byte_and_truncation(m);
 }
 
+/* Recomputes the trailing checksum, as a hostile file would. */
+static void reseal(unsigned char *d, size_t n)
+{
+    uint64_t sum = XXH3_64bits_withSeed(d, n - 8, 0);
+    memcpy(d + n - 8, &sum, 8);
+}
+
+/* Offset of section ID in image D (see the format in modelfile.c). */
+static size_t section_at(const unsigned char *d, uint32_t id, uint64_t *size)
+{
+    uint32_t n;
+    memcpy(&n, d + 24, 4);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t sid;
+        uint64_t off;
+        memcpy(&sid, d + 64 + i * 24, 4);
+        memcpy(&off, d + 64 + i * 24 + 8, 8);
+        if (sid == id) {
+            memcpy(size, d + 64 + i * 24 + 16, 8);
+            return (size_t)off;
+        }
+    }
+    fail_msg("no section %u", id);
+    return 0;
+}
+
+/* Structural damage behind a valid checksum is still refused, by name. */
+static void test_forged_checksum(void **state)
+{
+    (void)state;
+    slant_model *m = small_model();
+    char a[128];
+    snprintf(a, sizeof a, "%s/f.slant", dir);
+    assert_int_equal(slant_model_save(m, a, NULL), SLANT_STATUS_OK);
+    slant_model_free(m);
+    size_t n;
+    unsigned char *orig = read_all(a, &n), *d = malloc(n);
+    uint64_t size;
+    size_t config = section_at(orig, 2, &size), idf = section_at(orig, 4, &size);
+    size_t weights = section_at(orig, 8, &size);
+    struct {
+        size_t at;
+        uint32_t value;
+        const char *says;
+    } cases[] = {
+        {24, 1000000, "section table"},       /* absurd section count */
+        {64 + 8, 0x7ffffff0, "outside"},      /* first section's offset past the end */
+        {64 + 16, 0xfffffff0, "outside"},     /* first section's size past the end */
+        {config + 44, 0, "heads"},            /* no heads */
+        {config + 4, 7, "n-gram ranges"},     /* word_min above word_max */
+        {config + 40, 9, "features"},         /* features disagree with the hash bits */
+        {idf + 8, 0xbf800000, "idf"},         /* idf -1 */
+        {weights + 4, 0x7fc00000, "finite"},  /* a NaN weight */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memcpy(d, orig, n);
+        memcpy(d + cases[i].at, &cases[i].value, 4);
+        reseal(d, n);
+        slant_model *r = NULL;
+        slant_error err = {{0}};
+        assert_int_equal(slant_model_load_memory(d, n, "f.slant", &r, &err),
+                         SLANT_STATUS_BAD_MODEL);
+        if (!strstr(err.message, cases[i].says))
+            fail_msg("case %zu: '%s' does not mention '%s'", i, err.message, cases[i].says);
+    }
+    free(orig);
+    free(d);
+    unlink(a);
+}
+
 static void test_newer_and_foreign(void **state)
 {
     (void)state;
@@ -241,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_every_byte_and_truncation),
         cmocka_unit_test(test_every_byte_vocabulary_model),
+        cmocka_unit_test(test_forged_checksum),
         cmocka_unit_test(test_newer_and_foreign),
         cmocka_unit_test(test_save_failure_keeps_old),
     };
