@@ -102,6 +102,11 @@ bench: all $(B)/bench/kernels
 	@echo "== labeling stages on a generated corpus"
 	$(B)/bin/slant bench
 
+# slant against fastText, LIBLINEAR and scikit-learn on ../shared/data, all
+# on the same splits; writes bench/results/DATE-peers.md.  About 25 minutes.
+bench-peers: all
+	/usr/bin/python3 bench/peers.py $(PEERS_ARGS)
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/man/man1
@@ -117,5 +122,5 @@ install: all
 clean:
 	rm -rf build bin
 
-.PHONY: all test check demo bench install clean checksymbols
+.PHONY: all test check demo bench bench-peers install clean checksymbols
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
