@@ -1,5 +1,5 @@
 /*
- * tokenize.c: UTF-8 text to normalized word tokens (see features.h for the
+ * tokenize.c: UTF-8 text to normalized word tokens (see pipeline.h for the
  * rules).  ASCII takes a fast path; everything else goes through utf8proc
  * for its character classes, case folding and NFKC normalization.
  */
@@ -7,9 +7,16 @@
 #include <string.h>
 
 #include <utf8proc.h>
+#define XXH_INLINE_ALL /* the same XXH3 as libxxhash's, inlined: one call per token */
+#include <xxhash.h>
 
 #include "common.h"
 #include "pipeline.h"
+
+static inline uint64_t token_hash(const void *p, size_t n, uint64_t seed)
+{
+    return XXH3_64bits_withSeed(p, n, seed);
+}
 
 /* Characters of scripts written without spaces between words: each one is
  * a token by itself. */
@@ -47,23 +54,19 @@ void slant_tokens_free(slant_tokens *t)
     memset(t, 0, sizeof *t);
 }
 
+static int reserve_token(slant_tokens *t);
+
 /* Records the N bytes already written at buf + buf_len as a new token. */
 static int commit_token(slant_tokens *t, size_t n, uint64_t seed)
 {
     if (n == 0)
         return 0;
-    if (t->n + 1 > t->cap) {
-        size_t c1 = t->cap, c2 = t->cap, c3 = t->cap;
-        if (slant_grow((void **)&t->start, &c1, t->n + 1, sizeof *t->start)
-            || slant_grow((void **)&t->len, &c2, t->n + 1, sizeof *t->len)
-            || slant_grow((void **)&t->hash, &c3, t->n + 1, sizeof *t->hash))
-            return -1;
-        t->cap = c1 < c2 ? (c1 < c3 ? c1 : c3) : (c2 < c3 ? c2 : c3);
-    }
+    if (reserve_token(t))
+        return -1;
     char *p = t->buf + t->buf_len;
     t->start[t->n] = (uint32_t)t->buf_len;
     t->len[t->n] = (uint32_t)n;
-    t->hash[t->n] = slant_hash64(p, n, seed);
+    t->hash[t->n] = token_hash(p, n, seed);
     t->buf_len += n;
     t->buf[t->buf_len++] = '\0';
     t->n++;
@@ -126,57 +129,43 @@ static int push_unicode_token(slant_tokens *t, const char *p, size_t n, uint64_t
     }
 }
 
-int slant_tokenize(const char *text, size_t len, uint64_t seed, slant_tokens *out)
+/* ASCII bytes that belong to words, mapped to their lower-case form; 0 for
+ * every other byte (separators, and the lead and continuation bytes of
+ * longer UTF-8 sequences, which take the general path). */
+static const unsigned char ascii_word[256] = {
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+    ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+#define L(c) [c] = c, [c - 32] = c
+    L('a'), L('b'), L('c'), L('d'), L('e'), L('f'), L('g'), L('h'), L('i'),
+    L('j'), L('k'), L('l'), L('m'), L('n'), L('o'), L('p'), L('q'), L('r'),
+    L('s'), L('t'), L('u'), L('v'), L('w'), L('x'), L('y'), L('z'),
+#undef L
+};
+
+static int is_ascii_letter(unsigned char c)
 {
-    out->n = 0;
-    out->buf_len = 0;
-    const unsigned char *s = (const unsigned char *)text;
-    size_t i = 0;
-    size_t tok = 0;      /* start of the current token span */
-    int in_tok = 0, non_ascii = 0;
-    char ascii[256];     /* lower-cased ASCII token being built */
-    size_t alen = 0;
+    return (unsigned char)((c | 32) - 'a') < 26;
+}
 
-#define END_TOKEN()                                                                     \
-    do {                                                                                \
-        if (in_tok) {                                                                   \
-            int rc_ = non_ascii ? push_unicode_token(out, text + tok, i - tok, seed)    \
-                                : push_token(out, ascii, alen, seed);                   \
-            if (rc_)                                                                    \
-                return -1;                                                              \
-        }                                                                               \
-        in_tok = 0;                                                                     \
-        non_ascii = 0;                                                                  \
-        alen = 0;                                                                       \
-    } while (0)
-
+/* The general path: from s[*pi], takes either one token (any mix of
+ * ASCII and other characters, normalized whole) or one character that is
+ * not part of a token, and advances *pi past it.  A token ends before the
+ * first character that cannot continue it, which is left for the caller. */
+static int general_token(slant_tokens *t, const unsigned char *s, size_t len, size_t *pi,
+                         uint64_t seed)
+{
+    size_t i = *pi, tok = i;
+    int in_tok = 0;
     while (i < len) {
         unsigned char c = s[i];
         if (c < 0x80) {
-            int word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-            if (c >= 'A' && c <= 'Z') {
-                c = (unsigned char)(c + 32);
-                word = 1;
-            }
-            if (!word && c == '\'' && in_tok && i + 1 < len) {
-                unsigned char d = s[i + 1];
-                word = (d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z');
-            }
-            if (!word) {
-                END_TOKEN();
-                i++;
-                continue;
-            }
+            int word = ascii_word[c] != 0
+                    || (c == '\'' && in_tok && i + 1 < len && is_ascii_letter(s[i + 1]));
+            if (!word)
+                break;
             if (!in_tok) {
                 in_tok = 1;
                 tok = i;
-            }
-            if (!non_ascii) {
-                if (alen == sizeof ascii) {
-                    non_ascii = 1; /* long token: take the general path */
-                } else {
-                    ascii[alen++] = (char)c;
-                }
             }
             i++;
             continue;
@@ -184,16 +173,16 @@ int slant_tokenize(const char *text, size_t len, uint64_t seed, slant_tokens *ou
         utf8proc_int32_t cp;
         utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
         if (k <= 0) { /* invalid UTF-8: one byte becomes U+FFFD, a separator */
-            END_TOKEN();
-            i++;
-            continue;
+            if (!in_tok)
+                i++;
+            break;
         }
         if (is_ideographic(cp)) {
-            END_TOKEN();
-            if (push_unicode_token(out, text + i, (size_t)k, seed))
-                return -1;
-            i += (size_t)k;
-            continue;
+            if (!in_tok) {
+                *pi = i + (size_t)k;
+                return push_unicode_token(t, (const char *)s + i, (size_t)k, seed);
+            }
+            break;
         }
         int word = is_word_char(cp);
         if (!word && cp == 0x2019 && in_tok && i + (size_t)k < len) {
@@ -203,18 +192,153 @@ int slant_tokenize(const char *text, size_t len, uint64_t seed, slant_tokens *ou
             word = k2 > 0 && is_word_char(next) && !is_ideographic(next);
         }
         if (!word) {
-            END_TOKEN();
-            i += (size_t)k;
-            continue;
+            if (!in_tok)
+                i += (size_t)k;
+            break;
         }
         if (!in_tok) {
             in_tok = 1;
             tok = i;
         }
-        non_ascii = 1;
         i += (size_t)k;
     }
-    END_TOKEN();
-#undef END_TOKEN
+    *pi = i;
+    return in_tok ? push_unicode_token(t, (const char *)s + tok, i - tok, seed) : 0;
+}
+
+/* Makes room for one more token; -1 when memory runs out. */
+static int reserve_token(slant_tokens *t)
+{
+    if (t->n < t->cap)
+        return 0;
+    size_t c1 = t->cap, c2 = t->cap, c3 = t->cap;
+    if (slant_grow((void **)&t->start, &c1, t->n + 1, sizeof *t->start)
+        || slant_grow((void **)&t->len, &c2, t->n + 1, sizeof *t->len)
+        || slant_grow((void **)&t->hash, &c3, t->n + 1, sizeof *t->hash))
+        return -1;
+    t->cap = c1 < c2 ? (c1 < c3 ? c1 : c3) : (c2 < c3 ? c2 : c3);
+    return 0;
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define SIMD_WIDTH 16
+
+/* Bit j set where byte j of V is an ASCII letter or digit. */
+static inline unsigned word_mask(__m128i v)
+{
+    __m128i l = _mm_or_si128(v, _mm_set1_epi8(0x20)); /* A-Z to a-z; bytes >= 0x80 stay < 0 */
+    __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
+                                   _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1)));
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                  _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit));
+}
+
+/* V with A-Z lower-cased, stored to DST (16 bytes). */
+static inline void store_lower(unsigned char *dst, __m128i v)
+{
+    __m128i l = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
+                                   _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1)));
+    _mm_storeu_si128((__m128i *)dst, _mm_or_si128(v, _mm_and_si128(letter, _mm_set1_epi8(0x20))));
+}
+#else
+#define SIMD_WIDTH 0
+#endif
+
+/* The fast path takes runs of ASCII word bytes, lower-casing them straight
+ * into the token buffer (sixteen bytes at a time where SSE2 is there); a
+ * token that meets any byte >= 0x80 is taken again from its start by the
+ * general path, so the two agree on every input. */
+int slant_tokenize(const char *text, size_t len, uint64_t seed, slant_tokens *out)
+{
+    out->n = 0;
+    out->buf_len = 0;
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    while (i < len) {
+#if SIMD_WIDTH
+        if (i + SIMD_WIDTH <= len) { /* skip separators a block at a time */
+            __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+            unsigned m = word_mask(v) | (unsigned)_mm_movemask_epi8(v);
+            if (!m) {
+                i += SIMD_WIDTH;
+                continue;
+            }
+            i += (size_t)__builtin_ctz(m);
+        }
+#endif
+        unsigned char c = s[i];
+        if (c >= 0x80) {
+            if (general_token(out, s, len, &i, seed))
+                return -1;
+            continue;
+        }
+        if (!ascii_word[c]) {
+            i++;
+            continue;
+        }
+        /* An ASCII token takes at most the rest of the text, plus a NUL
+         * and the slack of one block store. */
+        size_t start = i, need = out->buf_len + (len - start) + 1 + SIMD_WIDTH;
+        if (need > UINT32_MAX || (need > out->buf_cap
+                                  && slant_grow((void **)&out->buf, &out->buf_cap, need, 1))) {
+            if (need <= UINT32_MAX)
+                return -1;
+            if (general_token(out, s, len, &i, seed)) /* drops what passes 4 GiB */
+                return -1;
+            continue;
+        }
+        unsigned char *dst = (unsigned char *)out->buf + out->buf_len;
+        size_t w = 0;
+        for (;;) {
+#if SIMD_WIDTH
+            while (i + SIMD_WIDTH <= len) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+                unsigned m = word_mask(v);
+                store_lower(dst + w, v);
+                if (m != 0xffff) {
+                    unsigned k = (unsigned)__builtin_ctz(~m);
+                    w += k;
+                    i += k;
+                    goto ended;
+                }
+                w += SIMD_WIDTH;
+                i += SIMD_WIDTH;
+            }
+#endif
+            {
+                unsigned char l;
+                while (i < len && (l = ascii_word[s[i]]) != 0) {
+                    dst[w++] = l;
+                    i++;
+                }
+            }
+#if SIMD_WIDTH
+        ended:
+#endif
+            if (i + 1 < len && s[i] == '\'' && is_ascii_letter(s[i + 1])) {
+                dst[w++] = '\'';
+                i++;
+                continue;
+            }
+            break;
+        }
+        if (i < len && s[i] >= 0x80) {
+            i = start;
+            if (general_token(out, s, len, &i, seed))
+                return -1;
+            continue;
+        }
+        if (reserve_token(out))
+            return -1;
+        out->start[out->n] = (uint32_t)out->buf_len;
+        out->len[out->n] = (uint32_t)w;
+        out->hash[out->n] = token_hash(dst, w, seed);
+        out->n++;
+        dst[w] = '\0';
+        out->buf_len += w + 1;
+    }
     return 0;
 }

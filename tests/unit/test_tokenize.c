@@ -92,6 +92,47 @@ static void test_invalid(void **state)
     slant_tokens_free(&t);
 }
 
+/* The ASCII path reads sixteen bytes at a time: the same words must give
+ * the same tokens and hashes at every offset, whatever the block edges cut
+ * (a long word, an apostrophe, an accented letter, the end of the text). */
+static void test_block_edges(void **state)
+{
+    (void)state;
+    const char *body = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdef it'S l'\xc3\xa9t\xc3\xa9 "
+                       "fifteen-letters x\xc3\x89y Z";
+    const char *const want[] = {"abcdefghijklmnopqrstuvwxyz0123456789abcdef", "it's", "l", "été",
+                                "fifteen", "letters", "xéy", "z", NULL};
+    slant_tokens ref = {0};
+    for (size_t pad = 0; pad < 40; pad++) {
+        char text[256];
+        memset(text, pad % 2 ? ' ' : '.', pad);
+        strcpy(text + pad, body);
+        check_tokens(text, strlen(text), want);
+        slant_tokens t = {0};
+        assert_int_equal(slant_tokenize(text, strlen(text), 5, &t), 0);
+        if (pad == 0) {
+            ref = t;
+            continue;
+        }
+        for (size_t i = 0; i < t.n; i++)
+            assert_true(t.hash[i] == ref.hash[i]);
+        slant_tokens_free(&t);
+    }
+    slant_tokens_free(&ref);
+    /* A word that ends exactly at the end of the text, at every length. */
+    char word[40];
+    for (size_t n = 1; n < sizeof word; n++) {
+        memset(word, 'Q', n);
+        slant_tokens t = {0};
+        assert_int_equal(slant_tokenize(word, n, 5, &t), 0);
+        assert_int_equal(t.n, 1);
+        assert_int_equal(t.len[0], n);
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(t.buf[t.start[0] + i], 'q');
+        slant_tokens_free(&t);
+    }
+}
+
 static void test_hash_stable(void **state)
 {
     (void)state;
@@ -116,6 +157,7 @@ int main(void)
         cmocka_unit_test(test_accented),
         cmocka_unit_test(test_cjk),
         cmocka_unit_test(test_invalid),
+        cmocka_unit_test(test_block_edges),
         cmocka_unit_test(test_hash_stable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
