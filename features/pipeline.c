@@ -2,14 +2,21 @@
  * pipeline.c: n-gram hashing, the vocabulary, tf-idf weighting and the
  * fitting of a pipeline on a training corpus (see pipeline.h).
  *
- * Fitting runs in passes so that no n-gram text is built for n-grams that
- * are dropped: (A) each document, in parallel, becomes a sorted list of
- * distinct n-gram hashes with counts; (B) the lists are counted into one
- * table, in document order; (C) n-grams seen at least min_count times are
- * kept and numbered in increasing hash order; (D) the kept n-grams' texts
- * are recovered by tokenizing again; (E) each document's list becomes a
- * weighted row of the training matrix, in parallel.  Every step is
- * independent of the thread count, so the model is too.
+ * Fitting reads the documents in passes and keeps nothing per document
+ * but the final matrix, so its memory is the vocabulary's and the
+ * matrix's, not the corpus's n-grams':
+ *   1. candidates: every n-gram seen twice (within a document, or in a
+ *      filter of one bit per hash that a first sighting sets) goes into a
+ *      table.  The filter may let some n-grams seen once through, never
+ *      hold one seen twice back.
+ *   2. exact counts and document frequencies of the candidates;
+ *   3. the vocabulary: candidates counted at least min_count times,
+ *      numbered by falling count, ties by hash;
+ *   4. the kept n-grams' texts, from the first documents holding them;
+ *   5. each document's row: its length, then its values.
+ * Hashed mode skips 1 to 4 but for the document frequencies.  Each pass
+ * splits documents over threads; its result does not depend on how, so
+ * the model does not depend on the thread count.
  */
 #include <math.h>
 #include <stdio.h>
@@ -34,17 +41,12 @@ static uint64_t char_origin(size_t i, size_t j, uint32_t n)
     return (1ULL << 63) | ((uint64_t)(i & 0xffffffffu) << 24) | ((uint64_t)(j & 0xffff) << 8) | n;
 }
 
-static int push_hash(uint64_t **out, uint64_t **origins, size_t *n, size_t *cap, uint64_t h,
-                     uint64_t origin)
+static int push_hash(uint64_t **out, size_t *cap, uint64_t **origins, size_t *origins_cap,
+                     size_t *n, uint64_t h, uint64_t origin)
 {
-    if (*n + 1 > *cap) {
-        size_t c1 = *cap, c2 = *cap;
-        if (slant_grow((void **)out, &c1, *n + 1, sizeof **out))
-            return -1;
-        if (origins && slant_grow((void **)origins, &c2, *n + 1, sizeof **origins))
-            return -1;
-        *cap = c1;
-    }
+    if (slant_grow((void **)out, cap, *n + 1, sizeof **out)
+        || (origins && slant_grow((void **)origins, origins_cap, *n + 1, sizeof **origins)))
+        return -1;
     (*out)[*n] = h;
     if (origins)
         (*origins)[*n] = origin;
@@ -72,8 +74,8 @@ static size_t padded_positions(const char *tok, size_t len, size_t *pos, size_t 
 #define MAX_CHAR_CP 256 /* longer tokens get character n-grams of their first 254 code points */
 
 /* A 64-bit mixer (the finalizer of MurmurHash3): every input bit flips
- * about half the output bits.  Word n-grams combine their tokens' xxHash
- * hashes with it, which is much cheaper than hashing bytes again. */
+ * about half the output bits.  Word n-grams combine their tokens' hashes
+ * with it, which is much cheaper than hashing bytes again. */
 static inline uint64_t mix64(uint64_t x)
 {
     x ^= x >> 33;
@@ -85,17 +87,15 @@ static inline uint64_t mix64(uint64_t x)
 }
 
 int slant_ngram_hashes(const slant_tokens *t, const slant_fconfig *cfg, uint64_t **out,
-                       uint64_t **origins, size_t *n, size_t *cap)
+                       size_t *cap, uint64_t **origins, size_t *origins_cap, size_t *n)
 {
     if (cfg->word_min > 0) {
         size_t total = 0;
         for (uint32_t k = cfg->word_min; k <= cfg->word_max; k++)
             total += t->n >= k ? t->n - k + 1 : 0;
-        size_t c1 = *cap, c2 = *cap;
-        if (slant_grow((void **)out, &c1, *n + total, sizeof **out)
-            || (origins && slant_grow((void **)origins, &c2, *n + total, sizeof **origins)))
+        if (slant_grow((void **)out, cap, *n + total, sizeof **out)
+            || (origins && slant_grow((void **)origins, origins_cap, *n + total, sizeof **origins)))
             return -1;
-        *cap = origins && c2 < c1 ? c2 : c1;
         uint64_t *h = *out + *n;
         for (uint32_t k = cfg->word_min; k <= cfg->word_max; k++) {
             for (size_t i = 0; i + k <= t->n; i++) {
@@ -110,7 +110,7 @@ int slant_ngram_hashes(const slant_tokens *t, const slant_fconfig *cfg, uint64_t
         }
     }
     if (cfg->char_min > 0) {
-        char padded[4 * MAX_CHAR_CP + 2];
+        char padded[4 * MAX_CHAR_CP + 2 + SLANT_HASH_SLACK];
         size_t pos[MAX_CHAR_CP + 2];
         for (size_t i = 0; i < t->n; i++) {
             const char *tok = t->buf + t->start[i];
@@ -121,9 +121,9 @@ int slant_ngram_hashes(const slant_tokens *t, const slant_fconfig *cfg, uint64_t
             padded[body + 1] = '>';
             for (uint32_t k = cfg->char_min; k <= cfg->char_max; k++) {
                 for (size_t j = 0; j + k <= ncp; j++) {
-                    uint64_t h = slant_hash64(padded + pos[j], pos[j + k] - pos[j],
-                                              (cfg->seed ^ CHAR_SEED_SALT) + k);
-                    if (push_hash(out, origins, n, cap, h, char_origin(i, j, k)))
+                    uint64_t h = slant_text_hash(padded + pos[j], pos[j + k] - pos[j],
+                                                 (cfg->seed ^ CHAR_SEED_SALT) + k);
+                    if (push_hash(out, cap, origins, origins_cap, n, h, char_origin(i, j, k)))
                         return -1;
                 }
             }
@@ -169,38 +169,95 @@ void slant_ngram_name(const slant_tokens *t, uint64_t origin, char *buf, size_t 
     buf[len] = '\0';
 }
 
-uint32_t slant_pipeline_lookup(const slant_pipeline *p, uint64_t hash, float *idf)
+/* ---- Lookup ------------------------------------------------------------ */
+
+/* The slot of HASH in a table of CAP slots: its own, or the free one that
+ * ends its probe. */
+static inline const slant_vocab_slot *probe(const slant_vocab_slot *table, uint64_t cap,
+                                            uint64_t hash)
 {
-    if (p->cfg.hash_bits) {
-        uint32_t id = (uint32_t)(hash & (((uint64_t)1 << p->cfg.hash_bits) - 1));
-        *idf = p->idf ? p->idf[id] : 1.0f;
-        return id;
-    }
-    if (!p->vocab_cap)
-        return SLANT_VOCAB_EMPTY;
-    uint64_t mask = p->vocab_cap - 1;
+    uint64_t mask = cap - 1;
     for (uint64_t s = hash & mask;; s = (s + 1) & mask) {
-        const slant_vocab_slot *v = &p->vocab[s];
-        if (v->id == SLANT_VOCAB_EMPTY || v->key == hash) {
-            *idf = v->idf;
-            return v->id;
-        }
+        const slant_vocab_slot *v = &table[s];
+        if (v->id == SLANT_VOCAB_EMPTY || v->key == hash)
+            return v;
     }
 }
 
-/* Issues a prefetch of the slot HASH would probe first. */
-static inline void prefetch_slot(const slant_pipeline *p, uint64_t hash)
+static inline uint32_t hashed_id(const slant_pipeline *p, uint64_t hash)
 {
-#if defined(__GNUC__)
-    if (p->vocab_cap)
-        __builtin_prefetch(&p->vocab[hash & (p->vocab_cap - 1)]);
-    else if (p->idf)
-        __builtin_prefetch(&p->idf[hash & (((uint64_t)1 << p->cfg.hash_bits) - 1)]);
-#else
-    (void)p;
-    (void)hash;
-#endif
+    return (uint32_t)(hash & (((uint64_t)1 << p->cfg.hash_bits) - 1));
 }
+
+uint32_t slant_pipeline_lookup(const slant_pipeline *p, uint64_t hash, float *idf)
+{
+    if (p->cfg.hash_bits) {
+        uint32_t id = hashed_id(p, hash);
+        *idf = p->idf ? p->idf[id] : 1.0f;
+        return id;
+    }
+    *idf = 1.0f;
+    if (!p->hot_cap)
+        return SLANT_VOCAB_EMPTY;
+    const slant_vocab_slot *v = probe(p->hot, p->hot_cap, hash);
+    if (v->id == SLANT_VOCAB_EMPTY)
+        v = probe(p->vocab, p->vocab_cap, hash);
+    if (v->id != SLANT_VOCAB_EMPTY)
+        *idf = v->idf;
+    return v->id;
+}
+
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+#define PREFETCH_AHEAD 12
+
+/* Feature indices and idf of s->dhash[0 .. n_distinct), into s->did and
+ * s->didf.  The hot table is probed first, the main table only for what
+ * it did not hold; each table's slots are prefetched a few n-grams ahead,
+ * so several cache misses are in flight at once. */
+static void lookup_distinct(const slant_pipeline *p, slant_vec_scratch *s)
+{
+    size_t d = s->n_distinct;
+    const uint64_t *h = s->dhash;
+    if (p->cfg.hash_bits) {
+        for (size_t k = 0; k < d; k++) {
+            s->did[k] = hashed_id(p, h[k]);
+            s->didf[k] = p->idf ? p->idf[s->did[k]] : 1.0f;
+        }
+        return;
+    }
+    if (!p->hot_cap) {
+        for (size_t k = 0; k < d; k++)
+            s->did[k] = SLANT_VOCAB_EMPTY;
+        return;
+    }
+    uint64_t hmask = p->hot_cap - 1, vmask = p->vocab_cap - 1;
+    size_t n_pending = 0;
+    for (size_t k = 0; k < d; k++) {
+        if (k + PREFETCH_AHEAD < d)
+            PREFETCH(&p->hot[h[k + PREFETCH_AHEAD] & hmask]);
+        const slant_vocab_slot *v = probe(p->hot, p->hot_cap, h[k]);
+        s->did[k] = v->id;
+        s->didf[k] = v->idf;
+        if (v->id == SLANT_VOCAB_EMPTY)
+            s->pending[n_pending++] = (uint32_t)k;
+    }
+    for (size_t j = 0; j < n_pending && j < PREFETCH_AHEAD; j++)
+        PREFETCH(&p->vocab[h[s->pending[j]] & vmask]);
+    for (size_t j = 0; j < n_pending; j++) {
+        if (j + PREFETCH_AHEAD < n_pending)
+            PREFETCH(&p->vocab[h[s->pending[j + PREFETCH_AHEAD]] & vmask]);
+        size_t k = s->pending[j];
+        const slant_vocab_slot *v = probe(p->vocab, p->vocab_cap, h[k]);
+        s->did[k] = v->id;
+        s->didf[k] = v->idf;
+    }
+}
+
+/* ---- One document ------------------------------------------------------ */
 
 void slant_vec_scratch_free(slant_vec_scratch *s)
 {
@@ -208,17 +265,174 @@ void slant_vec_scratch_free(slant_vec_scratch *s)
         return;
     slant_tokens_free(&s->tokens);
     free(s->hashes);
-    free(s->idf);
-    free(s->seen_id);
-    free(s->seen_at);
+    free(s->origins);
+    free(s->dhash);
+    free(s->dcount);
+    free(s->dslot);
+    free(s->dfirst);
+    free(s->did);
+    free(s->didf);
+    free(s->pending);
+    free(s->set_key);
+    free(s->set_count);
+    free(s->sort_buf);
     memset(s, 0, sizeof *s);
 }
 
-static int cmp_u64(const void *a, const void *b)
+/* Makes the per-n-gram arrays hold N entries. */
+static int distinct_reserve(slant_vec_scratch *s, size_t n)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
+    if (n <= s->d_cap)
+        return 0;
+    size_t cap = s->d_cap ? s->d_cap : 256;
+    while (cap < n) {
+        if (cap > SIZE_MAX / 2)
+            return -1;
+        cap *= 2;
+    }
+    uint64_t *dh = realloc(s->dhash, cap * sizeof *dh);
+    if (dh)
+        s->dhash = dh;
+    uint32_t *dc = dh ? realloc(s->dcount, cap * sizeof *dc) : NULL;
+    if (dc)
+        s->dcount = dc;
+    uint32_t *ds = dc ? realloc(s->dslot, cap * sizeof *ds) : NULL;
+    if (ds)
+        s->dslot = ds;
+    uint32_t *dfi = ds ? realloc(s->dfirst, cap * sizeof *dfi) : NULL;
+    if (dfi)
+        s->dfirst = dfi;
+    uint32_t *di = dfi ? realloc(s->did, cap * sizeof *di) : NULL;
+    if (di)
+        s->did = di;
+    float *df = di ? realloc(s->didf, cap * sizeof *df) : NULL;
+    if (df)
+        s->didf = df;
+    uint32_t *pe = df ? realloc(s->pending, cap * sizeof *pe) : NULL;
+    if (!pe)
+        return -1;
+    s->pending = pe;
+    s->d_cap = cap;
+    return 0;
 }
+
+/* A set of CAP free slots in place of the old one, which must be free. */
+static int set_resize(slant_vec_scratch *s, size_t cap)
+{
+    uint64_t *key = slant_alloc_array(cap, sizeof *key);
+    uint32_t *count = slant_calloc_array(cap, sizeof *count);
+    if (!key || !count) {
+        free(key);
+        free(count);
+        return -1;
+    }
+    free(s->set_key);
+    free(s->set_count);
+    s->set_key = key;
+    s->set_count = count;
+    s->set_cap = cap;
+    return 0;
+}
+
+/* Moves the d distinct n-grams so far into a set twice the size. */
+static int set_grow(slant_vec_scratch *s, size_t d)
+{
+    if (s->set_cap > SIZE_MAX / 2 || s->set_cap * 2 > UINT32_MAX)
+        return -1;
+    for (size_t i = 0; i < d; i++)
+        s->dcount[i] = s->set_count[s->dslot[i]];
+    if (set_resize(s, s->set_cap * 2))
+        return -1;
+    size_t mask = s->set_cap - 1;
+    for (size_t i = 0; i < d; i++) {
+        size_t slot = (size_t)(s->dhash[i] >> 20) & mask;
+        while (s->set_count[slot])
+            slot = (slot + 1) & mask;
+        s->set_key[slot] = s->dhash[i];
+        s->set_count[slot] = s->dcount[i];
+        s->dslot[i] = (uint32_t)slot;
+    }
+    return 0;
+}
+
+int slant_distinct_grams(const slant_fconfig *cfg, const char *text, size_t len,
+                         slant_vec_scratch *s, int want_origins)
+{
+    s->n_distinct = 0;
+    if (slant_tokenize(text, len, cfg->seed, &s->tokens))
+        return -1;
+    size_t n = 0;
+    if (slant_ngram_hashes(&s->tokens, cfg, &s->hashes, &s->hashes_cap,
+                           want_origins ? &s->origins : NULL, &s->origins_cap, &n))
+        return -1;
+    if (n > UINT32_MAX) /* positions are 32-bit: a text of billions of n-grams */
+        n = UINT32_MAX;
+    if (!s->set_cap && set_resize(s, 1024))
+        return -1;
+    /* The set's slot comes from bits the vocabulary tables do not use
+     * first, so that a document's n-grams spread over it. */
+    size_t mask = s->set_cap - 1, d = 0;
+    int failed = 0;
+    for (size_t k = 0; k < n && !failed; k++) {
+        uint64_t h = s->hashes[k];
+        size_t slot = (size_t)(h >> 20) & mask;
+        for (;;) {
+            uint32_t c = s->set_count[slot];
+            if (c == 0) {
+                if (d == s->d_cap && distinct_reserve(s, d + 1)) {
+                    failed = 1;
+                    break;
+                }
+                s->set_key[slot] = h;
+                s->set_count[slot] = 1;
+                s->dslot[d] = (uint32_t)slot;
+                s->dfirst[d] = (uint32_t)k;
+                s->dhash[d++] = h;
+                if (2 * d > s->set_cap) {
+                    if (set_grow(s, d)) {
+                        failed = 1;
+                        break;
+                    }
+                    mask = s->set_cap - 1;
+                }
+                break;
+            }
+            if (s->set_key[slot] == h) {
+                s->set_count[slot] = c == UINT32_MAX ? c : c + 1;
+                break;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+    /* Read the counts out, which leaves every slot free again. */
+    for (size_t i = 0; i < d; i++) {
+        s->dcount[i] = s->set_count[s->dslot[i]];
+        s->set_count[s->dslot[i]] = 0;
+    }
+    s->n_distinct = failed ? 0 : d;
+    return failed ? -1 : 0;
+}
+
+/* 1 + ln c for c = 1..64, the sublinear tf of the counts most n-grams
+ * have; the same bits on every machine, and no call into libm. */
+static const double sublinear_tf[64] = {
+    1, 1.6931471805599454, 2.09861228866811, 2.3862943611198908, 2.6094379124341005,
+    2.791759469228055, 2.9459101490553135, 3.0794415416798357, 3.1972245773362196,
+    3.3025850929940459, 3.3978952727983707, 3.4849066497880004, 3.5649493574615367,
+    3.6390573296152584, 3.7080502011022101, 3.7725887222397811, 3.8332133440562162,
+    3.8903717578961645, 3.9444389791664403, 3.9957322735539909, 4.0445224377234226,
+    4.0910424533583161, 4.1354942159291497, 4.1780538303479453, 4.218875824868201,
+    4.2580965380214817, 4.2958368660043291, 4.3322045101752042, 4.3672958299864746,
+    4.4011973816621559, 4.4339872044851463, 4.465735902799727, 4.4965075614664798,
+    4.5263605246161616, 4.5553480614894131, 4.5835189384561099, 4.6109179126442239,
+    4.6375861597263857, 4.6635616461296463, 4.6888794541139358, 4.713572066704308,
+    4.737669618283368, 4.7612001156935619, 4.7841896339182615, 4.8066624897703196,
+    4.8286413964890951, 4.8501476017100584, 4.8712010109078907, 4.8918202981106269,
+    4.9120230054281464, 4.9318256327243262, 4.9512437185814271, 4.9702919135521224,
+    4.9889840465642745, 5.0073331852324712, 5.0253516907351496, 5.0430512678345503,
+    5.0604430105464191, 5.0775374439057197, 5.0943445622221004, 5.1108738641733114,
+    5.1271343850450917, 5.1431347263915326, 5.1588830833596715,
+};
 
 /* tf-idf of one row in place: value = (1 + ln tf) * idf, then L2 norm;
  * idf[k] is entry k's idf.  Rows of raw counts are left as they are. */
@@ -228,8 +442,8 @@ static void weigh_row(const slant_pipeline *p, slant_feature *row, const float *
         return;
     double norm = 0;
     for (size_t k = 0; k < n; k++) {
-        /* Most n-grams occur once in a document, and 1 + ln 1 is 1. */
-        double tf = row[k].value == 1.0f ? 1.0 : 1.0 + log(row[k].value);
+        float c = row[k].value; /* a whole count >= 1 */
+        double tf = c <= 64.0f ? sublinear_tf[(int)c - 1] : 1.0 + log(c);
         double v = tf * idf[k];
         row[k].value = (float)v;
         norm += v * v;
@@ -241,287 +455,330 @@ static void weigh_row(const slant_pipeline *p, slant_feature *row, const float *
     }
 }
 
-/* Makes the scratch set hold at least 2n slots, all free. */
-static int seen_reserve(slant_vec_scratch *s, size_t n)
-{
-    if (s->seen_cap >= 2 * n && s->seen_cap)
-        return 0;
-    size_t cap = 64;
-    while (cap < 2 * n)
-        cap *= 2;
-    uint32_t *id = slant_alloc_array(cap, sizeof *id), *at = slant_alloc_array(cap, sizeof *at);
-    if (!id || !at) {
-        free(id);
-        free(at);
-        return -1;
-    }
-    memset(id, 0xff, cap * sizeof *id);
-    free(s->seen_id);
-    free(s->seen_at);
-    s->seen_id = id;
-    s->seen_at = at;
-    s->seen_cap = cap;
-    return 0;
-}
-
-#define PREFETCH_AHEAD 12
-
-long slant_pipeline_vectorize(const slant_pipeline *p, const char *text, size_t len,
-                              slant_vec_scratch *s, slant_feature **out, size_t *cap)
-{
-    if (slant_tokenize(text, len, p->cfg.seed, &s->tokens))
-        return -1;
-    size_t n = 0;
-    if (slant_ngram_hashes(&s->tokens, &p->cfg, &s->hashes, NULL, &n, &s->hashes_cap))
-        return -1;
-    if (slant_grow((void **)out, cap, n, sizeof **out)
-        || slant_grow((void **)&s->idf, &s->idf_cap, n, sizeof *s->idf) || seen_reserve(s, n))
-        return -1;
-    slant_feature *row = *out;
-    size_t mask = s->seen_cap - 1, r = 0;
-    for (size_t k = 0; k < n && k < PREFETCH_AHEAD; k++)
-        prefetch_slot(p, s->hashes[k]);
-    for (size_t k = 0; k < n; k++) {
-        if (k + PREFETCH_AHEAD < n)
-            prefetch_slot(p, s->hashes[k + PREFETCH_AHEAD]);
-        float idf;
-        uint32_t id = slant_pipeline_lookup(p, s->hashes[k], &idf);
-        if (id == SLANT_VOCAB_EMPTY)
-            continue;
-        size_t h = (size_t)((id * 0x9e3779b1u) & mask);
-        while (s->seen_id[h] != SLANT_VOCAB_EMPTY && s->seen_id[h] != id)
-            h = (h + 1) & mask;
-        if (s->seen_id[h] == id) {
-            row[s->seen_at[h]].value += 1.0f;
-        } else {
-            s->seen_id[h] = id;
-            s->seen_at[h] = (uint32_t)r;
-            row[r] = (slant_feature){id, 1.0f};
-            s->idf[r++] = idf;
-        }
-    }
-    /* Free the set's slots for the next document: the ones this one used. */
-    for (size_t k = 0; k < r; k++) {
-        size_t h = (size_t)((row[k].index * 0x9e3779b1u) & mask);
-        while (s->seen_id[h] != row[k].index)
-            h = (h + 1) & mask;
-        s->seen_id[h] = SLANT_VOCAB_EMPTY;
-    }
-    weigh_row(p, row, s->idf, r);
-    return (long)r;
-}
-
-/* ---- Fitting ---------------------------------------------------------- */
-
-/* A document's distinct n-grams: sorted hashes with their counts. */
-typedef struct doc_grams {
-    uint64_t *hash;
-    uint32_t *count;
-    size_t n;
-} doc_grams;
-
-typedef struct fit_ctx {
-    const slant_fconfig *cfg;
-    const char *const *texts;
-    const size_t *lens;
-    doc_grams *docs;
-    int failed; /* set by a worker that ran out of memory */
-    /* pass E */
-    const slant_pipeline *pipe;
-    size_t *row_len;
-    slant_csr *x;
-} fit_ctx;
-
-static void pass_a(void *vctx, size_t begin, size_t end, uint32_t worker)
-{
-    fit_ctx *c = vctx;
-    (void)worker;
-    slant_tokens tok = {0};
-    uint64_t *h = NULL;
-    size_t cap = 0;
-    for (size_t d = begin; d < end; d++) {
-        size_t n = 0;
-        if (slant_tokenize(c->texts[d], c->lens[d], c->cfg->seed, &tok)
-            || slant_ngram_hashes(&tok, c->cfg, &h, NULL, &n, &cap)) {
-            c->failed = 1;
-            break;
-        }
-        qsort(h, n, sizeof *h, cmp_u64);
-        size_t u = 0;
-        for (size_t k = 0; k < n; k++)
-            if (k == 0 || h[k] != h[k - 1])
-                u++;
-        doc_grams *g = &c->docs[d];
-        g->hash = slant_alloc_array(u, sizeof *g->hash);
-        g->count = slant_alloc_array(u, sizeof *g->count);
-        if (!g->hash || !g->count) {
-            c->failed = 1;
-            break;
-        }
-        size_t r = 0;
-        for (size_t k = 0; k < n; k++) {
-            if (r > 0 && g->hash[r - 1] == h[k]) {
-                g->count[r - 1]++;
-            } else {
-                g->hash[r] = h[k];
-                g->count[r] = 1;
-                r++;
-            }
-        }
-        g->n = r;
-    }
-    slant_tokens_free(&tok);
-    free(h);
-}
-
-/* The counting table of pass B: open addressing on the n-gram hash. */
-typedef struct count_table {
-    uint64_t *key;
-    uint32_t *count; /* total occurrences, saturating */
-    uint32_t *df;    /* documents containing it */
-    uint8_t *used;
-    size_t cap, n;
-} count_table;
-
-static void count_table_free(count_table *t)
-{
-    free(t->key);
-    free(t->count);
-    free(t->df);
-    free(t->used);
-}
-
-static int count_table_init(count_table *t, size_t cap)
-{
-    t->cap = cap;
-    t->n = 0;
-    t->key = slant_alloc_array(cap, sizeof *t->key);
-    t->count = slant_alloc_array(cap, sizeof *t->count);
-    t->df = slant_alloc_array(cap, sizeof *t->df);
-    t->used = slant_calloc_array(cap, 1);
-    return t->key && t->count && t->df && t->used ? 0 : -1;
-}
-
-static size_t count_slot(const count_table *t, uint64_t key)
-{
-    size_t mask = t->cap - 1;
-    size_t s = (size_t)(key ^ (key >> 29)) & mask;
-    while (t->used[s] && t->key[s] != key)
-        s = (s + 1) & mask;
-    return s;
-}
-
-static int count_table_add(count_table *t, uint64_t key, uint32_t count)
-{
-    if ((t->n + 1) * 2 > t->cap) {
-        count_table bigger = {0};
-        if (t->cap > SIZE_MAX / 2 || count_table_init(&bigger, t->cap * 2)) {
-            count_table_free(&bigger);
-            return -1;
-        }
-        for (size_t s = 0; s < t->cap; s++) {
-            if (!t->used[s])
-                continue;
-            size_t d = count_slot(&bigger, t->key[s]);
-            bigger.used[d] = 1;
-            bigger.key[d] = t->key[s];
-            bigger.count[d] = t->count[s];
-            bigger.df[d] = t->df[s];
-        }
-        bigger.n = t->n;
-        count_table_free(t);
-        *t = bigger;
-    }
-    size_t s = count_slot(t, key);
-    if (!t->used[s]) {
-        t->used[s] = 1;
-        t->key[s] = key;
-        t->count[s] = 0;
-        t->df[s] = 0;
-        t->n++;
-    }
-    t->count[s] = count > UINT32_MAX - t->count[s] ? UINT32_MAX : t->count[s] + count;
-    t->df[s]++;
-    return 0;
-}
-
-static void pass_e_count(void *vctx, size_t begin, size_t end, uint32_t worker)
-{
-    fit_ctx *c = vctx;
-    (void)worker;
-    for (size_t d = begin; d < end; d++) {
-        size_t m = 0;
-        if (c->pipe->cfg.hash_bits) {
-            m = c->docs[d].n; /* an upper bound: buckets may merge */
-        } else {
-            for (size_t k = 0; k < c->docs[d].n; k++) {
-                float idf;
-                if (slant_pipeline_lookup(c->pipe, c->docs[d].hash[k], &idf) != SLANT_VOCAB_EMPTY)
-                    m++;
-            }
-        }
-        c->row_len[d] = m;
-    }
-}
-
-/* A training matrix entry before weighting. */
+/* A row entry before weighting, sorted by index. */
 typedef struct entry {
     uint32_t index;
     float count, idf;
 } entry;
 
-static int cmp_entry(const void *a, const void *b)
+/* Sorts E[0..n) by index, stably; tmp has room for n entries.  Radix sort
+ * on 11-bit digits: three passes cover 32 bits, and a pass whose digit is
+ * the same everywhere is skipped. */
+static void sort_entries(entry *e, size_t n, entry *tmp)
 {
-    const entry *x = a, *y = b;
-    return (x->index > y->index) - (x->index < y->index);
+    if (n < 32) {
+        for (size_t i = 1; i < n; i++) {
+            entry x = e[i];
+            size_t j = i;
+            for (; j > 0 && e[j - 1].index > x.index; j--)
+                e[j] = e[j - 1];
+            e[j] = x;
+        }
+        return;
+    }
+    entry *src = e, *dst = tmp;
+    for (unsigned shift = 0; shift < 32; shift += 11) {
+        size_t count[2048] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[(src[i].index >> shift) & 2047]++;
+        if (count[(src[0].index >> shift) & 2047] == n)
+            continue;
+        size_t at = 0;
+        for (size_t b = 0; b < 2048; b++) {
+            size_t c = count[b];
+            count[b] = at;
+            at += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[(src[i].index >> shift) & 2047]++] = src[i];
+        entry *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != e)
+        memcpy(e, src, n * sizeof *e);
 }
 
-/* Fills row d of the matrix: sorted distinct indices, counts, then tf-idf.
- * Writes the row's true length to row_len[d]. */
-static void pass_e_fill(void *vctx, size_t begin, size_t end, uint32_t worker)
+/* The row of the distinct n-grams in s (after lookup_distinct): known
+ * features only, sorted by index with buckets merged, weighed.  *out
+ * grows as needed.  Returns its length, or -1 when memory runs out. */
+static long sorted_row(const slant_pipeline *p, slant_vec_scratch *s, slant_feature **out,
+                       size_t *cap)
+{
+    size_t d = s->n_distinct;
+    if (slant_grow(&s->sort_buf, &s->sort_cap, 2 * d, sizeof(entry))
+        || slant_grow((void **)out, cap, d, sizeof **out))
+        return -1;
+    entry *e = s->sort_buf;
+    size_t m = 0;
+    for (size_t k = 0; k < d; k++)
+        if (s->did[k] != SLANT_VOCAB_EMPTY)
+            e[m++] = (entry){s->did[k], (float)s->dcount[k], s->didf[k]};
+    sort_entries(e, m, e + d);
+    slant_feature *row = *out;
+    size_t r = 0;
+    for (size_t k = 0; k < m; k++) { /* hashed n-grams may share a bucket */
+        if (r > 0 && row[r - 1].index == e[k].index) {
+            row[r - 1].value += e[k].count;
+        } else {
+            row[r] = (slant_feature){e[k].index, e[k].count};
+            s->didf[r++] = e[k].idf;
+        }
+    }
+    weigh_row(p, row, s->didf, r);
+    return (long)r;
+}
+
+long slant_pipeline_vectorize(const slant_pipeline *p, const char *text, size_t len,
+                              slant_vec_scratch *s, slant_feature **out, size_t *cap)
+{
+    if (slant_distinct_grams(&p->cfg, text, len, s, 0))
+        return -1;
+    lookup_distinct(p, s);
+    if (p->cfg.hash_bits)
+        return sorted_row(p, s, out, cap);
+    /* A vocabulary gives distinct n-grams distinct features: no sort. */
+    size_t d = s->n_distinct;
+    if (slant_grow((void **)out, cap, d, sizeof **out))
+        return -1;
+    slant_feature *row = *out;
+    size_t r = 0;
+    for (size_t k = 0; k < d; k++)
+        if (s->did[k] != SLANT_VOCAB_EMPTY) {
+            row[r] = (slant_feature){s->did[k], (float)s->dcount[k]};
+            s->didf[r++] = s->didf[k];
+        }
+    weigh_row(p, row, s->didf, r);
+    return (long)r;
+}
+
+/* ---- Fitting ---------------------------------------------------------- */
+
+/* The candidate table of passes 1 and 2: open addressing on the n-gram
+ * hash, with each candidate's total count and document frequency. */
+typedef struct cand_slot {
+    uint64_t key;
+    uint64_t count;
+    uint32_t df;
+    uint32_t used;
+} cand_slot;
+
+typedef struct cand_table {
+    cand_slot *slot;
+    size_t cap, n;
+} cand_table;
+
+static void cand_free(cand_table *t)
+{
+    free(t->slot);
+    memset(t, 0, sizeof *t);
+}
+
+static int cand_init(cand_table *t, size_t cap)
+{
+    t->slot = slant_calloc_array(cap, sizeof *t->slot);
+    t->cap = t->slot ? cap : 0;
+    t->n = 0;
+    return t->slot ? 0 : -1;
+}
+
+/* KEY's slot, or the free one where it would go.  The slot comes from
+ * bits that neither the vocabulary tables nor the document set use first. */
+static inline cand_slot *cand_find(const cand_table *t, uint64_t key)
+{
+    size_t mask = t->cap - 1;
+    size_t s = (size_t)(key >> 24) & mask;
+    while (t->slot[s].used && t->slot[s].key != key)
+        s = (s + 1) & mask;
+    return &t->slot[s];
+}
+
+static int cand_add(cand_table *t, uint64_t key)
+{
+    if ((t->n + 1) * 2 > t->cap) {
+        cand_table bigger = {0};
+        if (t->cap > SIZE_MAX / 2 || cand_init(&bigger, t->cap * 2))
+            return -1;
+        for (size_t s = 0; s < t->cap; s++)
+            if (t->slot[s].used)
+                *cand_find(&bigger, t->slot[s].key) = t->slot[s];
+        bigger.n = t->n;
+        cand_free(t);
+        *t = bigger;
+    }
+    cand_slot *c = cand_find(t, key);
+    if (!c->used) {
+        *c = (cand_slot){key, 0, 0, 1};
+        t->n++;
+    }
+    return 0;
+}
+
+/* What one worker of a pass owns. */
+typedef struct fit_worker {
+    slant_vec_scratch s;
+    uint64_t *found; /* pass 1: candidates this worker found in its documents */
+    size_t n_found, found_cap;
+    slant_feature *row;
+    size_t row_cap;
+    /* pass 5: the names of the features first met in this worker's
+     * documents, at name_at[feature] in names (UINT32_MAX: not met) */
+    uint32_t *name_at;
+    char *names;
+    size_t names_len, names_cap;
+} fit_worker;
+
+typedef struct fit_ctx {
+    const slant_fconfig *cfg;
+    const char *const *texts;
+    const size_t *lens;
+    size_t first; /* the parallel step covers documents first + [begin, end) */
+    fit_worker *w;
+    int failed;   /* set by a worker that ran out of memory */
+    /* pass 1 */
+    uint64_t *seen;  /* one bit per value of a hash's top seen_bits bits */
+    unsigned seen_bits;
+    cand_table cand;
+    /* pass 2 (hashed mode): bucket document frequencies, summed atomically */
+    uint32_t *df;
+    /* passes 2 and 5 */
+    size_t *row_len; /* an upper bound after 2, the length after 5 */
+    const slant_pipeline *pipe;
+    slant_csr *x;
+} fit_ctx;
+
+static void pass_candidates(void *vctx, size_t begin, size_t end, uint32_t worker)
 {
     fit_ctx *c = vctx;
-    (void)worker;
-    entry *e = NULL;
-    slant_feature *row = NULL;
-    float *idf = NULL;
-    size_t cap = 0, rcap = 0, icap = 0;
-    for (size_t d = begin; d < end; d++) {
-        const doc_grams *g = &c->docs[d];
-        if (slant_grow((void **)&e, &cap, g->n, sizeof *e)
-            || slant_grow((void **)&row, &rcap, g->n, sizeof *row)
-            || slant_grow((void **)&idf, &icap, g->n, sizeof *idf)) {
+    fit_worker *w = &c->w[worker];
+    unsigned shift = 64 - c->seen_bits;
+    for (size_t i = begin; i < end && !c->failed; i++) {
+        size_t d = c->first + i;
+        if (slant_distinct_grams(c->cfg, c->texts[d], c->lens[d], &w->s, 0)) {
+            c->failed = 1;
+            break;
+        }
+        for (size_t k = 0; k < w->s.n_distinct; k++) {
+            uint64_t h = w->s.dhash[k];
+            if (w->s.dcount[k] < 2 && c->seen) {
+                uint64_t bit = h >> shift, m = 1ULL << (bit & 63);
+                if (!(__atomic_fetch_or(&c->seen[bit >> 6], m, __ATOMIC_RELAXED) & m))
+                    continue; /* the first sighting */
+            }
+            if (cand_find(&c->cand, h)->used)
+                continue;
+            if (w->n_found == w->found_cap
+                && slant_grow((void **)&w->found, &w->found_cap, w->n_found + 1,
+                              sizeof *w->found)) {
+                c->failed = 1;
+                break;
+            }
+            w->found[w->n_found++] = h;
+        }
+    }
+}
+
+/* Pass 2: the candidates' counts (vocabulary) or the buckets' document
+ * frequencies (hashed), and an upper bound of each row's length. */
+static void pass_counts(void *vctx, size_t begin, size_t end, uint32_t worker)
+{
+    fit_ctx *c = vctx;
+    fit_worker *w = &c->w[worker];
+    slant_vec_scratch *s = &w->s;
+    uint32_t mask = c->cfg->hash_bits ? (uint32_t)(((uint64_t)1 << c->cfg->hash_bits) - 1) : 0;
+    for (size_t d = begin; d < end && !c->failed; d++) {
+        if (slant_distinct_grams(c->cfg, c->texts[d], c->lens[d], s, 0)) {
             c->failed = 1;
             break;
         }
         size_t m = 0;
-        for (size_t k = 0; k < g->n; k++) {
-            float w;
-            uint32_t id = slant_pipeline_lookup(c->pipe, g->hash[k], &w);
-            if (id != SLANT_VOCAB_EMPTY)
-                e[m++] = (entry){id, (float)g->count[k], w};
-        }
-        qsort(e, m, sizeof *e, cmp_entry);
-        size_t r = 0;
-        for (size_t k = 0; k < m; k++) { /* hashed n-grams may share a bucket */
-            if (r > 0 && row[r - 1].index == e[k].index) {
-                row[r - 1].value += e[k].count;
-            } else {
-                row[r] = (slant_feature){e[k].index, e[k].count};
-                idf[r++] = e[k].idf;
+        if (c->cfg->hash_bits) {
+            m = s->n_distinct;
+            if (!c->df)
+                goto next;
+            /* A bucket's df counts documents, not n-grams. */
+            if (slant_grow(&s->sort_buf, &s->sort_cap, 2 * s->n_distinct, sizeof(entry))) {
+                c->failed = 1;
+                break;
             }
+            entry *e = s->sort_buf;
+            for (size_t k = 0; k < s->n_distinct; k++)
+                e[k] = (entry){(uint32_t)s->dhash[k] & mask, 0, 0};
+            sort_entries(e, s->n_distinct, e + s->n_distinct);
+            for (size_t k = 0; k < s->n_distinct; k++)
+                if (k == 0 || e[k].index != e[k - 1].index)
+                    __atomic_fetch_add(&c->df[e[k].index], 1, __ATOMIC_RELAXED);
+            goto next;
         }
-        weigh_row(c->pipe, row, idf, r);
-        size_t at = c->x->rowptr[d];
-        for (size_t k = 0; k < r; k++) {
-            c->x->index[at + k] = row[k].index;
-            c->x->value[at + k] = row[k].value;
+        for (size_t k = 0; k < s->n_distinct; k++) {
+            if (k + PREFETCH_AHEAD < s->n_distinct)
+                PREFETCH(&c->cand.slot[(s->dhash[k + PREFETCH_AHEAD] >> 24) & (c->cand.cap - 1)]);
+            cand_slot *cs = cand_find(&c->cand, s->dhash[k]);
+            if (!cs->used)
+                continue;
+            __atomic_fetch_add(&cs->count, s->dcount[k], __ATOMIC_RELAXED);
+            __atomic_fetch_add(&cs->df, 1, __ATOMIC_RELAXED);
+            m++;
         }
-        c->row_len[d] = r;
+    next:
+        c->row_len[d] = m;
     }
-    free(e);
-    free(row);
-    free(idf);
+}
+
+/* Keeps the name of feature ID, the n-gram at ORIGIN, in worker W's list
+ * unless it has one already.  Returns -1 when memory runs out. */
+static int keep_name(fit_worker *w, uint32_t id, uint64_t origin)
+{
+    if (w->name_at[id] != UINT32_MAX)
+        return 0;
+    char buf[1024];
+    slant_ngram_name(&w->s.tokens, origin, buf, sizeof buf);
+    size_t l = strlen(buf) + 1;
+    if (w->names_len + l > UINT32_MAX
+        || slant_grow((void **)&w->names, &w->names_cap, w->names_len + l, 1))
+        return -1;
+    memcpy(w->names + w->names_len, buf, l);
+    w->name_at[id] = (uint32_t)w->names_len;
+    w->names_len += l;
+    return 0;
+}
+
+/* Pass 5: each row, written at its upper-bound offset; in vocabulary mode
+ * also the names of the features this worker meets. */
+static void pass_rows(void *vctx, size_t begin, size_t end, uint32_t worker)
+{
+    fit_ctx *c = vctx;
+    fit_worker *w = &c->w[worker];
+    int naming = w->name_at != NULL;
+    for (size_t d = begin; d < end && !c->failed; d++) {
+        if (slant_distinct_grams(c->cfg, c->texts[d], c->lens[d], &w->s, naming)) {
+            c->failed = 1;
+            break;
+        }
+        lookup_distinct(c->pipe, &w->s);
+        if (naming)
+            for (size_t k = 0; k < w->s.n_distinct; k++)
+                if (w->s.did[k] != SLANT_VOCAB_EMPTY
+                    && keep_name(w, w->s.did[k], w->s.origins[w->s.dfirst[k]])) {
+                    c->failed = 1;
+                    break;
+                }
+        long r = c->failed ? -1 : sorted_row(c->pipe, &w->s, &w->row, &w->row_cap);
+        if (r < 0) {
+            c->failed = 1;
+            break;
+        }
+        if ((size_t)r > c->row_len[d]) { /* cannot happen: the bound counts every candidate */
+            c->failed = 2;
+            break;
+        }
+        size_t at = c->x->rowptr[d];
+        for (long k = 0; k < r; k++) {
+            c->x->index[at + (size_t)k] = w->row[k].index;
+            c->x->value[at + (size_t)k] = w->row[k].value;
+        }
+        c->row_len[d] = (size_t)r;
+    }
 }
 
 void slant_fitted_free(slant_fitted *f)
@@ -529,6 +786,7 @@ void slant_fitted_free(slant_fitted *f)
     if (!f)
         return;
     free(f->idf);
+    free(f->hot);
     free(f->vocab);
     free(f->name_off);
     free(f->names);
@@ -543,77 +801,172 @@ static size_t pow2_at_least(size_t n)
     return c;
 }
 
-/* Pass D: the texts of the kept n-grams, by tokenizing the documents again
- * until every kept n-gram has been met. */
-static slant_status name_features(const slant_fconfig *cfg, const char *const *texts,
-                                  const size_t *lens, size_t n_docs, slant_fitted *f,
-                                  slant_error *err)
+/* Gathers the names the workers kept: each feature's from the first
+ * worker that met it, so from the first document that holds it, whatever
+ * the number of threads. */
+static slant_status gather_names(fit_worker *w, uint32_t threads, slant_fitted *f,
+                                 slant_error *err)
 {
     uint32_t nf = f->pipe.n_features;
-    char **name = slant_calloc_array(nf, sizeof *name);
-    if (!name)
-        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory naming features");
-    slant_tokens tok = {0};
-    uint64_t *h = NULL, *origin = NULL;
-    size_t cap = 0, missing = nf;
-    slant_status st = SLANT_STATUS_OK;
-    char buf[1024];
-    for (size_t d = 0; d < n_docs && missing > 0; d++) {
-        size_t n = 0;
-        if (slant_tokenize(texts[d], lens[d], cfg->seed, &tok)
-            || slant_ngram_hashes(&tok, cfg, &h, &origin, &n, &cap)) {
-            st = SLANT_STATUS_NO_MEMORY;
-            break;
-        }
-        for (size_t k = 0; k < n; k++) {
-            float idf;
-            uint32_t id = slant_pipeline_lookup(&f->pipe, h[k], &idf);
-            if (id == SLANT_VOCAB_EMPTY || name[id])
-                continue;
-            slant_ngram_name(&tok, origin[k], buf, sizeof buf);
-            if (!(name[id] = slant_strdup(buf))) {
-                st = SLANT_STATUS_NO_MEMORY;
-                break;
-            }
-            missing--;
-        }
-        if (st)
-            break;
-    }
     size_t total = 0;
-    for (uint32_t i = 0; i < nf && !st; i++)
-        total += (name[i] ? strlen(name[i]) : 0) + 1;
-    if (!st && total > UINT32_MAX)
-        st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
-                        "the vocabulary's n-grams exceed 4 GiB of text; use --hash-bits");
-    if (!st) {
-        f->name_off = slant_alloc_array((size_t)nf + 1, sizeof *f->name_off);
-        f->names = malloc(total ? total : 1);
-        if (!f->name_off || !f->names)
-            st = SLANT_STATUS_NO_MEMORY;
+    for (uint32_t i = 0; i < nf; i++) {
+        uint32_t t = 0;
+        while (t < threads && w[t].name_at[i] == UINT32_MAX)
+            t++;
+        total += (t < threads ? strlen(w[t].names + w[t].name_at[i]) : 0) + 1;
     }
-    if (!st) {
-        size_t at = 0;
-        for (uint32_t i = 0; i < nf; i++) {
-            f->name_off[i] = (uint32_t)at;
-            size_t l = name[i] ? strlen(name[i]) : 0;
-            memcpy(f->names + at, name[i] ? name[i] : "", l + 1);
-            at += l + 1;
+    if (total > UINT32_MAX)
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                          "the vocabulary's n-grams exceed 4 GiB of text; use --hash-bits");
+    f->name_off = slant_alloc_array((size_t)nf + 1, sizeof *f->name_off);
+    f->names = malloc(total ? total : 1);
+    if (!f->name_off || !f->names)
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory naming features");
+    size_t at = 0;
+    for (uint32_t i = 0; i < nf; i++) {
+        uint32_t t = 0;
+        while (t < threads && w[t].name_at[i] == UINT32_MAX)
+            t++;
+        const char *name = t < threads ? w[t].names + w[t].name_at[i] : "";
+        size_t l = strlen(name) + 1;
+        f->name_off[i] = (uint32_t)at;
+        memcpy(f->names + at, name, l);
+        at += l;
+    }
+    f->name_off[nf] = (uint32_t)at;
+    f->names_len = at;
+    f->pipe.name_off = f->name_off;
+    f->pipe.names = f->names;
+    return SLANT_STATUS_OK;
+}
+
+/* A kept n-gram on its way to a feature index. */
+typedef struct kept_gram {
+    uint64_t key, count;
+    uint32_t df;
+} kept_gram;
+
+static int cmp_kept(const void *a, const void *b)
+{
+    const kept_gram *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count < y->count ? 1 : -1;
+    return (x->key > y->key) - (x->key < y->key);
+}
+
+static float idf_of(uint32_t df, size_t n_docs)
+{
+    return (float)(log((1.0 + (double)n_docs) / (1.0 + df)) + 1.0);
+}
+
+/* Allocates a table of CAP free slots. */
+static slant_vocab_slot *new_table(size_t cap)
+{
+    slant_vocab_slot *t = slant_alloc_array(cap, sizeof *t);
+    if (t)
+        for (size_t i = 0; i < cap; i++)
+            t[i] = (slant_vocab_slot){0, SLANT_VOCAB_EMPTY, 0.0f};
+    return t;
+}
+
+static void table_put(slant_vocab_slot *t, size_t cap, uint64_t key, uint32_t id, float idf)
+{
+    uint64_t mask = cap - 1, s = key & mask;
+    while (t[s].id != SLANT_VOCAB_EMPTY)
+        s = (s + 1) & mask;
+    t[s] = (slant_vocab_slot){key, id, idf};
+}
+
+/* Pass 3: the vocabulary from the candidates' counts. */
+static slant_status build_vocabulary(const slant_fconfig *cfg, const cand_table *cand,
+                                     size_t n_docs, slant_fitted *f, slant_error *err)
+{
+    size_t kept = 0;
+    for (size_t s = 0; s < cand->cap; s++)
+        if (cand->slot[s].used && cand->slot[s].count >= cfg->min_count)
+            kept++;
+    if (kept >= SLANT_VOCAB_EMPTY)
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                          "the vocabulary has %zu n-grams, more than 2^32-1; raise --min-count "
+                          "or use --hash-bits", kept);
+    kept_gram *g = slant_alloc_array(kept ? kept : 1, sizeof *g);
+    if (!g)
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory building the vocabulary");
+    size_t k = 0;
+    for (size_t s = 0; s < cand->cap; s++) {
+        const cand_slot *cs = &cand->slot[s];
+        if (cs->used && cs->count >= cfg->min_count)
+            g[k++] = (kept_gram){cs->key, cs->count, cs->df};
+    }
+    qsort(g, kept, sizeof *g, cmp_kept);
+    size_t hot = kept < SLANT_HOT_FEATURES ? kept : SLANT_HOT_FEATURES;
+    size_t hcap = pow2_at_least(2 * hot + 1), vcap = pow2_at_least(2 * (kept - hot) + 1);
+    f->hot = new_table(hcap);
+    f->vocab = new_table(vcap);
+    if (!f->hot || !f->vocab) {
+        free(g);
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory building the vocabulary");
+    }
+    for (size_t i = 0; i < kept; i++) {
+        float idf = cfg->tfidf ? idf_of(g[i].df, n_docs) : 1.0f;
+        if (i < hot)
+            table_put(f->hot, hcap, g[i].key, (uint32_t)i, idf);
+        else
+            table_put(f->vocab, vcap, g[i].key, (uint32_t)i, idf);
+    }
+    free(g);
+    f->pipe.n_features = (uint32_t)kept;
+    f->pipe.hot_cap = hcap;
+    f->pipe.hot = f->hot;
+    f->pipe.vocab_cap = vcap;
+    f->pipe.vocab = f->vocab;
+    return SLANT_STATUS_OK;
+}
+
+/* Documents per step of pass 1: the candidates of a step are merged into
+ * the table before the next step looks them up. */
+#define CANDIDATE_STEP 2048
+
+/* Pass 1: every n-gram seen twice into c->cand. */
+static int find_candidates(fit_ctx *c, size_t n_docs, uint32_t threads)
+{
+    /* About four bits per byte of text (at most 2^31, 256 MiB), so that
+     * few n-grams seen once find their bit set by another. */
+    uint64_t bytes = 0;
+    for (size_t d = 0; d < n_docs; d++)
+        bytes += c->lens[d];
+    if (c->cfg->min_count >= 2) {
+        c->seen_bits = 16;
+        while (c->seen_bits < 31 && ((uint64_t)1 << c->seen_bits) < 4 * bytes)
+            c->seen_bits++;
+        c->seen = slant_calloc_array((size_t)1 << (c->seen_bits - 6), sizeof *c->seen);
+        if (!c->seen)
+            return -1;
+    }
+    if (cand_init(&c->cand, 1 << 16))
+        return -1;
+    for (size_t first = 0; first < n_docs; first += CANDIDATE_STEP) {
+        size_t n = n_docs - first < CANDIDATE_STEP ? n_docs - first : CANDIDATE_STEP;
+        c->first = first;
+        slant_parallel_for(n, slant_threads_for(threads, n), pass_candidates, c);
+        if (c->failed)
+            return -1;
+        for (uint32_t t = 0; t < threads; t++) {
+            for (size_t k = 0; k < c->w[t].n_found; k++)
+                if (cand_add(&c->cand, c->w[t].found[k]))
+                    return -1;
+            c->w[t].n_found = 0;
         }
-        f->name_off[nf] = (uint32_t)at;
-        f->names_len = at;
-        f->pipe.name_off = f->name_off;
-        f->pipe.names = f->names;
     }
-    for (uint32_t i = 0; i < nf; i++)
-        free(name[i]);
-    free(name);
-    slant_tokens_free(&tok);
-    free(h);
-    free(origin);
-    if (st == SLANT_STATUS_NO_MEMORY)
-        return slant_fail(err, st, "out of memory naming features");
-    return st;
+    c->first = 0;
+    free(c->seen);
+    c->seen = NULL;
+    for (uint32_t t = 0; t < threads; t++) {
+        free(c->w[t].found);
+        c->w[t].found = NULL;
+        c->w[t].found_cap = 0;
+    }
+    return 0;
 }
 
 slant_status slant_pipeline_fit(const slant_fconfig *cfg, const char *const *texts,
@@ -623,113 +976,51 @@ slant_status slant_pipeline_fit(const slant_fconfig *cfg, const char *const *tex
     memset(f, 0, sizeof *f);
     memset(x, 0, sizeof *x);
     f->pipe.cfg = *cfg;
+    if (n_docs >= UINT32_MAX)
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                          "%zu documents are more than one model takes", n_docs);
     slant_status st = SLANT_STATUS_OK;
-    fit_ctx c = {.cfg = cfg, .texts = texts, .lens = lens, .x = x};
-    c.docs = slant_calloc_array(n_docs, sizeof *c.docs);
-    c.row_len = slant_calloc_array(n_docs, sizeof *c.row_len);
-    count_table table = {0};
-    if (!c.docs || !c.row_len)
-        goto oom;
     threads = slant_threads_for(threads, n_docs);
-
-    /* A */
-    slant_parallel_for(n_docs, threads, pass_a, &c);
-    if (c.failed)
+    fit_ctx c = {.cfg = cfg, .texts = texts, .lens = lens, .x = x};
+    c.w = slant_calloc_array(threads, sizeof *c.w);
+    c.row_len = slant_calloc_array(n_docs, sizeof *c.row_len);
+    if (!c.w || !c.row_len)
         goto oom;
 
-    /* B and C: document frequencies, and the vocabulary or the buckets. */
-    if (cfg->hash_bits) {
+    if (cfg->hash_bits) { /* 2: document frequencies of the buckets */
         size_t nf = (size_t)1 << cfg->hash_bits;
         f->pipe.n_features = (uint32_t)nf;
+        if (cfg->tfidf && (!(c.df = slant_calloc_array(nf, sizeof *c.df))
+                           || !(f->idf = slant_alloc_array(nf, sizeof *f->idf))))
+            goto oom;
+        slant_parallel_for(n_docs, threads, pass_counts, &c);
+        if (c.failed)
+            goto oom;
         if (cfg->tfidf) {
-            uint32_t *df = slant_calloc_array(nf, sizeof *df);
-            f->idf = slant_alloc_array(nf, sizeof *f->idf);
-            if (!df || !f->idf) {
-                free(df);
-                goto oom;
-            }
-            /* A bucket's document frequency counts documents, not n-grams. */
-            uint32_t mask = (uint32_t)(nf - 1);
-            uint32_t *seen = slant_alloc_array(nf, sizeof *seen);
-            if (!seen) {
-                free(df);
-                goto oom;
-            }
-            memset(seen, 0xff, nf * sizeof *seen);
-            for (size_t d = 0; d < n_docs; d++)
-                for (size_t k = 0; k < c.docs[d].n; k++) {
-                    uint32_t b = (uint32_t)c.docs[d].hash[k] & mask;
-                    if (seen[b] != (uint32_t)d) {
-                        seen[b] = (uint32_t)d;
-                        df[b]++;
-                    }
-                }
-            free(seen);
             for (size_t i = 0; i < nf; i++)
-                f->idf[i] = (float)(log((1.0 + (double)n_docs) / (1.0 + df[i])) + 1.0);
-            free(df);
+                f->idf[i] = idf_of(c.df[i], n_docs);
+            f->pipe.idf = f->idf;
         }
     } else {
-        if (count_table_init(&table, 1 << 16))
+        if (find_candidates(&c, n_docs, threads)) /* 1 */
             goto oom;
-        for (size_t d = 0; d < n_docs; d++)
-            for (size_t k = 0; k < c.docs[d].n; k++)
-                if (count_table_add(&table, c.docs[d].hash[k], c.docs[d].count[k]))
-                    goto oom;
-        size_t kept = 0;
-        for (size_t s = 0; s < table.cap; s++)
-            if (table.used[s] && table.count[s] >= cfg->min_count)
-                kept++;
-        if (kept >= SLANT_VOCAB_EMPTY) {
-            st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
-                            "the vocabulary has %zu n-grams, more than 2^32-1; raise --min-count "
-                            "or use --hash-bits", kept);
+        slant_parallel_for(n_docs, threads, pass_counts, &c); /* 2 */
+        if (c.failed)
+            goto oom;
+        if ((st = build_vocabulary(cfg, &c.cand, n_docs, f, err))) /* 3 */
             goto out;
+        cand_free(&c.cand);
+        for (uint32_t t = 0; t < threads; t++) { /* 4 goes with 5 */
+            c.w[t].name_at = slant_alloc_array(f->pipe.n_features ? f->pipe.n_features : 1,
+                                               sizeof *c.w[t].name_at);
+            if (!c.w[t].name_at)
+                goto oom;
+            memset(c.w[t].name_at, 0xff, f->pipe.n_features * sizeof *c.w[t].name_at);
         }
-        uint64_t *keys = slant_alloc_array(kept, sizeof *keys);
-        if (!keys)
-            goto oom;
-        size_t k = 0;
-        for (size_t s = 0; s < table.cap; s++)
-            if (table.used[s] && table.count[s] >= cfg->min_count)
-                keys[k++] = table.key[s];
-        qsort(keys, kept, sizeof *keys, cmp_u64);
-        size_t vcap = pow2_at_least(kept * 2 + 1);
-        f->vocab = slant_alloc_array(vcap, sizeof *f->vocab);
-        if (!f->vocab) {
-            free(keys);
-            goto oom;
-        }
-        for (size_t i = 0; i < vcap; i++)
-            f->vocab[i] = (slant_vocab_slot){0, SLANT_VOCAB_EMPTY, 0.0f};
-        for (size_t i = 0; i < kept; i++) {
-            uint64_t mask = vcap - 1;
-            uint64_t slot = keys[i] & mask;
-            while (f->vocab[slot].id != SLANT_VOCAB_EMPTY)
-                slot = (slot + 1) & mask;
-            float idf = 1.0f;
-            if (cfg->tfidf) {
-                uint32_t df = table.df[count_slot(&table, keys[i])];
-                idf = (float)(log((1.0 + (double)n_docs) / (1.0 + df)) + 1.0);
-            }
-            f->vocab[slot] = (slant_vocab_slot){keys[i], (uint32_t)i, idf};
-        }
-        free(keys);
-        count_table_free(&table);
-        memset(&table, 0, sizeof table);
-        f->pipe.n_features = (uint32_t)kept;
-        f->pipe.vocab_cap = vcap;
-        f->pipe.vocab = f->vocab;
     }
-    f->pipe.idf = f->idf;
 
-    /* D */
-    if (!cfg->hash_bits && (st = name_features(cfg, texts, lens, n_docs, f, err)))
-        goto out;
-
-    /* E: row sizes, then rows, then compaction where buckets merged. */
+    /* 5: rows at upper-bound offsets, then closed up. */
     c.pipe = &f->pipe;
-    slant_parallel_for(n_docs, threads, pass_e_count, &c);
     x->rows = n_docs;
     x->cols = f->pipe.n_features;
     x->rowptr = slant_alloc_array(n_docs + 1, sizeof *x->rowptr);
@@ -738,37 +1029,54 @@ slant_status slant_pipeline_fit(const slant_fconfig *cfg, const char *const *tex
     x->rowptr[0] = 0;
     for (size_t d = 0; d < n_docs; d++)
         x->rowptr[d + 1] = x->rowptr[d] + c.row_len[d];
-    size_t nnz = x->rowptr[n_docs];
-    x->index = slant_alloc_array(nnz, sizeof *x->index);
-    x->value = slant_alloc_array(nnz, sizeof *x->value);
+    size_t bound = x->rowptr[n_docs];
+    x->index = slant_alloc_array(bound ? bound : 1, sizeof *x->index);
+    x->value = slant_alloc_array(bound ? bound : 1, sizeof *x->value);
     if (!x->index || !x->value)
         goto oom;
-    slant_parallel_for(n_docs, threads, pass_e_fill, &c);
+    slant_parallel_for(n_docs, threads, pass_rows, &c);
+    if (c.failed == 2) {
+        st = slant_fail(err, SLANT_STATUS_INTERNAL, "a document's row outgrew its bound");
+        goto out;
+    }
     if (c.failed)
         goto oom;
-    if (cfg->hash_bits) { /* rows shrank where n-grams shared a bucket: close the gaps */
-        size_t w = 0;
-        for (size_t d = 0; d < n_docs; d++) {
-            size_t from = x->rowptr[d];
-            x->rowptr[d] = w;
-            memmove(x->index + w, x->index + from, c.row_len[d] * sizeof *x->index);
-            memmove(x->value + w, x->value + from, c.row_len[d] * sizeof *x->value);
-            w += c.row_len[d];
-        }
-        x->rowptr[n_docs] = w;
+    size_t at = 0;
+    for (size_t d = 0; d < n_docs; d++) {
+        size_t from = x->rowptr[d];
+        x->rowptr[d] = at;
+        memmove(x->index + at, x->index + from, c.row_len[d] * sizeof *x->index);
+        memmove(x->value + at, x->value + from, c.row_len[d] * sizeof *x->value);
+        at += c.row_len[d];
     }
+    x->rowptr[n_docs] = at;
+    if (at < bound && at > 0) { /* give back what the bound over-counted */
+        uint32_t *xi = realloc(x->index, at * sizeof *xi);
+        if (xi)
+            x->index = xi;
+        float *xv = realloc(x->value, at * sizeof *xv);
+        if (xv)
+            x->value = xv;
+    }
+    if (!cfg->hash_bits)
+        st = gather_names(c.w, threads, f, err);
     goto out;
 oom:
     st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory extracting features");
 out:
-    if (c.docs)
-        for (size_t d = 0; d < n_docs; d++) {
-            free(c.docs[d].hash);
-            free(c.docs[d].count);
+    if (c.w)
+        for (uint32_t t = 0; t < threads; t++) {
+            slant_vec_scratch_free(&c.w[t].s);
+            free(c.w[t].found);
+            free(c.w[t].row);
+            free(c.w[t].name_at);
+            free(c.w[t].names);
         }
-    free(c.docs);
+    free(c.w);
+    free(c.seen);
+    cand_free(&c.cand);
+    free(c.df);
     free(c.row_len);
-    count_table_free(&table);
     if (st) {
         slant_fitted_free(f);
         slant_csr_free(x);

@@ -7,15 +7,72 @@
 #include <string.h>
 
 #include <utf8proc.h>
-#define XXH_INLINE_ALL /* the same XXH3 as libxxhash's, inlined: one call per token */
-#include <xxhash.h>
 
 #include "common.h"
 #include "pipeline.h"
 
-static inline uint64_t token_hash(const void *p, size_t n, uint64_t seed)
+/* ---- The text hash (see pipeline.h) ---------------------------------- */
+
+#define K0 0xe71b9592244ececbULL
+#define K1 0x3bce14ab261db1d5ULL
+#define K2 0x15d25341edc5fe85ULL
+#define K3 0x23eb71643ac5c727ULL
+#define K4 0x74406663d3e1ec75ULL
+
+static inline uint64_t mum(uint64_t x, uint64_t y)
 {
-    return XXH3_64bits_withSeed(p, n, seed);
+#if defined(__SIZEOF_INT128__)
+    __extension__ typedef unsigned __int128 u128;
+    u128 r = (u128)x * y;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+    uint64_t xl = (uint32_t)x, xh = x >> 32, yl = (uint32_t)y, yh = y >> 32;
+    uint64_t ll = xl * yl, lh = xl * yh, hl = xh * yl, hh = xh * yh;
+    uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+    uint64_t lo = (mid << 32) | (uint32_t)ll;
+    uint64_t hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+    return lo ^ hi;
+#endif
+}
+
+static inline uint64_t load64(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
+
+uint64_t slant_text_hash(const void *p, size_t n, uint64_t seed)
+{
+    const unsigned char *s = p;
+    uint64_t h = seed ^ ((uint64_t)n * K0);
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        h = mum(load64(s + i) ^ h ^ K1, load64(s + i + 8) ^ K2);
+    if (i < n) { /* the last block: r bytes, the rest masked to zero */
+        unsigned r = (unsigned)(n - i);
+        uint64_t lo = r >= 8 ? ~0ULL : ~0ULL >> (64 - 8 * r);
+        uint64_t hi = r <= 8 ? 0 : ~0ULL >> (128 - 8 * r);
+        h = mum((load64(s + i) & lo) ^ h ^ K1, (load64(s + i + 8) & hi) ^ K2);
+    }
+    return mum(h ^ K3, (uint64_t)n ^ K4);
+}
+
+uint64_t slant_text_hash_exact(const void *p, size_t n, uint64_t seed)
+{
+    unsigned char block[32] = {0};
+    size_t whole = n & ~(size_t)15;
+    memcpy(block, (const unsigned char *)p + whole, n - whole);
+    uint64_t h = seed ^ ((uint64_t)n * K0);
+    const unsigned char *s = p;
+    for (size_t i = 0; i < whole; i += 16)
+        h = mum(load64(s + i) ^ h ^ K1, load64(s + i + 8) ^ K2);
+    if (whole < n)
+        h = mum(load64(block) ^ h ^ K1, load64(block + 8) ^ K2);
+    return mum(h ^ K3, (uint64_t)n ^ K4);
 }
 
 /* Characters of scripts written without spaces between words: each one is
@@ -66,7 +123,7 @@ static int commit_token(slant_tokens *t, size_t n, uint64_t seed)
     char *p = t->buf + t->buf_len;
     t->start[t->n] = (uint32_t)t->buf_len;
     t->len[t->n] = (uint32_t)n;
-    t->hash[t->n] = token_hash(p, n, seed);
+    t->hash[t->n] = slant_text_hash(p, n, seed);
     t->buf_len += n;
     t->buf[t->buf_len++] = '\0';
     t->n++;
@@ -79,7 +136,8 @@ static int reserve(slant_tokens *t, size_t n)
 {
     if (n > UINT32_MAX || t->buf_len + n + 1 > UINT32_MAX)
         return 1;
-    return slant_grow((void **)&t->buf, &t->buf_cap, t->buf_len + n + 1, 1) ? -1 : 0;
+    return slant_grow((void **)&t->buf, &t->buf_cap, t->buf_len + n + 1 + SLANT_HASH_SLACK, 1)
+               ? -1 : 0;
 }
 
 /* Appends bytes [p, p+n) as a new token. */
@@ -280,8 +338,8 @@ int slant_tokenize(const char *text, size_t len, uint64_t seed, slant_tokens *ou
             continue;
         }
         /* An ASCII token takes at most the rest of the text, plus a NUL
-         * and the slack of one block store. */
-        size_t start = i, need = out->buf_len + (len - start) + 1 + SIMD_WIDTH;
+         * and the slack of one block store and of the hash. */
+        size_t start = i, need = out->buf_len + (len - start) + 1 + SLANT_HASH_SLACK;
         if (need > UINT32_MAX || (need > out->buf_cap
                                   && slant_grow((void **)&out->buf, &out->buf_cap, need, 1))) {
             if (need <= UINT32_MAX)
@@ -335,7 +393,7 @@ int slant_tokenize(const char *text, size_t len, uint64_t seed, slant_tokens *ou
             return -1;
         out->start[out->n] = (uint32_t)out->buf_len;
         out->len[out->n] = (uint32_t)w;
-        out->hash[out->n] = token_hash(dst, w, seed);
+        out->hash[out->n] = slant_text_hash(dst, w, seed);
         out->n++;
         dst[w] = '\0';
         out->buf_len += w + 1;

@@ -149,6 +149,13 @@ size_t slant_model_vectorize(const slant_model *m, const char *text, size_t len,
     return r;
 }
 
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+#define SCORE_AHEAD 8
+
 /* Probabilities of every head for one vectorized document.  probs has
  * total_classes entries. */
 void slant_model_score(const slant_model *m, const slant_feature *x, size_t n, double *probs,
@@ -160,7 +167,12 @@ void slant_model_score(const slant_model *m, const slant_feature *x, size_t n, d
         double *z = probs + hd->class_offset;
         for (size_t k = 0; k < c_n; k++)
             z[k] = hd->bias[k];
+        /* Rows of W are far apart: ask for a few ahead of their use. */
+        for (size_t j = 0; j < n && j < SCORE_AHEAD; j++)
+            PREFETCH(hd->weights + (size_t)x[j].index * c_n);
         for (size_t j = 0; j < n; j++) {
+            if (j + SCORE_AHEAD < n)
+                PREFETCH(hd->weights + (size_t)x[j + SCORE_AHEAD].index * c_n);
             const float *w = hd->weights + (size_t)x[j].index * c_n;
             double v = x[j].value;
             for (size_t k = 0; k < c_n; k++)

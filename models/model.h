@@ -16,7 +16,7 @@
 #include "pipeline.h"
 #include "slant.h"
 
-#define SLANT_FORMAT_VERSION 1
+#define SLANT_FORMAT_VERSION 2
 #define SLANT_MAX_HEADS 256
 #define SLANT_MAX_CLASSES 65536
 #define SLANT_MAX_NGRAM 8

@@ -1,13 +1,13 @@
 /*
  * modelfile.c: the slant model file: writing, checked loading, saving.
  *
- * Format, version 1.  All integers and floats little-endian; floats IEEE
+ * Format, version 2.  All integers and floats little-endian; floats IEEE
  * 754 binary32 unless said.  Every section starts on a 64-byte boundary so
  * its arrays can be used in place from an mmap.
  *
  *   offset 0   header, 64 bytes:
  *                0  magic "SLANTMDL"
- *                8  u32 format version (1)
+ *                8  u32 format version (2)
  *               12  u32 header size (64)
  *               16  u64 file size, trailer included
  *               24  u32 number of sections
@@ -24,17 +24,24 @@
  *                 char_max, hash_bits, min_count, tfidf; u64 hash seed;
  *                 u32 n_features, n_heads; u64 vocab_cap; f64 alpha, c, tol;
  *                 u32 max_iter, class_weight; u64 training seed;
- *                 u32 nb_scale; zeros
+ *                 u32 nb_scale, u32 zero; u64 hot_cap; zeros
  *   3 HEADS       per head: u32 length + name; u32 n_classes; per class:
  *                 u32 length + name, u64 training count
  *   4 IDF         f32[n_features]  (hashed mode with tf-idf on)
  *   5 VOCAB       vocab_cap slots of 16 bytes: u64 n-gram hash, u32 feature
  *                 (0xffffffff: a free slot), f32 idf (1 with tf-idf off); an
  *                 open-addressing table probed linearly from hash mod vocab_cap
- *                 (vocabulary mode)
+ *                 (vocabulary mode).  Features are numbered by falling
+ *                 training count; this table holds all but the first
+ *                 SLANT_HOT_FEATURES
  *   6 NAME_OFFS   u32[n_features + 1] (vocabulary mode)
  *   7 NAMES       NUL-terminated n-gram texts (vocabulary mode)
  *   8 WEIGHTS     per head: f32[n_features x n_classes] then f32[n_classes]
+ *   9 HOT         hot_cap slots like VOCAB's: the first SLANT_HOT_FEATURES
+ *                 features, looked up before VOCAB (vocabulary mode)
+ *
+ * Token and n-gram hashes are slant_text_hash (pipeline.h); version 1
+ * hashed tokens with XXH3 and is not read any more.
  *
  * The loader checks the whole file before anything is used: sizes against
  * the file, every count against overflow, the checksum, every index and
@@ -72,6 +79,7 @@ enum {
     SEC_NAME_OFFS,
     SEC_NAMES,
     SEC_WEIGHTS,
+    SEC_HOT,
     SEC_COUNT_ /* one past the last id */
 };
 
@@ -143,6 +151,7 @@ static void write_config(unsigned char *p, slant_model_kind kind, const slant_op
     put32(p + 84, (uint32_t)o->class_weight);
     put64(p + 88, o->seed);
     put32(p + 96, (uint32_t)o->nb_scale);
+    put64(p + 104, pipe->hot_cap);
 }
 
 static slant_status parse_image(unsigned char *image, size_t size, int mapped, const char *name,
@@ -170,6 +179,7 @@ slant_status slant_model_build(slant_model_kind kind, const slant_options *opt,
     if (pipe->cfg.hash_bits && pipe->cfg.tfidf)
         sec[n++] = (section){SEC_IDF, pipe->idf, nf * 4};
     if (!pipe->cfg.hash_bits) {
+        sec[n++] = (section){SEC_HOT, pipe->hot, pipe->hot_cap * sizeof *pipe->hot};
         sec[n++] = (section){SEC_VOCAB, pipe->vocab, pipe->vocab_cap * sizeof *pipe->vocab};
         sec[n++] = (section){SEC_NAME_OFFS, pipe->name_off, (nf + 1) * 4};
         sec[n++] = (section){SEC_NAMES, pipe->names, pipe->name_off[nf]};
@@ -339,7 +349,7 @@ static slant_status parse_heads(slant_model *m, const unsigned char *p, size_t s
 }
 
 static slant_status parse_config(slant_model *m, const unsigned char *p, const char *name,
-                                 uint64_t *vocab_cap, slant_error *err)
+                                 uint64_t *vocab_cap, uint64_t *hot_cap, slant_error *err)
 {
     uint32_t kind = get32(p);
     slant_fconfig *c = &m->pipe.cfg;
@@ -354,6 +364,7 @@ static slant_status parse_config(slant_model *m, const unsigned char *p, const c
     m->pipe.n_features = get32(p + 40);
     m->n_heads = get32(p + 44);
     *vocab_cap = get64(p + 48);
+    *hot_cap = get64(p + 104);
     if (kind > SLANT_MODEL_KIND_LR)
         return BAD("%s: unknown model kind %u", name, kind);
     m->kind = (slant_model_kind)kind;
@@ -366,6 +377,8 @@ static slant_status parse_config(slant_model *m, const unsigned char *p, const c
     if (c->hash_bits && m->pipe.n_features != (uint32_t)1 << c->hash_bits)
         return BAD("%s: %u features do not match %u hash bits", name, m->pipe.n_features,
                    c->hash_bits);
+    if (c->hash_bits && (*vocab_cap || *hot_cap))
+        return BAD("%s: a hashed model with vocabulary tables", name);
     if (m->n_heads < 1 || m->n_heads > SLANT_MAX_HEADS)
         return BAD("%s: %u heads", name, m->n_heads);
     slant_options *o = &m->opt;
@@ -385,8 +398,33 @@ static slant_status parse_config(slant_model *m, const unsigned char *p, const c
     o->class_weight = (int)get32(p + 84);
     o->seed = get64(p + 88);
     o->nb_scale = (int)get32(p + 96);
-    if (o->class_weight > 1 || o->nb_scale > 1)
+    if (o->class_weight > 1 || o->nb_scale > 1 || get32(p + 100) != 0)
         return BAD("%s: impossible training settings", name);
+    return SLANT_STATUS_OK;
+}
+
+/* Checks a vocabulary table of CAP slots at P (SIZE bytes) over NF
+ * features: a power-of-two size that matches, indices below NF, positive
+ * idf, and a free slot, without which a lookup would never end. */
+static slant_status check_table(const char *name, const char *what, const unsigned char *p,
+                                uint64_t size, uint64_t cap, uint64_t nf, slant_error *err)
+{
+    if (!p || cap < 16 || (cap & (cap - 1)) || cap > ((uint64_t)1 << 40)
+        || size != cap * sizeof(slant_vocab_slot))
+        return BAD("%s: the %s table has impossible sizes", name, what);
+    const slant_vocab_slot *t = (const slant_vocab_slot *)p;
+    uint64_t empty = 0;
+    for (uint64_t i = 0; i < cap; i++) {
+        if (t[i].id == SLANT_VOCAB_EMPTY)
+            empty++;
+        else if (t[i].id >= nf)
+            return BAD("%s: the %s table points past the %llu features", name, what,
+                       (unsigned long long)nf);
+        else if (!(t[i].idf > 0) || !isfinite(t[i].idf))
+            return BAD("%s: idf of feature %u is not a positive number", name, t[i].id);
+    }
+    if (empty == 0)
+        return BAD("%s: the %s table has no free slot", name, what);
     return SLANT_STATUS_OK;
 }
 
@@ -419,6 +457,11 @@ static slant_status parse_image(unsigned char *image, size_t size, int mapped, c
     if (version > SLANT_FORMAT_VERSION) {
         st = BAD("%s: written in model format version %u by a newer slant; this slant %s reads "
                  "version %d", name, version, SLANT_VERSION, SLANT_FORMAT_VERSION);
+        goto fail;
+    }
+    if (version >= 1 && version < SLANT_FORMAT_VERSION) {
+        st = BAD("%s: written in model format version %u by an earlier slant, which this slant "
+                 "%s no longer reads; train the model again", name, version, SLANT_VERSION);
         goto fail;
     }
     if (version < 1 || get32(p + 12) != HEADER_SIZE || get32(p + 28) != 0) {
@@ -468,8 +511,8 @@ static slant_status parse_image(unsigned char *image, size_t size, int mapped, c
         st = BAD("%s: a required section is missing", name);
         goto fail;
     }
-    uint64_t vcap;
-    if ((st = parse_config(m, sec[SEC_CONFIG], name, &vcap, err)))
+    uint64_t vcap, hcap;
+    if ((st = parse_config(m, sec[SEC_CONFIG], name, &vcap, &hcap, err)))
         goto fail;
     if ((st = parse_heads(m, sec[SEC_HEADS], secsize[SEC_HEADS], name, err)))
         goto fail;
@@ -496,31 +539,15 @@ static slant_status parse_image(unsigned char *image, size_t size, int mapped, c
             }
     }
     if (!pp->cfg.hash_bits) {
-        if (vcap < 16 || (vcap & (vcap - 1)) || vcap <= nf || vcap > ((uint64_t)1 << 40)
-            || !sec[SEC_VOCAB] || secsize[SEC_VOCAB] != vcap * sizeof(slant_vocab_slot)) {
-            st = BAD("%s: the vocabulary table has impossible sizes", name);
+        if ((st = check_table(name, "vocabulary", sec[SEC_VOCAB], secsize[SEC_VOCAB], vcap, nf,
+                              err))
+            || (st = check_table(name, "hot vocabulary", sec[SEC_HOT], secsize[SEC_HOT], hcap,
+                                 nf, err)))
             goto fail;
-        }
         pp->vocab_cap = vcap;
         pp->vocab = (const slant_vocab_slot *)sec[SEC_VOCAB];
-        uint64_t empty = 0;
-        for (uint64_t i = 0; i < vcap; i++) {
-            const slant_vocab_slot *v = &pp->vocab[i];
-            if (v->id == SLANT_VOCAB_EMPTY) {
-                empty++;
-            } else if (v->id >= nf) {
-                st = BAD("%s: the vocabulary points past the %llu features", name,
-                         (unsigned long long)nf);
-                goto fail;
-            } else if (!(v->idf > 0) || !isfinite(v->idf)) {
-                st = BAD("%s: idf of feature %u is not a positive number", name, v->id);
-                goto fail;
-            }
-        }
-        if (empty == 0) { /* a full table would make a lookup loop forever */
-            st = BAD("%s: the vocabulary table has no free slot", name);
-            goto fail;
-        }
+        pp->hot_cap = hcap;
+        pp->hot = (const slant_vocab_slot *)sec[SEC_HOT];
         if (!sec[SEC_NAME_OFFS] || secsize[SEC_NAME_OFFS] != (nf + 1) * 4 || !sec[SEC_NAMES]) {
             st = BAD("%s: the n-gram names are missing or of the wrong size", name);
             goto fail;

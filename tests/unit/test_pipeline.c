@@ -26,10 +26,10 @@ static slant_fconfig config(uint32_t wmin, uint32_t wmax, uint32_t cmin, uint32_
 static void grams(const char *text, const slant_fconfig *cfg, slant_tokens *t, uint64_t **h,
                   uint64_t **origin, size_t *n)
 {
-    size_t cap = 0;
+    size_t cap = 0, ocap = 0;
     *n = 0;
     assert_int_equal(slant_tokenize(text, strlen(text), cfg->seed, t), 0);
-    assert_int_equal(slant_ngram_hashes(t, cfg, h, origin, n, &cap), 0);
+    assert_int_equal(slant_ngram_hashes(t, cfg, h, &cap, origin, &ocap, n), 0);
 }
 
 static void test_word_ngrams(void **state)
@@ -204,6 +204,76 @@ static void test_hashed(void **state)
     slant_csr_free(&x);
 }
 
+/* More features than the hot table holds: indices follow falling counts,
+ * and every kept n-gram is found, in either table. */
+static void test_hot_and_main_tables(void **state)
+{
+    (void)state;
+    enum { WORDS = SLANT_HOT_FEATURES + 5000 };
+    /* Word i occurs 2 + (WORDS - i) / 1000 times: earlier words more often. */
+    size_t n_docs = 0, cap = 4096;
+    char **texts = malloc(cap * sizeof *texts);
+    size_t *lens = malloc(cap * sizeof *lens);
+    for (int i = 0; i < WORDS; i++) {
+        int times = 2 + (WORDS - i) / 1000;
+        for (int r = 0; r < times; r++) {
+            if (n_docs == cap) {
+                cap *= 2;
+                texts = realloc(texts, cap * sizeof *texts);
+                lens = realloc(lens, cap * sizeof *lens);
+            }
+            texts[n_docs] = malloc(16);
+            lens[n_docs] = (size_t)snprintf(texts[n_docs], 16, "w%d", i);
+            n_docs++;
+        }
+    }
+    slant_fconfig cfg = config(1, 1, 0, 0);
+    cfg.min_count = 2;
+    slant_fitted f;
+    slant_csr x;
+    assert_int_equal(slant_pipeline_fit(&cfg, (const char *const *)texts, lens, n_docs, 2, &f,
+                                        &x, NULL), SLANT_STATUS_OK);
+    assert_int_equal(f.pipe.n_features, WORDS);
+    enum { SAMPLES = WORDS / 97 + 1 };
+    uint32_t ids[SAMPLES], counts[SAMPLES];
+    size_t m = 0;
+    slant_tokens t = {0};
+    for (int i = 0; i < WORDS; i += 97) {
+        char w[16];
+        snprintf(w, sizeof w, "w%d", i);
+        assert_int_equal(slant_tokenize(w, strlen(w), cfg.seed, &t), 0);
+        uint64_t *h = NULL;
+        size_t hcap = 0, n = 0;
+        assert_int_equal(slant_ngram_hashes(&t, &cfg, &h, &hcap, NULL, NULL, &n), 0);
+        float idf;
+        uint32_t id = slant_pipeline_lookup(&f.pipe, h[0], &idf);
+        assert_true(id != SLANT_VOCAB_EMPTY);
+        assert_string_equal(f.names + f.name_off[id], w);
+        ids[m] = id;
+        counts[m++] = (uint32_t)(2 + (WORDS - i) / 1000);
+        free(h);
+    }
+    /* A more frequent word has a smaller index. */
+    for (size_t a = 0; a < m; a++)
+        for (size_t b = 0; b < m; b++)
+            if (counts[a] > counts[b])
+                assert_true(ids[a] < ids[b]);
+    assert_int_equal(slant_tokenize("unseen", 6, cfg.seed, &t), 0);
+    float idf;
+    uint64_t *h = NULL;
+    size_t hcap = 0, n = 0;
+    assert_int_equal(slant_ngram_hashes(&t, &cfg, &h, &hcap, NULL, NULL, &n), 0);
+    assert_int_equal(slant_pipeline_lookup(&f.pipe, h[0], &idf), SLANT_VOCAB_EMPTY);
+    free(h);
+    slant_tokens_free(&t);
+    for (size_t d = 0; d < n_docs; d++)
+        free(texts[d]);
+    free(texts);
+    free(lens);
+    slant_fitted_free(&f);
+    slant_csr_free(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -212,6 +282,7 @@ int main(void)
         cmocka_unit_test(test_tfidf_by_hand),
         cmocka_unit_test(test_min_count_and_threads),
         cmocka_unit_test(test_hashed),
+        cmocka_unit_test(test_hot_and_main_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

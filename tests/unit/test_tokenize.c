@@ -133,6 +133,31 @@ static void test_block_edges(void **state)
     }
 }
 
+/* The fast hash, which reads whole blocks past the end, agrees with the
+ * exact one at every length and whatever bytes follow. */
+static void test_text_hash(void **state)
+{
+    (void)state;
+    unsigned char a[96], b[96];
+    for (size_t i = 0; i < sizeof a; i++) {
+        a[i] = (unsigned char)(i * 37 + 11);
+        b[i] = a[i];
+    }
+    for (size_t n = 0; n <= 64; n++) {
+        for (size_t i = n; i < sizeof b; i++)
+            b[i] = (unsigned char)~a[i];
+        uint64_t h = slant_text_hash_exact(a, n, 9);
+        assert_true(slant_text_hash(a, n, 9) == h);
+        assert_true(slant_text_hash(b, n, 9) == h);
+        assert_true(slant_text_hash_exact(a, n, 10) != h);
+        if (n > 0)
+            assert_true(slant_text_hash_exact(a, n - 1, 9) != h);
+        memcpy(b, a, sizeof b);
+    }
+    /* A zero byte is part of the text: "a" and "a\0" differ. */
+    assert_true(slant_text_hash_exact("a\0", 1, 0) != slant_text_hash_exact("a\0", 2, 0));
+}
+
 static void test_hash_stable(void **state)
 {
     (void)state;
@@ -158,6 +183,7 @@ int main(void)
         cmocka_unit_test(test_cjk),
         cmocka_unit_test(test_invalid),
         cmocka_unit_test(test_block_edges),
+        cmocka_unit_test(test_text_hash),
         cmocka_unit_test(test_hash_stable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
