@@ -128,9 +128,12 @@ const char cli_train_options_help[] =
     "Model:\n"
     "  -M, --model KIND       lr (logistic regression, default), nb (multinomial naive\n"
     "                         Bayes) or cnb (complement naive Bayes)\n"
+    "      --solver S         lr: dual (coordinate descent on the dual, each class\n"
+    "                         against the rest; default) or lbfgs (softmax, L-BFGS)\n"
     "      --c C              lr: inverse L2 strength; minimizes 0.5|W|^2 + C*loss (10)\n"
-    "      --iterations N     lr: L-BFGS iterations at most (200)\n"
-    "      --tol T            lr: stop when the gradient shrank by this factor (1e-4)\n"
+    "      --iterations N     lr: passes (dual, 1000) or iterations (lbfgs, 200) at most\n"
+    "      --tol T            lr: stop when the solver's measure of optimality shrank\n"
+    "                         by this factor (dual 0.01, lbfgs 1e-4)\n"
     "      --alpha A          nb, cnb: additive smoothing (0.1)\n"
     "      --class-weight W   none (default) or balanced: weigh classes inversely to size\n"
     "      --nb-scale on|off  lr: scale each n-gram by its naive-Bayes log-count ratio\n"
@@ -197,11 +200,20 @@ int cli_train_option(int opt, const char *arg, slant_options *o)
     case 1010:
         if (cli_parse_double("tol", arg, &o->tol))
             return -1;
-        if (o->tol < 0) {
-            cli_error("--tol: %s is negative", arg);
+        if (!(o->tol > 0)) {
+            cli_error("--tol: %s is not positive", arg);
             return -1;
         }
         return 1;
+    case 1014: {
+        int s = slant_solver_parse(arg);
+        if (s < 0) {
+            cli_error("--solver: '%s' is not one of dual, lbfgs", arg);
+            return -1;
+        }
+        o->solver = (slant_solver)s;
+        return 1;
+    }
     case 1011:
         if (strcmp(arg, "balanced") == 0)
             o->class_weight = 1;

@@ -123,6 +123,17 @@ typedef enum slant_model_kind {
 SLANT_API int slant_model_kind_parse(const char *name); /* "nb", "cnb", "lr"; -1 */
 SLANT_API const char *slant_model_kind_name(slant_model_kind kind);
 
+/* How lr is fitted. */
+typedef enum slant_solver {
+    SLANT_SOLVER_DUAL = 0, /* dual coordinate descent; each class against the rest when a
+                            * head has more than two, the bias regularized too */
+    SLANT_SOLVER_LBFGS     /* L-BFGS on the softmax (multinomial) objective, its dense
+                            * vector math on OpenBLAS; the biases not regularized */
+} slant_solver;
+
+SLANT_API int slant_solver_parse(const char *name); /* "dual", "lbfgs"; -1 */
+SLANT_API const char *slant_solver_name(slant_solver solver);
+
 typedef struct slant_options {
     slant_model_kind model;
     /* Features */
@@ -134,9 +145,12 @@ typedef struct slant_options {
     /* Naive Bayes */
     double alpha;                /* additive smoothing */
     /* Logistic regression: minimize 0.5|W|^2 + c * sum_i loss_i */
+    slant_solver solver;
     double c;
-    uint32_t max_iter;
-    double tol;                  /* stop when |grad| <= tol * |grad at start| */
+    uint32_t max_iter;           /* passes (dual) or iterations (lbfgs); 0: 1000 or 200 */
+    double tol;                  /* stop when the solver's measure of optimality, the
+                                  * largest dual derivative of a pass (dual) or |grad|
+                                  * (lbfgs), is tol times its first; 0: 0.01 or 1e-4 */
     int class_weight;            /* 1: weight classes inversely to their frequency */
     int nb_scale;                /* lr: 1 scales each feature by its naive-Bayes
                                   * log-count ratio before fitting (NBSVM-style) */
@@ -145,8 +159,9 @@ typedef struct slant_options {
     uint64_t seed;
 } slant_options;
 
-/* Fills the defaults: lr, word 1-2-grams, vocabulary with min_count 2,
- * tf-idf on, alpha 0.1, c 10, 200 iterations, tol 1e-4, all cores, seed 1. */
+/* Fills the defaults: lr by the dual solver, word 1-2-grams, vocabulary
+ * with min_count 2, tf-idf on, alpha 0.1, c 10, the solver's own limits
+ * (max_iter and tol 0), all cores, seed 1. */
 SLANT_API void slant_options_init(slant_options *opt);
 /* Checks ranges and consistency; fills err on failure. */
 SLANT_API slant_status slant_options_check(const slant_options *opt, slant_error *err);

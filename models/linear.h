@@ -95,6 +95,26 @@ slant_status slant_lr_fit(const slant_csr *x, const int32_t *y, const double *sa
                           uint32_t n_classes, const slant_lr_params *p, float *weights,
                           float *bias, slant_error *err);
 
+typedef struct slant_dual_params {
+    double c;          /* objective 0.5|w|^2 + c * sum_i sw_i log(1 + exp(-y_i (w.x_i + bias w_b))) */
+    double bias;       /* value of the constant feature whose weight is the bias; 0: no bias */
+    double tol;        /* stop when a pass's largest dual derivative is tol x the first pass's */
+    uint32_t max_iter; /* passes over the documents, at most */
+    uint64_t seed;     /* the order of the documents in each pass */
+    uint32_t threads;  /* classes run in parallel; 0: all cores */
+} slant_dual_params;
+
+/* L2-regularized logistic regression by dual coordinate descent (see
+ * lr_dual.c): one problem for two classes, else each class against the
+ * rest.  weights (output) cols x n_classes and bias (output) n_classes, in
+ * the usual layout: for two classes the columns hold -w/2 and w/2, so the
+ * softmax of the scores is the logistic probability; for more, column k
+ * holds class k's own w, whose logistic outputs are to be normalized.
+ * The result is identical for any thread count. */
+slant_status slant_lr_dual_fit(const slant_csr *x, const int32_t *y, const double *sample_weight,
+                               uint32_t n_classes, const slant_dual_params *p, float *weights,
+                               float *bias, slant_error *err);
+
 /* The objective above at parameters w ((cols + 1) x n_classes: W then the
  * biases), with its gradient written to grad (same shape; may be NULL).
  * Exposed for the finite-difference test. */

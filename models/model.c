@@ -24,9 +24,10 @@ void slant_options_init(slant_options *o)
     o->min_count = 2;
     o->tfidf = 1;
     o->alpha = 0.1;
+    o->solver = SLANT_SOLVER_DUAL;
     o->c = 10.0;
-    o->max_iter = 200;
-    o->tol = 1e-4;
+    o->max_iter = 0;
+    o->tol = 0;
     o->class_weight = 0;
     o->threads = 0;
     o->seed = 1;
@@ -58,7 +59,9 @@ slant_status slant_options_check(const slant_options *o, slant_error *err)
         return OPT_BAD("--alpha must be a positive number");
     if (!(o->c > 0) || !isfinite(o->c))
         return OPT_BAD("--c must be a positive number");
-    if (o->max_iter < 1 || o->max_iter > 1000000)
+    if (o->solver != SLANT_SOLVER_DUAL && o->solver != SLANT_SOLVER_LBFGS)
+        return OPT_BAD("unknown solver %d", (int)o->solver);
+    if (o->max_iter > 1000000)
         return OPT_BAD("--iterations must be between 1 and 1000000");
     if (!(o->tol >= 0) || !isfinite(o->tol))
         return OPT_BAD("--tol must be a non-negative number");
@@ -68,6 +71,28 @@ slant_status slant_options_check(const slant_options *o, slant_error *err)
         return OPT_BAD("--threads %u: at most 1024", o->threads);
     return SLANT_STATUS_OK;
 #undef OPT_BAD
+}
+
+int slant_solver_parse(const char *name)
+{
+    if (strcmp(name, "dual") == 0)
+        return SLANT_SOLVER_DUAL;
+    if (strcmp(name, "lbfgs") == 0)
+        return SLANT_SOLVER_LBFGS;
+    return -1;
+}
+
+const char *slant_solver_name(slant_solver solver)
+{
+    return solver == SLANT_SOLVER_LBFGS ? "lbfgs" : "dual";
+}
+
+void slant_options_resolve(slant_options *o)
+{
+    if (o->max_iter == 0)
+        o->max_iter = o->solver == SLANT_SOLVER_LBFGS ? 200 : 1000;
+    if (o->tol == 0)
+        o->tol = o->solver == SLANT_SOLVER_LBFGS ? 1e-4 : 0.01;
 }
 
 int slant_model_kind_parse(const char *name)
@@ -187,7 +212,8 @@ void slant_model_score(const slant_model *m, const slant_feature *x, size_t n, d
             }
         double sum = 0;
         for (size_t k = 0; k < c_n; k++) {
-            z[k] = exp(z[k] - top);
+            /* the logistic function, or the softmax's exp shifted by the top */
+            z[k] = hd->one_vs_rest ? 1.0 / (1.0 + exp(-z[k])) : exp(z[k] - top);
             sum += z[k];
         }
         for (size_t k = 0; k < c_n; k++)

@@ -30,6 +30,8 @@ typedef struct slant_head {
     const float *weights;     /* n_features x n_classes, feature-major */
     const float *bias;        /* n_classes */
     size_t class_offset;      /* first class's slot in a probability array */
+    int one_vs_rest;          /* 1: each class's score is its own logistic model, and the
+                               * probabilities are their outputs normalized; 0: softmax */
 } slant_head;
 
 struct slant_model {
@@ -62,6 +64,9 @@ slant_status slant_model_build(slant_model_kind kind, const slant_options *opt,
                                const slant_pipeline *pipe, uint32_t n_heads,
                                const slant_head_parts *heads, const char *provenance,
                                slant_model **out, slant_error *err);
+
+/* Fills the limits a solver takes when the options leave them 0. */
+void slant_options_resolve(slant_options *o);
 
 /* Class probabilities of every head for one vectorized document: probs
  * (output) has total_classes entries, best (output, may be NULL) n_heads. */

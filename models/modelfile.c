@@ -24,7 +24,7 @@
  *                 char_max, hash_bits, min_count, tfidf; u64 hash seed;
  *                 u32 n_features, n_heads; u64 vocab_cap; f64 alpha, c, tol;
  *                 u32 max_iter, class_weight; u64 training seed;
- *                 u32 nb_scale, u32 zero; u64 hot_cap; zeros
+ *                 u32 nb_scale, u32 solver; u64 hot_cap; zeros
  *   3 HEADS       per head: u32 length + name; u32 n_classes; per class:
  *                 u32 length + name, u64 training count
  *   4 IDF         f32[n_features]  (hashed mode with tf-idf on)
@@ -151,6 +151,7 @@ static void write_config(unsigned char *p, slant_model_kind kind, const slant_op
     put32(p + 84, (uint32_t)o->class_weight);
     put64(p + 88, o->seed);
     put32(p + 96, (uint32_t)o->nb_scale);
+    put32(p + 100, (uint32_t)o->solver);
     put64(p + 104, pipe->hot_cap);
 }
 
@@ -323,6 +324,8 @@ static slant_status parse_heads(slant_model *m, const unsigned char *p, size_t s
         hd->class_names = names;
         hd->class_counts = counts;
         hd->class_offset = offset;
+        hd->one_vs_rest = m->kind == SLANT_MODEL_KIND_LR && m->opt.solver == SLANT_SOLVER_DUAL
+                       && hd->n_classes > 2;
         offset += hd->n_classes;
         for (uint32_t k = 0; k < hd->n_classes; k++) {
             l = get32(p + at);
@@ -398,8 +401,10 @@ static slant_status parse_config(slant_model *m, const unsigned char *p, const c
     o->class_weight = (int)get32(p + 84);
     o->seed = get64(p + 88);
     o->nb_scale = (int)get32(p + 96);
-    if (o->class_weight > 1 || o->nb_scale > 1 || get32(p + 100) != 0)
+    uint32_t solver = get32(p + 100);
+    if (o->class_weight > 1 || o->nb_scale > 1 || solver > SLANT_SOLVER_LBFGS)
         return BAD("%s: impossible training settings", name);
+    o->solver = (slant_solver)solver;
     return SLANT_STATUS_OK;
 }
 

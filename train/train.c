@@ -139,13 +139,13 @@ static char *provenance(const slant_corpus *c, const size_t *docs, size_t n_docs
     int bad = appendf(&s, &len, &cap,
                       "slant_version=%s\nformat_version=%d\ndate=%s\nmodel=%s\n"
                       "options=--model %s --word-ngrams %u-%u --char-ngrams %u-%u "
-                      "--hash-bits %u --min-count %u --tfidf %s --alpha %g --c %g "
+                      "--hash-bits %u --min-count %u --tfidf %s --alpha %g --solver %s --c %g "
                       "--iterations %u --tol %g --class-weight %s --nb-scale %s --seed %llu\n"
                       "features=%zu\ncorpus_documents=%zu\ncorpus_hash=xxh3:%016llx\n",
                       SLANT_VERSION, SLANT_FORMAT_VERSION, date, slant_model_kind_name(o->model),
                       slant_model_kind_name(o->model), o->word_min, o->word_max, o->char_min,
                       o->char_max, o->hash_bits, o->min_count, o->tfidf ? "on" : "off",
-                      o->alpha, o->c, o->max_iter, o->tol, o->class_weight ? "balanced" : "none",
+                      o->alpha, slant_solver_name(o->solver), o->c, o->max_iter, o->tol, o->class_weight ? "balanced" : "none",
                       o->nb_scale ? "on" : "off", (unsigned long long)o->seed, nf, n_docs,
                       (unsigned long long)slant_corpus_hash(c, docs, n_docs));
     for (size_t h = 0; h < c->n_heads && !bad; h++) {
@@ -162,12 +162,26 @@ static char *provenance(const slant_corpus *c, const size_t *docs, size_t n_docs
     return s;
 }
 
+/* Logistic regression by the solver O names; w (output) holds the
+ * weights, then the biases. */
+static slant_status fit_lr(const slant_csr *x, const int32_t *y, const double *sw, uint32_t cn,
+                           const slant_options *o, float *w, slant_error *err)
+{
+    size_t nf = x->cols;
+    if (o->solver == SLANT_SOLVER_LBFGS) {
+        slant_lr_params p = {o->c, o->max_iter, o->tol, o->threads};
+        return slant_lr_fit(x, y, sw, cn, &p, w, w + nf * cn, err);
+    }
+    slant_dual_params p = {o->c, 1.0, o->tol, o->max_iter, o->seed, o->threads};
+    return slant_lr_dual_fit(x, y, sw, cn, &p, w, w + nf * cn, err);
+}
+
 /* Logistic regression on features scaled by their naive-Bayes log-count
  * ratios (see slant_nb_scales).  The scales are folded into the weights,
  * so the model scores unscaled features and labels at the usual cost.
  * x's values are scaled for the fit and restored after. */
 static slant_status fit_nb_scaled(slant_csr *x, const int32_t *y, const double *sw, uint32_t cn,
-                                  const slant_lr_params *p, float *w, slant_error *err)
+                                  const slant_options *o, float *w, slant_error *err)
 {
     size_t nf = x->cols, nnz = x->rowptr[x->rows];
     double *scale = slant_alloc_array(nf, sizeof *scale);
@@ -182,7 +196,7 @@ static slant_status fit_nb_scaled(slant_csr *x, const int32_t *y, const double *
     memcpy(saved, x->value, nnz * sizeof *saved);
     for (size_t j = 0; j < nnz; j++)
         x->value[j] = (float)(x->value[j] * scale[x->index[j]]);
-    st = slant_lr_fit(x, y, sw, cn, p, w, w + nf * cn, err);
+    st = fit_lr(x, y, sw, cn, o, w, err);
     memcpy(x->value, saved, nnz * sizeof *saved);
     if (!st)
         for (size_t f = 0; f < nf; f++)
@@ -201,6 +215,9 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
     slant_status st = slant_options_check(o, err);
     if (st)
         return st;
+    slant_options resolved = *o; /* the limits the solver uses, as recorded in the model */
+    slant_options_resolve(&resolved);
+    o = &resolved;
     const char *src = c->source ? c->source : "corpus";
     if (n_docs == 0)
         return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: no documents to train on", src);
@@ -261,9 +278,8 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
         slant_log("training head \"%s\" (%u classes) with %s", c->head_names[h], cn,
                   slant_model_kind_name(o->model));
         if (o->model == SLANT_MODEL_KIND_LR) {
-            slant_lr_params p = {o->c, o->max_iter, o->tol, o->threads};
-            st = o->nb_scale ? fit_nb_scaled(&x, hc[h].y, sw, cn, &p, w[h], err)
-                             : slant_lr_fit(&x, hc[h].y, sw, cn, &p, w[h], w[h] + nf * cn, err);
+            st = o->nb_scale ? fit_nb_scaled(&x, hc[h].y, sw, cn, o, w[h], err)
+                             : fit_lr(&x, hc[h].y, sw, cn, o, w[h], err);
         } else {
             st = slant_nb_fit(&x, hc[h].y, sw, cn, o->alpha, o->model == SLANT_MODEL_KIND_CNB,
                               w[h], w[h] + nf * cn, err);
