@@ -555,12 +555,14 @@ long slant_pipeline_vectorize(const slant_pipeline *p, const char *text, size_t 
 /* ---- Fitting ---------------------------------------------------------- */
 
 /* The candidate table of passes 1 and 2: open addressing on the n-gram
- * hash, with each candidate's total count and document frequency. */
+ * hash, with each candidate's total count (saturating) and document
+ * frequency; df is 0 in a free slot until pass 2, so a slot is used when
+ * its key is set: keys are never 0 but with odds of 2^-64, and such an
+ * n-gram is merely never a candidate. */
 typedef struct cand_slot {
     uint64_t key;
-    uint64_t count;
+    uint32_t count;
     uint32_t df;
-    uint32_t used;
 } cand_slot;
 
 typedef struct cand_table {
@@ -588,30 +590,41 @@ static inline cand_slot *cand_find(const cand_table *t, uint64_t key)
 {
     size_t mask = t->cap - 1;
     size_t s = (size_t)(key >> 24) & mask;
-    while (t->slot[s].used && t->slot[s].key != key)
+    while (t->slot[s].key && t->slot[s].key != key)
         s = (s + 1) & mask;
     return &t->slot[s];
 }
 
 static int cand_add(cand_table *t, uint64_t key)
 {
-    if ((t->n + 1) * 2 > t->cap) {
+    if (key == 0)
+        return 0;
+    if ((t->n + 1) * 10 > t->cap * 7) { /* at most 70% full */
         cand_table bigger = {0};
         if (t->cap > SIZE_MAX / 2 || cand_init(&bigger, t->cap * 2))
             return -1;
         for (size_t s = 0; s < t->cap; s++)
-            if (t->slot[s].used)
+            if (t->slot[s].key)
                 *cand_find(&bigger, t->slot[s].key) = t->slot[s];
         bigger.n = t->n;
         cand_free(t);
         *t = bigger;
     }
     cand_slot *c = cand_find(t, key);
-    if (!c->used) {
-        *c = (cand_slot){key, 0, 0, 1};
+    if (!c->key) {
+        *c = (cand_slot){key, 0, 0};
         t->n++;
     }
     return 0;
+}
+
+/* *count += add, stopping at UINT32_MAX, by any number of threads. */
+static void add_saturating(uint32_t *count, uint32_t add)
+{
+    uint32_t old = __atomic_load_n(count, __ATOMIC_RELAXED), sum;
+    do
+        sum = old > UINT32_MAX - add ? UINT32_MAX : old + add;
+    while (!__atomic_compare_exchange_n(count, &old, sum, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
 }
 
 /* What one worker of a pass owns. */
@@ -665,7 +678,7 @@ static void pass_candidates(void *vctx, size_t begin, size_t end, uint32_t worke
                 if (!(__atomic_fetch_or(&c->seen[bit >> 6], m, __ATOMIC_RELAXED) & m))
                     continue; /* the first sighting */
             }
-            if (cand_find(&c->cand, h)->used)
+            if (cand_find(&c->cand, h)->key)
                 continue;
             if (w->n_found == w->found_cap
                 && slant_grow((void **)&w->found, &w->found_cap, w->n_found + 1,
@@ -714,9 +727,9 @@ static void pass_counts(void *vctx, size_t begin, size_t end, uint32_t worker)
             if (k + PREFETCH_AHEAD < s->n_distinct)
                 PREFETCH(&c->cand.slot[(s->dhash[k + PREFETCH_AHEAD] >> 24) & (c->cand.cap - 1)]);
             cand_slot *cs = cand_find(&c->cand, s->dhash[k]);
-            if (!cs->used)
+            if (!cs->key)
                 continue;
-            __atomic_fetch_add(&cs->count, s->dcount[k], __ATOMIC_RELAXED);
+            add_saturating(&cs->count, s->dcount[k]);
             __atomic_fetch_add(&cs->df, 1, __ATOMIC_RELAXED);
             m++;
         }
@@ -883,7 +896,7 @@ static slant_status build_vocabulary(const slant_fconfig *cfg, const cand_table 
 {
     size_t kept = 0;
     for (size_t s = 0; s < cand->cap; s++)
-        if (cand->slot[s].used && cand->slot[s].count >= cfg->min_count)
+        if (cand->slot[s].key && cand->slot[s].count >= cfg->min_count)
             kept++;
     if (kept >= SLANT_VOCAB_EMPTY)
         return slant_fail(err, SLANT_STATUS_BAD_INPUT,
@@ -895,7 +908,7 @@ static slant_status build_vocabulary(const slant_fconfig *cfg, const cand_table 
     size_t k = 0;
     for (size_t s = 0; s < cand->cap; s++) {
         const cand_slot *cs = &cand->slot[s];
-        if (cs->used && cs->count >= cfg->min_count)
+        if (cs->key && cs->count >= cfg->min_count)
             g[k++] = (kept_gram){cs->key, cs->count, cs->df};
     }
     qsort(g, kept, sizeof *g, cmp_kept);

@@ -288,6 +288,8 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
             goto out;
         parts[h] = (slant_head_parts){c->head_names[h], cn, hc[h].names, hc[h].counts, w[h]};
     }
+    slant_csr_free(&x); /* before the model image is built: the two are the peak */
+    memset(&x, 0, sizeof x);
     prov = provenance(c, docs, n_docs, o, hc, nf);
     if (!prov) {
         st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
