@@ -56,6 +56,8 @@ int cli_train_option(int opt, const char *arg, slant_options *o);
     {"seed", required_argument, 0, 1012},                        \
     {"nb-scale", required_argument, 0, 1013},                    \
     {"solver", required_argument, 0, 1014},                      \
+    {"punct", required_argument, 0, 1015},                       \
+    {"case", required_argument, 0, 1016},                        \
     {"label", required_argument, 0, 'l'},                        \
     {"format", required_argument, 0, 'f'}
 extern const char cli_train_options_help[];

@@ -144,6 +144,8 @@ const char cli_train_options_help[] =
     "      --hash-bits B      hash n-grams into 2^B buckets instead of a vocabulary\n"
     "      --min-count N      vocabulary: keep n-grams seen N times or more (2)\n"
     "      --tfidf on|off     sublinear tf-idf with L2 normalization (on)\n"
+    "      --punct on|off     punctuation marks and symbols are tokens too (off)\n"
+    "      --case fold|keep   fold tokens to lower case, or keep their case (fold)\n"
     "      --no-tfidf         the same as --tfidf off: raw counts\n"
     "Running:\n"
     "  -t, --threads N        threads; 0 for every core (0)\n"
@@ -231,6 +233,26 @@ int cli_train_option(int opt, const char *arg, slant_options *o)
             o->nb_scale = 0;
         else {
             cli_error("--nb-scale: '%s' is not on or off", arg);
+            return -1;
+        }
+        return 1;
+    case 1015:
+        if (strcmp(arg, "on") == 0)
+            o->punct = 1;
+        else if (strcmp(arg, "off") == 0)
+            o->punct = 0;
+        else {
+            cli_error("--punct: '%s' is not on or off", arg);
+            return -1;
+        }
+        return 1;
+    case 1016:
+        if (strcmp(arg, "keep") == 0)
+            o->keep_case = 1;
+        else if (strcmp(arg, "fold") == 0)
+            o->keep_case = 0;
+        else {
+            cli_error("--case: '%s' is not fold or keep", arg);
             return -1;
         }
         return 1;

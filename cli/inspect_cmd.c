@@ -88,6 +88,11 @@ int cmd_inspect(int argc, char **argv)
     if (stat(path, &sb) == 0)
         printf("size: %lld bytes\n", (long long)sb.st_size);
     printf("kind: %s\n", slant_model_kind_name(slant_model_kind_of(m)));
+    if (slant_model_kind_of(m) == SLANT_MODEL_KIND_LR)
+        printf("solver: %s\n", o.solver == SLANT_SOLVER_DUAL
+                                   ? "dual (heads of more than two classes: each class against "
+                                     "the rest)"
+                                   : "lbfgs (one softmax per head)");
     printf("provenance:\n");
     const char *p = slant_model_provenance(m);
     while (*p) {
@@ -103,6 +108,10 @@ int cmd_inspect(int argc, char **argv)
         printf("no word n-grams, ");
     if (o.char_max)
         printf("character n-grams %u-%u, ", o.char_min, o.char_max);
+    if (o.punct)
+        printf("punctuation tokens, ");
+    if (o.keep_case)
+        printf("case kept, ");
     if (o.hash_bits)
         printf("hashed into 2^%u buckets, ", o.hash_bits);
     else

@@ -359,7 +359,7 @@ int slant_distinct_grams(const slant_fconfig *cfg, const char *text, size_t len,
                          slant_vec_scratch *s, int want_origins)
 {
     s->n_distinct = 0;
-    if (slant_tokenize(text, len, cfg->seed, &s->tokens))
+    if (slant_tokenize_with(text, len, cfg->seed, cfg->token_flags, &s->tokens))
         return -1;
     size_t n = 0;
     if (slant_ngram_hashes(&s->tokens, cfg, &s->hashes, &s->hashes_cap,

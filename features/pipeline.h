@@ -24,6 +24,7 @@ typedef struct slant_fconfig {
     uint32_t min_count;
     uint32_t tfidf;     /* sublinear tf * idf, then L2 normalization */
     uint64_t seed;      /* seed of every n-gram hash */
+    uint32_t token_flags; /* SLANT_TOK_* below */
 } slant_fconfig;
 
 /* ---- Hashing ----------------------------------------------------------
@@ -63,6 +64,15 @@ typedef struct slant_tokens {
 
 /* Returns 0, or -1 when memory runs out (tokens then holds a prefix). */
 int slant_tokenize(const char *text, size_t len, uint64_t seed, slant_tokens *out);
+
+/* The same with other rules: SLANT_TOK_PUNCT makes each punctuation mark
+ * and symbol (Unicode P* and S*, ASCII's printable non-alphanumerics; an
+ * apostrophe inside a word stays in it) a token of its own;
+ * SLANT_TOK_KEEP_CASE keeps the case (NFKC without the case folding). */
+#define SLANT_TOK_PUNCT 1u
+#define SLANT_TOK_KEEP_CASE 2u
+int slant_tokenize_with(const char *text, size_t len, uint64_t seed, unsigned flags,
+                        slant_tokens *out);
 void slant_tokens_free(slant_tokens *t); /* frees the buffers, not t */
 
 /* ---- N-grams ---------------------------------------------------------

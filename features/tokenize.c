@@ -86,6 +86,20 @@ static int is_ideographic(int32_t cp)
         || (cp >= 0x20000 && cp <= 0x3134F);  /* CJK Extensions B-G */
 }
 
+/* Punctuation marks and symbols: tokens of their own with SLANT_TOK_PUNCT. */
+static int is_punct_char(int32_t cp)
+{
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_PC: case UTF8PROC_CATEGORY_PD: case UTF8PROC_CATEGORY_PS:
+    case UTF8PROC_CATEGORY_PE: case UTF8PROC_CATEGORY_PI: case UTF8PROC_CATEGORY_PF:
+    case UTF8PROC_CATEGORY_PO: case UTF8PROC_CATEGORY_SM: case UTF8PROC_CATEGORY_SC:
+    case UTF8PROC_CATEGORY_SK: case UTF8PROC_CATEGORY_SO:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static int is_word_char(int32_t cp)
 {
     switch (utf8proc_category(cp)) {
@@ -151,10 +165,13 @@ static int push_token(slant_tokens *t, const char *p, size_t n, uint64_t seed)
 }
 
 /* Normalizes one token span holding non-ASCII characters (already checked
- * to be valid UTF-8) and appends it.  Case folding and compatibility
- * decomposition first, then canonical composition: NFKC_Casefold. */
-static int push_unicode_token(slant_tokens *t, const char *p, size_t n, uint64_t seed)
+ * to be valid UTF-8) and appends it.  Case folding (unless flags keep the
+ * case) and compatibility decomposition first, then canonical
+ * composition: NFKC_Casefold, or NFKC. */
+static int push_unicode_token(slant_tokens *t, const char *p, size_t n, uint64_t seed,
+                              unsigned flags)
 {
+    int fold = flags & SLANT_TOK_KEEP_CASE ? 0 : UTF8PROC_CASEFOLD;
     size_t need = n * 4 + 8; /* decompositions are at most a few code points per byte */
     for (;;) {
         if (slant_grow((void **)&t->cps, &t->cps_cap, need, sizeof *t->cps))
@@ -162,7 +179,7 @@ static int push_unicode_token(slant_tokens *t, const char *p, size_t n, uint64_t
         utf8proc_ssize_t m = utf8proc_decompose((const utf8proc_uint8_t *)p, (utf8proc_ssize_t)n,
                                                 t->cps, (utf8proc_ssize_t)t->cps_cap,
                                                 UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT
-                                                    | UTF8PROC_CASEFOLD);
+                                                    | fold);
         if (m < 0)
             return push_token(t, p, n, seed); /* cannot happen on valid input; keep bytes */
         if ((size_t)m > t->cps_cap) {
@@ -200,27 +217,50 @@ static const unsigned char ascii_word[256] = {
 #undef L
 };
 
+/* The same, keeping the case. */
+static const unsigned char ascii_word_keep[256] = {
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+    ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+#define L(c) [c] = c, [c - 32] = c - 32
+    L('a'), L('b'), L('c'), L('d'), L('e'), L('f'), L('g'), L('h'), L('i'),
+    L('j'), L('k'), L('l'), L('m'), L('n'), L('o'), L('p'), L('q'), L('r'),
+    L('s'), L('t'), L('u'), L('v'), L('w'), L('x'), L('y'), L('z'),
+#undef L
+};
+
+/* Printable ASCII that is neither letter nor digit: punctuation and symbols. */
+static int is_ascii_punct(unsigned char c)
+{
+    return c > 0x20 && c < 0x7f && !ascii_word[c];
+}
+
 static int is_ascii_letter(unsigned char c)
 {
     return (unsigned char)((c | 32) - 'a') < 26;
 }
 
 /* The general path: from s[*pi], takes either one token (any mix of
- * ASCII and other characters, normalized whole) or one character that is
+ * ASCII and other characters, normalized whole), or with SLANT_TOK_PUNCT
+ * one punctuation mark or symbol as a token, or one character that is
  * not part of a token, and advances *pi past it.  A token ends before the
  * first character that cannot continue it, which is left for the caller. */
 static int general_token(slant_tokens *t, const unsigned char *s, size_t len, size_t *pi,
-                         uint64_t seed)
+                         uint64_t seed, unsigned flags)
 {
     size_t i = *pi, tok = i;
-    int in_tok = 0;
+    int in_tok = 0, punct = flags & SLANT_TOK_PUNCT;
     while (i < len) {
         unsigned char c = s[i];
         if (c < 0x80) {
             int word = ascii_word[c] != 0
                     || (c == '\'' && in_tok && i + 1 < len && is_ascii_letter(s[i + 1]));
-            if (!word)
+            if (!word) {
+                if (!in_tok && punct && is_ascii_punct(c)) {
+                    *pi = i + 1;
+                    return push_token(t, (const char *)s + i, 1, seed);
+                }
                 break;
+            }
             if (!in_tok) {
                 in_tok = 1;
                 tok = i;
@@ -238,7 +278,7 @@ static int general_token(slant_tokens *t, const unsigned char *s, size_t len, si
         if (is_ideographic(cp)) {
             if (!in_tok) {
                 *pi = i + (size_t)k;
-                return push_unicode_token(t, (const char *)s + i, (size_t)k, seed);
+                return push_unicode_token(t, (const char *)s + i, (size_t)k, seed, flags);
             }
             break;
         }
@@ -250,8 +290,13 @@ static int general_token(slant_tokens *t, const unsigned char *s, size_t len, si
             word = k2 > 0 && is_word_char(next) && !is_ideographic(next);
         }
         if (!word) {
-            if (!in_tok)
+            if (!in_tok) {
                 i += (size_t)k;
+                if (punct && is_punct_char(cp)) {
+                    *pi = i;
+                    return push_unicode_token(t, (const char *)s + i - k, (size_t)k, seed, flags);
+                }
+            }
             break;
         }
         if (!in_tok) {
@@ -261,7 +306,7 @@ static int general_token(slant_tokens *t, const unsigned char *s, size_t len, si
         i += (size_t)k;
     }
     *pi = i;
-    return in_tok ? push_unicode_token(t, (const char *)s + tok, i - tok, seed) : 0;
+    return in_tok ? push_unicode_token(t, (const char *)s + tok, i - tok, seed, flags) : 0;
 }
 
 /* Makes room for one more token; -1 when memory runs out. */
@@ -282,6 +327,13 @@ static int reserve_token(slant_tokens *t)
 #include <emmintrin.h>
 #define SIMD_WIDTH 16
 
+/* Bit j set where byte j of V is printable ASCII (0x21..0x7e). */
+static inline unsigned printable_mask(__m128i v)
+{
+    return (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x20)),
+                                                     _mm_cmplt_epi8(v, _mm_set1_epi8(0x7f))));
+}
+
 /* Bit j set where byte j of V is an ASCII letter or digit. */
 static inline unsigned word_mask(__m128i v)
 {
@@ -293,9 +345,13 @@ static inline unsigned word_mask(__m128i v)
     return (unsigned)_mm_movemask_epi8(_mm_or_si128(letter, digit));
 }
 
-/* V with A-Z lower-cased, stored to DST (16 bytes). */
-static inline void store_lower(unsigned char *dst, __m128i v)
+/* V with A-Z lower-cased unless KEEP, stored to DST (16 bytes). */
+static inline void store_lower(unsigned char *dst, __m128i v, int keep)
 {
+    if (keep) {
+        _mm_storeu_si128((__m128i *)dst, v);
+        return;
+    }
     __m128i l = _mm_or_si128(v, _mm_set1_epi8(0x20));
     __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
                                    _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1)));
@@ -309,17 +365,20 @@ static inline void store_lower(unsigned char *dst, __m128i v)
  * into the token buffer (sixteen bytes at a time where SSE2 is there); a
  * token that meets any byte >= 0x80 is taken again from its start by the
  * general path, so the two agree on every input. */
-int slant_tokenize(const char *text, size_t len, uint64_t seed, slant_tokens *out)
+int slant_tokenize_with(const char *text, size_t len, uint64_t seed, unsigned flags,
+                        slant_tokens *out)
 {
     out->n = 0;
     out->buf_len = 0;
     const unsigned char *s = (const unsigned char *)text;
+    const unsigned char *word_byte = flags & SLANT_TOK_KEEP_CASE ? ascii_word_keep : ascii_word;
+    int keep = (flags & SLANT_TOK_KEEP_CASE) != 0, punct = (flags & SLANT_TOK_PUNCT) != 0;
     size_t i = 0;
     while (i < len) {
 #if SIMD_WIDTH
         if (i + SIMD_WIDTH <= len) { /* skip separators a block at a time */
             __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
-            unsigned m = word_mask(v) | (unsigned)_mm_movemask_epi8(v);
+            unsigned m = (punct ? printable_mask(v) : word_mask(v)) | (unsigned)_mm_movemask_epi8(v);
             if (!m) {
                 i += SIMD_WIDTH;
                 continue;
@@ -329,11 +388,13 @@ int slant_tokenize(const char *text, size_t len, uint64_t seed, slant_tokens *ou
 #endif
         unsigned char c = s[i];
         if (c >= 0x80) {
-            if (general_token(out, s, len, &i, seed))
+            if (general_token(out, s, len, &i, seed, flags))
                 return -1;
             continue;
         }
-        if (!ascii_word[c]) {
+        if (!word_byte[c]) {
+            if (punct && is_ascii_punct(c) && push_token(out, (const char *)s + i, 1, seed))
+                return -1;
             i++;
             continue;
         }
@@ -344,7 +405,7 @@ int slant_tokenize(const char *text, size_t len, uint64_t seed, slant_tokens *ou
                                   && slant_grow((void **)&out->buf, &out->buf_cap, need, 1))) {
             if (need <= UINT32_MAX)
                 return -1;
-            if (general_token(out, s, len, &i, seed)) /* drops what passes 4 GiB */
+            if (general_token(out, s, len, &i, seed, flags)) /* drops what passes 4 GiB */
                 return -1;
             continue;
         }
@@ -355,7 +416,7 @@ int slant_tokenize(const char *text, size_t len, uint64_t seed, slant_tokens *ou
             while (i + SIMD_WIDTH <= len) {
                 __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
                 unsigned m = word_mask(v);
-                store_lower(dst + w, v);
+                store_lower(dst + w, v, keep);
                 if (m != 0xffff) {
                     unsigned k = (unsigned)__builtin_ctz(~m);
                     w += k;
@@ -368,7 +429,7 @@ int slant_tokenize(const char *text, size_t len, uint64_t seed, slant_tokens *ou
 #endif
             {
                 unsigned char l;
-                while (i < len && (l = ascii_word[s[i]]) != 0) {
+                while (i < len && (l = word_byte[s[i]]) != 0) {
                     dst[w++] = l;
                     i++;
                 }
@@ -385,7 +446,7 @@ int slant_tokenize(const char *text, size_t len, uint64_t seed, slant_tokens *ou
         }
         if (i < len && s[i] >= 0x80) {
             i = start;
-            if (general_token(out, s, len, &i, seed))
+            if (general_token(out, s, len, &i, seed, flags))
                 return -1;
             continue;
         }
@@ -399,4 +460,9 @@ int slant_tokenize(const char *text, size_t len, uint64_t seed, slant_tokens *ou
         out->buf_len += w + 1;
     }
     return 0;
+}
+
+int slant_tokenize(const char *text, size_t len, uint64_t seed, slant_tokens *out)
+{
+    return slant_tokenize_with(text, len, seed, 0, out);
 }

@@ -142,6 +142,8 @@ typedef struct slant_options {
     uint32_t hash_bits;          /* > 0: hash into 2^hash_bits buckets; 0: vocabulary */
     uint32_t min_count;          /* vocabulary: keep n-grams seen at least this often */
     int tfidf;                   /* 1: sublinear tf * idf, then L2 normalization */
+    int punct;                   /* 1: punctuation marks and symbols are tokens too */
+    int keep_case;               /* 1: tokens keep their case (no case folding) */
     /* Naive Bayes */
     double alpha;                /* additive smoothing */
     /* Logistic regression: minimize 0.5|W|^2 + c * sum_i loss_i */

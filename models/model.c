@@ -55,6 +55,8 @@ slant_status slant_options_check(const slant_options *o, slant_error *err)
         return OPT_BAD("--min-count must be at least 1");
     if (o->tfidf != 0 && o->tfidf != 1)
         return OPT_BAD("tf-idf is on (1) or off (0)");
+    if ((o->punct != 0 && o->punct != 1) || (o->keep_case != 0 && o->keep_case != 1))
+        return OPT_BAD("punctuation tokens and case keeping are on (1) or off (0)");
     if (!(o->alpha > 0) || !isfinite(o->alpha))
         return OPT_BAD("--alpha must be a positive number");
     if (!(o->c > 0) || !isfinite(o->c))

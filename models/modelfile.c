@@ -24,7 +24,8 @@
  *                 char_max, hash_bits, min_count, tfidf; u64 hash seed;
  *                 u32 n_features, n_heads; u64 vocab_cap; f64 alpha, c, tol;
  *                 u32 max_iter, class_weight; u64 training seed;
- *                 u32 nb_scale, u32 solver; u64 hot_cap; zeros
+ *                 u32 nb_scale, u32 solver; u64 hot_cap; u32 token flags
+ *                 (1: punctuation tokens, 2: case kept); zeros
  *   3 HEADS       per head: u32 length + name; u32 n_classes; per class:
  *                 u32 length + name, u64 training count
  *   4 IDF         f32[n_features]  (hashed mode with tf-idf on)
@@ -153,6 +154,7 @@ static void write_config(unsigned char *p, slant_model_kind kind, const slant_op
     put32(p + 96, (uint32_t)o->nb_scale);
     put32(p + 100, (uint32_t)o->solver);
     put64(p + 104, pipe->hot_cap);
+    put32(p + 112, c->token_flags);
 }
 
 static slant_status parse_image(unsigned char *image, size_t size, int mapped, const char *name,
@@ -364,6 +366,7 @@ static slant_status parse_config(slant_model *m, const unsigned char *p, const c
     c->min_count = get32(p + 24);
     c->tfidf = get32(p + 28);
     c->seed = get64(p + 32);
+    c->token_flags = get32(p + 112);
     m->pipe.n_features = get32(p + 40);
     m->n_heads = get32(p + 44);
     *vocab_cap = get64(p + 48);
@@ -375,7 +378,8 @@ static slant_status parse_config(slant_model *m, const unsigned char *p, const c
         || c->char_min > c->char_max || c->char_max > SLANT_MAX_NGRAM
         || (c->char_min == 0) != (c->char_max == 0) || (c->word_max == 0 && c->char_max == 0))
         return BAD("%s: impossible n-gram ranges", name);
-    if (c->hash_bits > SLANT_MAX_HASH_BITS || c->tfidf > 1)
+    if (c->hash_bits > SLANT_MAX_HASH_BITS || c->tfidf > 1
+        || (c->token_flags & ~(SLANT_TOK_PUNCT | SLANT_TOK_KEEP_CASE)))
         return BAD("%s: impossible feature settings", name);
     if (c->hash_bits && m->pipe.n_features != (uint32_t)1 << c->hash_bits)
         return BAD("%s: %u features do not match %u hash bits", name, m->pipe.n_features,
@@ -394,6 +398,8 @@ static slant_status parse_config(slant_model *m, const unsigned char *p, const c
     o->hash_bits = c->hash_bits;
     o->min_count = c->min_count;
     o->tfidf = (int)c->tfidf;
+    o->punct = (c->token_flags & SLANT_TOK_PUNCT) != 0;
+    o->keep_case = (c->token_flags & SLANT_TOK_KEEP_CASE) != 0;
     o->alpha = getf64(p + 56);
     o->c = getf64(p + 64);
     o->tol = getf64(p + 72);

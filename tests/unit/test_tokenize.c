@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <stdlib.h>
+#include <utf8proc.h>
 
 #include "pipeline.h"
 
@@ -133,6 +135,95 @@ static void test_block_edges(void **state)
     }
 }
 
+/* Tokenizes with FLAGS and checks against EXPECT (NULL-ended). */
+static void check_with(const char *text, unsigned flags, const char *const *expect)
+{
+    slant_tokens t = {0};
+    assert_int_equal(slant_tokenize_with(text, strlen(text), 7, flags, &t), 0);
+    size_t n = 0;
+    while (expect[n])
+        n++;
+    if (t.n != n)
+        for (size_t i = 0; i < t.n; i++)
+            print_message("token %zu: '%s'\n", i, t.buf + t.start[i]);
+    assert_int_equal(t.n, n);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(t.buf + t.start[i], expect[i]);
+    slant_tokens_free(&t);
+}
+
+static void test_punct_and_case(void **state)
+{
+    (void)state;
+    const char *text = "Hello, World! It's \"AI\"\xe2\x80\x94" "chips\xe2\x80\xa6 caf\xc3\x89!! \xf0\x9f\x98\x80 'x";
+    const char *const punct[] = {"hello", ",", "world", "!", "it's", "\"", "ai", "\"",
+                                 "\xe2\x80\x94", "chips", "...", "caf\xc3\xa9", "!", "!",
+                                 "\xf0\x9f\x98\x80", "'", "x", NULL};
+    check_with(text, SLANT_TOK_PUNCT, punct);
+    const char *const kept[] = {"Hello", "World", "It's", "AI", "chips", "caf\xc3\x89", "x", NULL};
+    check_with(text, SLANT_TOK_KEEP_CASE, kept);
+    const char *const both[] = {"Hello", ",", "World", "!", "It's", "\"", "AI", "\"",
+                                "\xe2\x80\x94", "chips", "...", "caf\xc3\x89", "!", "!",
+                                "\xf0\x9f\x98\x80", "'", "x", NULL};
+    check_with(text, SLANT_TOK_PUNCT | SLANT_TOK_KEEP_CASE, both);
+    /* Invalid bytes stay separators, not symbols. */
+    const char *const bad[] = {"a", "-", "b", NULL};
+    check_with("a\xff-\xc3" "b", SLANT_TOK_PUNCT, bad);
+}
+
+/* On random mixes of letters, marks, punctuation and broken bytes: the
+ * punctuation rules only add tokens of punctuation, and keeping the case
+ * changes only the case (case folding a kept token gives the default
+ * one), so each agrees with the default tokenizer. */
+static void test_rules_agree(void **state)
+{
+    (void)state;
+    const char *pieces[] = {"a", "Z", "'", " ", "\xe2\x80\x99", "\xc3\xa9", "\xe4\xb8\xad", "\xff",
+                            "!", "...", "9", "-", "\xe2\x80\x94", "\xcc\x81", "Q", "\xf0\x9f\x98\x80",
+                            "\xc3\x89", ","};
+    enum { N = sizeof pieces / sizeof pieces[0] };
+    uint64_t r = 12345;
+    slant_tokens a = {0}, b = {0};
+    for (int it = 0; it < 20000; it++) {
+        char text[600];
+        size_t w = 0;
+        r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+        size_t k = (size_t)(r >> 58);
+        for (size_t j = 0; j < k; j++) {
+            r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+            const char *p = pieces[(r >> 40) % N];
+            memcpy(text + w, p, strlen(p));
+            w += strlen(p);
+        }
+        assert_int_equal(slant_tokenize_with(text, w, 1, 0, &a), 0);
+        assert_int_equal(slant_tokenize_with(text, w, 1, SLANT_TOK_PUNCT, &b), 0);
+        size_t m = 0;
+        for (size_t i = 0; i < b.n; i++) {
+            const char *tok = b.buf + b.start[i];
+            int is_punct = strchr("!.,'-", tok[0]) || (unsigned char)tok[0] == 0xe2
+                        || (unsigned char)tok[0] == 0xf0;
+            if (is_punct && (b.len[i] == 1 || (unsigned char)tok[0] >= 0x80))
+                continue;
+            assert_true(m < a.n);
+            assert_string_equal(tok, a.buf + a.start[m]);
+            m++;
+        }
+        assert_int_equal(m, a.n);
+        assert_int_equal(slant_tokenize_with(text, w, 1, SLANT_TOK_KEEP_CASE, &b), 0);
+        assert_int_equal(b.n, a.n);
+        for (size_t i = 0; i < a.n; i++) {
+            utf8proc_uint8_t *low = NULL;
+            assert_true(utf8proc_map((const utf8proc_uint8_t *)b.buf + b.start[i], b.len[i], &low,
+                                     UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT
+                                         | UTF8PROC_CASEFOLD) >= 0);
+            assert_string_equal((const char *)low, a.buf + a.start[i]);
+            free(low);
+        }
+    }
+    slant_tokens_free(&a);
+    slant_tokens_free(&b);
+}
+
 /* The fast hash, which reads whole blocks past the end, agrees with the
  * exact one at every length and whatever bytes follow. */
 static void test_text_hash(void **state)
@@ -184,6 +275,8 @@ int main(void)
         cmocka_unit_test(test_invalid),
         cmocka_unit_test(test_block_edges),
         cmocka_unit_test(test_text_hash),
+        cmocka_unit_test(test_punct_and_case),
+        cmocka_unit_test(test_rules_agree),
         cmocka_unit_test(test_hash_stable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
