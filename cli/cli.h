@@ -58,6 +58,7 @@ int cli_train_option(int opt, const char *arg, slant_options *o);
     {"solver", required_argument, 0, 1014},                      \
     {"punct", required_argument, 0, 1015},                       \
     {"case", required_argument, 0, 1016},                        \
+    {"weighting", required_argument, 0, 1017},                   \
     {"label", required_argument, 0, 'l'},                        \
     {"format", required_argument, 0, 'f'}
 extern const char cli_train_options_help[];

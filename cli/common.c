@@ -143,7 +143,9 @@ const char cli_train_options_help[] =
     "      --char-ngrams A-B  character n-grams within words, 0 for none (0)\n"
     "      --hash-bits B      hash n-grams into 2^B buckets instead of a vocabulary\n"
     "      --min-count N      vocabulary: keep n-grams seen N times or more (2)\n"
-    "      --tfidf on|off     sublinear tf-idf with L2 normalization (on)\n"
+    "      --weighting W      an n-gram's value: tfidf (sublinear tf-idf, rows\n"
+    "                         L2-normalized; default), counts or binary (present: 1)\n"
+    "      --tfidf on|off     the same as --weighting tfidf or counts\n"
     "      --punct on|off     punctuation marks and symbols are tokens too (off)\n"
     "      --case fold|keep   fold tokens to lower case, or keep their case (fold)\n"
     "      --no-tfidf         the same as --tfidf off: raw counts\n"
@@ -173,15 +175,24 @@ int cli_train_option(int opt, const char *arg, slant_options *o)
     case 1004: return cli_parse_u32("min-count", arg, 1, UINT32_MAX, &o->min_count) ? -1 : 1;
     case 1005:
         if (strcmp(arg, "on") == 0)
-            o->tfidf = 1;
+            o->weighting = SLANT_WEIGHTING_TFIDF;
         else if (strcmp(arg, "off") == 0)
-            o->tfidf = 0;
+            o->weighting = SLANT_WEIGHTING_COUNTS;
         else {
             cli_error("--tfidf: '%s' is not on or off", arg);
             return -1;
         }
         return 1;
-    case 1006: o->tfidf = 0; return 1;
+    case 1006: o->weighting = SLANT_WEIGHTING_COUNTS; return 1;
+    case 1017: {
+        int w = slant_weighting_parse(arg);
+        if (w < 0) {
+            cli_error("--weighting: '%s' is not one of tfidf, counts, binary", arg);
+            return -1;
+        }
+        o->weighting = (slant_weighting)w;
+        return 1;
+    }
     case 1007:
         if (cli_parse_double("alpha", arg, &o->alpha))
             return -1;

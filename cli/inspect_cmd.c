@@ -116,7 +116,9 @@ int cmd_inspect(int argc, char **argv)
         printf("hashed into 2^%u buckets, ", o.hash_bits);
     else
         printf("vocabulary of n-grams seen %u+ times, ", o.min_count);
-    printf("tf-idf %s\n", o.tfidf ? "on (sublinear tf, L2-normalized)" : "off (raw counts)");
+    printf("%s\n", o.weighting == SLANT_WEIGHTING_TFIDF ? "tf-idf on (sublinear tf, L2-normalized)"
+                   : o.weighting == SLANT_WEIGHTING_BINARY ? "binary (1 for each n-gram present)"
+                                                           : "tf-idf off (raw counts)");
     for (size_t h = 0; h < slant_model_heads(m); h++) {
         printf("head %s: %zu classes\n", slant_model_head_name(m, h), slant_model_classes(m, h));
         for (size_t k = 0; k < slant_model_classes(m, h); k++) {

@@ -434,11 +434,15 @@ static const double sublinear_tf[64] = {
     5.1271343850450917, 5.1431347263915326, 5.1588830833596715,
 };
 
-/* tf-idf of one row in place: value = (1 + ln tf) * idf, then L2 norm;
- * idf[k] is entry k's idf.  Rows of raw counts are left as they are. */
+/* Weighs one row of counts in place: tf-idf, value = (1 + ln tf) * idf
+ * then L2 norm (idf[k] is entry k's idf); binary, every value 1; counts,
+ * left as they are. */
 static void weigh_row(const slant_pipeline *p, slant_feature *row, const float *idf, size_t n)
 {
-    if (!p->cfg.tfidf)
+    if (p->cfg.weighting == SLANT_WEIGHTING_BINARY)
+        for (size_t k = 0; k < n; k++)
+            row[k].value = 1.0f;
+    if (p->cfg.weighting != SLANT_WEIGHTING_TFIDF)
         return;
     double norm = 0;
     for (size_t k = 0; k < n; k++) {
@@ -921,7 +925,7 @@ static slant_status build_vocabulary(const slant_fconfig *cfg, const cand_table 
         return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory building the vocabulary");
     }
     for (size_t i = 0; i < kept; i++) {
-        float idf = cfg->tfidf ? idf_of(g[i].df, n_docs) : 1.0f;
+        float idf = cfg->weighting == SLANT_WEIGHTING_TFIDF ? idf_of(g[i].df, n_docs) : 1.0f;
         if (i < hot)
             table_put(f->hot, hcap, g[i].key, (uint32_t)i, idf);
         else
@@ -1003,13 +1007,14 @@ slant_status slant_pipeline_fit(const slant_fconfig *cfg, const char *const *tex
     if (cfg->hash_bits) { /* 2: document frequencies of the buckets */
         size_t nf = (size_t)1 << cfg->hash_bits;
         f->pipe.n_features = (uint32_t)nf;
-        if (cfg->tfidf && (!(c.df = slant_calloc_array(nf, sizeof *c.df))
+        int tfidf = cfg->weighting == SLANT_WEIGHTING_TFIDF;
+        if (tfidf && (!(c.df = slant_calloc_array(nf, sizeof *c.df))
                            || !(f->idf = slant_alloc_array(nf, sizeof *f->idf))))
             goto oom;
         slant_parallel_for(n_docs, threads, pass_counts, &c);
         if (c.failed)
             goto oom;
-        if (cfg->tfidf) {
+        if (tfidf) {
             for (size_t i = 0; i < nf; i++)
                 f->idf[i] = idf_of(c.df[i], n_docs);
             f->pipe.idf = f->idf;

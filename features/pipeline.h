@@ -22,7 +22,7 @@ typedef struct slant_fconfig {
     uint32_t char_min, char_max;
     uint32_t hash_bits; /* 0: vocabulary */
     uint32_t min_count;
-    uint32_t tfidf;     /* sublinear tf * idf, then L2 normalization */
+    uint32_t weighting; /* a slant_weighting */
     uint64_t seed;      /* seed of every n-gram hash */
     uint32_t token_flags; /* SLANT_TOK_* below */
 } slant_fconfig;

@@ -134,6 +134,16 @@ typedef enum slant_solver {
 SLANT_API int slant_solver_parse(const char *name); /* "dual", "lbfgs"; -1 */
 SLANT_API const char *slant_solver_name(slant_solver solver);
 
+/* How an n-gram's value in a document is computed. */
+typedef enum slant_weighting {
+    SLANT_WEIGHTING_COUNTS = 0, /* raw counts */
+    SLANT_WEIGHTING_TFIDF,      /* (1 + ln count) * idf, then the row L2-normalized */
+    SLANT_WEIGHTING_BINARY      /* 1 for every n-gram present (as NBSVM wants) */
+} slant_weighting;
+
+SLANT_API int slant_weighting_parse(const char *name); /* "counts", "tfidf", "binary"; -1 */
+SLANT_API const char *slant_weighting_name(slant_weighting weighting);
+
 typedef struct slant_options {
     slant_model_kind model;
     /* Features */
@@ -141,7 +151,7 @@ typedef struct slant_options {
     uint32_t char_min, char_max; /* character n-grams within words; 0..0 = none */
     uint32_t hash_bits;          /* > 0: hash into 2^hash_bits buckets; 0: vocabulary */
     uint32_t min_count;          /* vocabulary: keep n-grams seen at least this often */
-    int tfidf;                   /* 1: sublinear tf * idf, then L2 normalization */
+    slant_weighting weighting;
     int punct;                   /* 1: punctuation marks and symbols are tokens too */
     int keep_case;               /* 1: tokens keep their case (no case folding) */
     /* Naive Bayes */
@@ -162,7 +172,7 @@ typedef struct slant_options {
 } slant_options;
 
 /* Fills the defaults: lr by the dual solver, word 1-2-grams, vocabulary
- * with min_count 2, tf-idf on, alpha 0.1, c 10, the solver's own limits
+ * with min_count 2, tf-idf weighting, alpha 0.1, c 10, the solver's own limits
  * (max_iter and tol 0), all cores, seed 1. */
 SLANT_API void slant_options_init(slant_options *opt);
 /* Checks ranges and consistency; fills err on failure. */

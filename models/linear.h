@@ -95,17 +95,36 @@ slant_status slant_lr_fit(const slant_csr *x, const int32_t *y, const double *sa
                           uint32_t n_classes, const slant_lr_params *p, float *weights,
                           float *bias, slant_error *err);
 
+typedef enum slant_loss {
+    SLANT_LOSS_LOGISTIC = 0,  /* log(1 + exp(-m)) of the margin m = y (w.x + bias w_b) */
+    SLANT_LOSS_SQUARED_HINGE  /* max(0, 1 - m)^2 */
+} slant_loss;
+
 typedef struct slant_dual_params {
-    double c;          /* objective 0.5|w|^2 + c * sum_i sw_i log(1 + exp(-y_i (w.x_i + bias w_b))) */
+    double c;          /* objective 0.5|w|^2 + c * sum_i sw_i loss_i */
     double bias;       /* value of the constant feature whose weight is the bias; 0: no bias */
     double tol;        /* stop when a pass's largest dual derivative is tol x the first pass's */
     uint32_t max_iter; /* passes over the documents, at most */
     uint64_t seed;     /* the order of the documents in each pass */
     uint32_t threads;  /* classes run in parallel; 0: all cores */
+    slant_loss loss;   /* slant_dual_fit only; slant_lr_dual_fit is logistic */
 } slant_dual_params;
 
+/* The raw problems behind both: for two classes one problem (class 1
+ * against class 0), else one per class against the rest; w (output) is
+ * problems x (cols + 1) doubles, each problem's weights, then the weight
+ * of the constant feature (the bias is that times p->bias).  Documents
+ * with y < 0 or weight 0 are left out.  See dual.c. */
+slant_status slant_dual_fit(const slant_csr *x, const int32_t *y, const double *sample_weight,
+                            uint32_t n_classes, const slant_dual_params *p, double *w,
+                            slant_error *err);
+/* Raw problems' weights W (as slant_dual_fit writes them) in the model's
+ * layout (see slant_lr_dual_fit); BIAS is the constant feature's value. */
+void slant_dual_layout(const double *w, size_t cols, uint32_t n_classes, double bias,
+                       float *weights, float *b);
+
 /* L2-regularized logistic regression by dual coordinate descent (see
- * lr_dual.c): one problem for two classes, else each class against the
+ * dual.c): one problem for two classes, else each class against the
  * rest.  weights (output) cols x n_classes and bias (output) n_classes, in
  * the usual layout: for two classes the columns hold -w/2 and w/2, so the
  * softmax of the scores is the logistic probability; for more, column k

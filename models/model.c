@@ -22,7 +22,7 @@ void slant_options_init(slant_options *o)
     o->char_max = 0;
     o->hash_bits = 0;
     o->min_count = 2;
-    o->tfidf = 1;
+    o->weighting = SLANT_WEIGHTING_TFIDF;
     o->alpha = 0.1;
     o->solver = SLANT_SOLVER_DUAL;
     o->c = 10.0;
@@ -53,8 +53,9 @@ slant_status slant_options_check(const slant_options *o, slant_error *err)
                        SLANT_MAX_HASH_BITS, SLANT_MAX_HASH_BITS);
     if (o->hash_bits == 0 && o->min_count < 1)
         return OPT_BAD("--min-count must be at least 1");
-    if (o->tfidf != 0 && o->tfidf != 1)
-        return OPT_BAD("tf-idf is on (1) or off (0)");
+    if (o->weighting != SLANT_WEIGHTING_COUNTS && o->weighting != SLANT_WEIGHTING_TFIDF
+        && o->weighting != SLANT_WEIGHTING_BINARY)
+        return OPT_BAD("unknown weighting %d", (int)o->weighting);
     if ((o->punct != 0 && o->punct != 1) || (o->keep_case != 0 && o->keep_case != 1))
         return OPT_BAD("punctuation tokens and case keeping are on (1) or off (0)");
     if (!(o->alpha > 0) || !isfinite(o->alpha))
@@ -73,6 +74,22 @@ slant_status slant_options_check(const slant_options *o, slant_error *err)
         return OPT_BAD("--threads %u: at most 1024", o->threads);
     return SLANT_STATUS_OK;
 #undef OPT_BAD
+}
+
+int slant_weighting_parse(const char *name)
+{
+    if (strcmp(name, "counts") == 0)
+        return SLANT_WEIGHTING_COUNTS;
+    if (strcmp(name, "tfidf") == 0)
+        return SLANT_WEIGHTING_TFIDF;
+    if (strcmp(name, "binary") == 0)
+        return SLANT_WEIGHTING_BINARY;
+    return -1;
+}
+
+const char *slant_weighting_name(slant_weighting w)
+{
+    return w == SLANT_WEIGHTING_COUNTS ? "counts" : w == SLANT_WEIGHTING_BINARY ? "binary" : "tfidf";
 }
 
 int slant_solver_parse(const char *name)

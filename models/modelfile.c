@@ -21,7 +21,8 @@
  * Sections:
  *   1 PROVENANCE  UTF-8 text, "key=value" lines
  *   2 CONFIG      128 bytes: u32 model kind, word_min, word_max, char_min,
- *                 char_max, hash_bits, min_count, tfidf; u64 hash seed;
+ *                 char_max, hash_bits, min_count, weighting (0 counts, 1 tf-idf,
+ *                 2 binary); u64 hash seed;
  *                 u32 n_features, n_heads; u64 vocab_cap; f64 alpha, c, tol;
  *                 u32 max_iter, class_weight; u64 training seed;
  *                 u32 nb_scale, u32 solver; u64 hot_cap; u32 token flags
@@ -138,7 +139,7 @@ static void write_config(unsigned char *p, slant_model_kind kind, const slant_op
     memset(p, 0, CONFIG_SIZE);
     const slant_fconfig *c = &pipe->cfg;
     uint32_t v[8] = {(uint32_t)kind, c->word_min, c->word_max, c->char_min,
-                     c->char_max, c->hash_bits, c->min_count, c->tfidf};
+                     c->char_max, c->hash_bits, c->min_count, c->weighting};
     for (int i = 0; i < 8; i++)
         put32(p + 4 * i, v[i]);
     put64(p + 32, c->seed);
@@ -179,7 +180,7 @@ slant_status slant_model_build(slant_model_kind kind, const slant_options *opt,
     sec[n++] = (section){SEC_PROVENANCE, provenance, strlen(provenance)};
     sec[n++] = (section){SEC_CONFIG, NULL, CONFIG_SIZE};
     sec[n++] = (section){SEC_HEADS, NULL, heads_size(n_heads, heads)};
-    if (pipe->cfg.hash_bits && pipe->cfg.tfidf)
+    if (pipe->cfg.hash_bits && pipe->cfg.weighting == SLANT_WEIGHTING_TFIDF)
         sec[n++] = (section){SEC_IDF, pipe->idf, nf * 4};
     if (!pipe->cfg.hash_bits) {
         sec[n++] = (section){SEC_HOT, pipe->hot, pipe->hot_cap * sizeof *pipe->hot};
@@ -364,7 +365,7 @@ static slant_status parse_config(slant_model *m, const unsigned char *p, const c
     c->char_max = get32(p + 16);
     c->hash_bits = get32(p + 20);
     c->min_count = get32(p + 24);
-    c->tfidf = get32(p + 28);
+    c->weighting = get32(p + 28);
     c->seed = get64(p + 32);
     c->token_flags = get32(p + 112);
     m->pipe.n_features = get32(p + 40);
@@ -378,7 +379,7 @@ static slant_status parse_config(slant_model *m, const unsigned char *p, const c
         || c->char_min > c->char_max || c->char_max > SLANT_MAX_NGRAM
         || (c->char_min == 0) != (c->char_max == 0) || (c->word_max == 0 && c->char_max == 0))
         return BAD("%s: impossible n-gram ranges", name);
-    if (c->hash_bits > SLANT_MAX_HASH_BITS || c->tfidf > 1
+    if (c->hash_bits > SLANT_MAX_HASH_BITS || c->weighting > SLANT_WEIGHTING_BINARY
         || (c->token_flags & ~(SLANT_TOK_PUNCT | SLANT_TOK_KEEP_CASE)))
         return BAD("%s: impossible feature settings", name);
     if (c->hash_bits && m->pipe.n_features != (uint32_t)1 << c->hash_bits)
@@ -397,7 +398,7 @@ static slant_status parse_config(slant_model *m, const unsigned char *p, const c
     o->char_max = c->char_max;
     o->hash_bits = c->hash_bits;
     o->min_count = c->min_count;
-    o->tfidf = (int)c->tfidf;
+    o->weighting = (slant_weighting)c->weighting;
     o->punct = (c->token_flags & SLANT_TOK_PUNCT) != 0;
     o->keep_case = (c->token_flags & SLANT_TOK_KEEP_CASE) != 0;
     o->alpha = getf64(p + 56);
@@ -535,7 +536,7 @@ static slant_status parse_image(unsigned char *image, size_t size, int mapped, c
 
     uint64_t nf = m->pipe.n_features;
     slant_pipeline *pp = &m->pipe;
-    if (pp->cfg.hash_bits && pp->cfg.tfidf) {
+    if (pp->cfg.hash_bits && pp->cfg.weighting == SLANT_WEIGHTING_TFIDF) {
         if (!sec[SEC_IDF] || secsize[SEC_IDF] != nf * 4) {
             st = BAD("%s: the idf section does not match %llu features", name,
                      (unsigned long long)nf);

@@ -139,13 +139,13 @@ static char *provenance(const slant_corpus *c, const size_t *docs, size_t n_docs
     int bad = appendf(&s, &len, &cap,
                       "slant_version=%s\nformat_version=%d\ndate=%s\nmodel=%s\n"
                       "options=--model %s --word-ngrams %u-%u --char-ngrams %u-%u "
-                      "--hash-bits %u --min-count %u --tfidf %s --punct %s --case %s --alpha %g "
+                      "--hash-bits %u --min-count %u --weighting %s --punct %s --case %s --alpha %g "
                       "--solver %s --c %g "
                       "--iterations %u --tol %g --class-weight %s --nb-scale %s --seed %llu\n"
                       "features=%zu\ncorpus_documents=%zu\ncorpus_hash=xxh3:%016llx\n",
                       SLANT_VERSION, SLANT_FORMAT_VERSION, date, slant_model_kind_name(o->model),
                       slant_model_kind_name(o->model), o->word_min, o->word_max, o->char_min,
-                      o->char_max, o->hash_bits, o->min_count, o->tfidf ? "on" : "off",
+                      o->char_max, o->hash_bits, o->min_count, slant_weighting_name(o->weighting),
                       o->punct ? "on" : "off", o->keep_case ? "keep" : "fold",
                       o->alpha, slant_solver_name(o->solver), o->c, o->max_iter, o->tol, o->class_weight ? "balanced" : "none",
                       o->nb_scale ? "on" : "off", (unsigned long long)o->seed, nf, n_docs,
@@ -174,7 +174,8 @@ static slant_status fit_lr(const slant_csr *x, const int32_t *y, const double *s
         slant_lr_params p = {o->c, o->max_iter, o->tol, o->threads};
         return slant_lr_fit(x, y, sw, cn, &p, w, w + nf * cn, err);
     }
-    slant_dual_params p = {o->c, 1.0, o->tol, o->max_iter, o->seed, o->threads};
+    slant_dual_params p = {o->c, 1.0, o->tol, o->max_iter, o->seed, o->threads,
+                           SLANT_LOSS_LOGISTIC};
     return slant_lr_dual_fit(x, y, sw, cn, &p, w, w + nf * cn, err);
 }
 
@@ -251,7 +252,7 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
             goto out;
 
     slant_fconfig cfg = {o->word_min, o->word_max, o->char_min, o->char_max,
-                         o->hash_bits, o->min_count, (uint32_t)o->tfidf, SLANT_HASH_SEED,
+                         o->hash_bits, o->min_count, (uint32_t)o->weighting, SLANT_HASH_SEED,
                          (o->punct ? SLANT_TOK_PUNCT : 0) | (o->keep_case ? SLANT_TOK_KEEP_CASE : 0)};
     slant_log("extracting features from %zu documents", n_docs);
     if ((st = slant_pipeline_fit(&cfg, texts, lens, n_docs, o->threads, &fitted, &x, err)))

@@ -34,7 +34,9 @@ static slant_model *small_model(void)
     slant_options o;
     slant_options_init(&o);
     o.hash_bits = BITS;
-    slant_pipeline p = {.cfg = {1, 2, 0, 0, BITS, 1, 1, 99}, .n_features = NF, .idf = idf};
+    slant_pipeline p = {.cfg = {.word_min = 1, .word_max = 2, .hash_bits = BITS, .min_count = 1,
+                                .weighting = SLANT_WEIGHTING_TFIDF, .seed = 99},
+                        .n_features = NF, .idf = idf};
     const char *c1[] = {"neg", "pos"}, *c2[] = {"a", "b", "c"};
     const uint64_t n1[] = {3, 4}, n2[] = {1, 2, 3};
     slant_head_parts heads[] = {{"label", 2, c1, n1, w1}, {"topic", 3, c2, n2, w2}};

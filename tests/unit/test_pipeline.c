@@ -18,7 +18,8 @@
 
 static slant_fconfig config(uint32_t wmin, uint32_t wmax, uint32_t cmin, uint32_t cmax)
 {
-    slant_fconfig c = {wmin, wmax, cmin, cmax, 0, 1, 0, 42};
+    slant_fconfig c = {.word_min = wmin, .word_max = wmax, .char_min = cmin, .char_max = cmax,
+                       .min_count = 1, .weighting = SLANT_WEIGHTING_COUNTS, .seed = 42};
     return c;
 }
 
@@ -105,7 +106,7 @@ static void test_tfidf_by_hand(void **state)
     const char *texts[] = {"a a b", "b c", "c"};
     size_t lens[] = {5, 3, 1};
     slant_fconfig cfg = config(1, 1, 0, 0);
-    cfg.tfidf = 1;
+    cfg.weighting = SLANT_WEIGHTING_TFIDF;
     slant_fitted f;
     slant_csr x;
     assert_int_equal(slant_pipeline_fit(&cfg, texts, lens, 3, 1, &f, &x, NULL), SLANT_STATUS_OK);
@@ -144,6 +145,35 @@ static void test_tfidf_by_hand(void **state)
     slant_csr_free(&x);
 }
 
+/* Binary weighting: every n-gram present is worth 1, however often it
+ * occurs, with no idf and no normalization. */
+static void test_binary(void **state)
+{
+    (void)state;
+    const char *texts[] = {"a a a b", "b c"};
+    size_t lens[] = {7, 3};
+    slant_fconfig cfg = config(1, 1, 0, 0);
+    cfg.weighting = SLANT_WEIGHTING_BINARY;
+    slant_fitted f;
+    slant_csr x;
+    assert_int_equal(slant_pipeline_fit(&cfg, texts, lens, 2, 1, &f, &x, NULL), SLANT_STATUS_OK);
+    assert_int_equal(x.rowptr[1], 2);
+    assert_int_equal(x.rowptr[2], 4);
+    for (size_t j = 0; j < x.rowptr[2]; j++)
+        assert_float_equal(x.value[j], 1.0, 0);
+    slant_vec_scratch s = {0};
+    slant_feature *row = NULL;
+    size_t cap = 0;
+    long n = slant_pipeline_vectorize(&f.pipe, "c c c c a", 9, &s, &row, &cap);
+    assert_int_equal(n, 2);
+    assert_float_equal(row[0].value, 1.0, 0);
+    assert_float_equal(row[1].value, 1.0, 0);
+    free(row);
+    slant_vec_scratch_free(&s);
+    slant_fitted_free(&f);
+    slant_csr_free(&x);
+}
+
 static void test_min_count_and_threads(void **state)
 {
     (void)state;
@@ -156,7 +186,7 @@ static void test_min_count_and_threads(void **state)
     }
     slant_fconfig cfg = config(1, 2, 0, 0);
     cfg.min_count = 2;
-    cfg.tfidf = 1;
+    cfg.weighting = SLANT_WEIGHTING_TFIDF;
     slant_fitted f1, f2;
     slant_csr x1, x2;
     assert_int_equal(slant_pipeline_fit(&cfg, (const char *const *)texts, lens, N, 1, &f1, &x1,
@@ -280,6 +310,7 @@ int main(void)
         cmocka_unit_test(test_word_ngrams),
         cmocka_unit_test(test_char_ngrams),
         cmocka_unit_test(test_tfidf_by_hand),
+        cmocka_unit_test(test_binary),
         cmocka_unit_test(test_min_count_and_threads),
         cmocka_unit_test(test_hashed),
         cmocka_unit_test(test_hot_and_main_tables),

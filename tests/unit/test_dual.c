@@ -1,8 +1,9 @@
 /*
- * test_lr_dual.c: logistic regression by dual coordinate descent.  Its
- * answer must be the primal optimum: the primal gradient, computed here
- * directly from its definition, vanishes at it (with and without the bias
- * feature, with sample weights, for two classes and one against the rest);
+ * test_dual.c: logistic regression and the squared-hinge SVM by dual
+ * coordinate descent.  The answer must be the primal optimum: the primal
+ * gradient, computed here directly from its definition, vanishes at it
+ * (with and without the bias feature, with sample weights, for two
+ * classes and one against the rest);
  * the same seed gives the same bits on any thread count; bad input is
  * refused.
  */
@@ -76,10 +77,12 @@ static void problem_free(problem *p)
 
 /* The norm of the primal gradient of problem k (class k against the
  * rest; k = 1 for two classes) at w (cols) and bias weight wb, relative
- * to the norm at w = 0:
- *   g = w - c sum_i sw_i y_i sigma(-y_i (w.x_i + B wb)) x_i  (and B for wb). */
+ * to the norm at w = 0.  With m_i = y_i (w.x_i + B wb):
+ *   logistic:       g = w - c sum_i sw_i y_i sigma(-m_i) x_i
+ *   squared hinge:  g = w - 2c sum_{m_i < 1} sw_i y_i (1 - m_i) x_i
+ * (and B in place of x_i for wb). */
 static double relative_gradient(const problem *p, size_t k, double c, double bias,
-                                const double *w, double wb)
+                                const double *w, double wb, slant_loss loss)
 {
     size_t cols = p->x.cols;
     double *g = calloc(cols + 1, sizeof *g), *g0 = calloc(cols + 1, sizeof *g0);
@@ -92,8 +95,14 @@ static double relative_gradient(const problem *p, size_t k, double c, double bia
         double yi = p->y[i] == (int32_t)k ? 1 : -1, dot = wb * bias;
         for (size_t t = p->x.rowptr[i]; t < p->x.rowptr[i + 1]; t++)
             dot += w[p->x.index[t]] * p->x.value[t];
-        double ci = c * (p->sw ? p->sw[i] : 1.0);
-        double s = ci * yi / (1 + exp(yi * dot)), s0 = ci * yi * 0.5;
+        double ci = c * (p->sw ? p->sw[i] : 1.0), m = yi * dot, s, s0;
+        if (loss == SLANT_LOSS_LOGISTIC) {
+            s = ci * yi / (1 + exp(m));
+            s0 = ci * yi * 0.5;
+        } else {
+            s = m < 1 ? 2 * ci * yi * (1 - m) : 0;
+            s0 = 2 * ci * yi;
+        }
         for (size_t t = p->x.rowptr[i]; t < p->x.rowptr[i + 1]; t++) {
             g[p->x.index[t]] -= s * p->x.value[t];
             g0[p->x.index[t]] -= s0 * p->x.value[t];
@@ -112,7 +121,7 @@ static double relative_gradient(const problem *p, size_t k, double c, double bia
 }
 
 /* Fits and checks every problem's optimality. */
-static void check_optimal(uint32_t nc, int weighted, double bias)
+static void check_optimal(uint32_t nc, int weighted, double bias, slant_loss loss)
 {
     rng_state = 42 + nc * 10 + (uint64_t)weighted;
     problem p;
@@ -120,9 +129,13 @@ static void check_optimal(uint32_t nc, int weighted, double bias)
     size_t cols = p.x.cols;
     float *w = malloc(cols * nc * sizeof *w), b[8];
     slant_dual_params par = {.c = 2.0, .bias = bias, .tol = 1e-9, .max_iter = 5000, .seed = 7,
-                             .threads = 2};
+                             .threads = 2, .loss = loss};
     slant_error err;
-    assert_int_equal(slant_lr_dual_fit(&p.x, p.y, p.sw, nc, &par, w, b, &err), SLANT_STATUS_OK);
+    uint32_t problems = nc == 2 ? 1 : nc;
+    double *raw = malloc(problems * (cols + 1) * sizeof *raw);
+    assert_int_equal(slant_dual_fit(&p.x, p.y, p.sw, nc, &par, raw, &err), SLANT_STATUS_OK);
+    slant_dual_layout(raw, cols, nc, bias, w, b);
+    free(raw);
     double *wk = malloc(cols * sizeof *wk);
     for (uint32_t k = nc == 2 ? 1 : 0; k < nc; k++) {
         /* Two classes: column 1 holds w/2 and column 0 -w/2. */
@@ -132,9 +145,10 @@ static void check_optimal(uint32_t nc, int weighted, double bias)
         if (nc == 2)
             assert_float_equal(w[0], -w[1], 1e-7);
         double wb = bias > 0 ? scale * b[k] / bias : 0;
-        double r = relative_gradient(&p, k, par.c, bias, wk, wb);
+        double r = relative_gradient(&p, k, par.c, bias, wk, wb, loss);
         if (!(r < 1e-4))
-            fail_msg("classes %u, problem %u: relative primal gradient %g", nc, k, r);
+            fail_msg("%s, classes %u, problem %u: relative primal gradient %g",
+                     loss == SLANT_LOSS_LOGISTIC ? "logistic" : "squared hinge", nc, k, r);
     }
     if (bias == 0)
         for (uint32_t k = 0; k < nc; k++)
@@ -147,16 +161,20 @@ static void check_optimal(uint32_t nc, int weighted, double bias)
 static void test_two_classes(void **state)
 {
     (void)state;
-    check_optimal(2, 0, 1.0);
-    check_optimal(2, 1, 1.0);
-    check_optimal(2, 0, 0.0);
+    for (int loss = SLANT_LOSS_LOGISTIC; loss <= SLANT_LOSS_SQUARED_HINGE; loss++) {
+        check_optimal(2, 0, 1.0, (slant_loss)loss);
+        check_optimal(2, 1, 1.0, (slant_loss)loss);
+        check_optimal(2, 0, 0.0, (slant_loss)loss);
+    }
 }
 
 static void test_one_against_rest(void **state)
 {
     (void)state;
-    check_optimal(4, 0, 1.0);
-    check_optimal(4, 1, 0.5);
+    for (int loss = SLANT_LOSS_LOGISTIC; loss <= SLANT_LOSS_SQUARED_HINGE; loss++) {
+        check_optimal(4, 0, 1.0, (slant_loss)loss);
+        check_optimal(4, 1, 0.5, (slant_loss)loss);
+    }
 }
 
 /* The same bits on one thread and on four, and again on a second run. */
