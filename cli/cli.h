@@ -59,6 +59,8 @@ int cli_train_option(int opt, const char *arg, slant_options *o);
     {"punct", required_argument, 0, 1015},                       \
     {"case", required_argument, 0, 1016},                        \
     {"weighting", required_argument, 0, 1017},                   \
+    {"beta", required_argument, 0, 1018},                        \
+    {"preset", required_argument, 0, 1019},                      \
     {"label", required_argument, 0, 'l'},                        \
     {"format", required_argument, 0, 'f'}
 extern const char cli_train_options_help[];

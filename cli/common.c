@@ -125,16 +125,26 @@ int cli_parse_range(const char *opt, const char *s, uint32_t *lo, uint32_t *hi)
 }
 
 const char cli_train_options_help[] =
+    "Presets (options after one override it):\n"
+    "      --preset nbsvm     --model nbsvm --weighting binary --min-count 1: for\n"
+    "                         sentiment, subjectivity, spam\n"
+    "      --preset headlines --case keep --class-weight balanced: for short news\n"
+    "                         texts whose classes differ in size\n"
     "Model:\n"
     "  -M, --model KIND       lr (logistic regression, default), nb (multinomial naive\n"
-    "                         Bayes) or cnb (complement naive Bayes)\n"
+    "                         Bayes), cnb (complement naive Bayes) or nbsvm (an SVM on\n"
+    "                         naive-Bayes-scaled features, Wang and Manning 2012)\n"
     "      --solver S         lr: dual (coordinate descent on the dual, each class\n"
     "                         against the rest; default) or lbfgs (softmax, L-BFGS)\n"
-    "      --c C              lr: inverse L2 strength; minimizes 0.5|W|^2 + C*loss (10)\n"
+    "      --c C              lr, nbsvm: inverse L2 strength; minimizes 0.5|W|^2 +\n"
+    "                         C*loss (lr 10, nbsvm 0.1)\n"
     "      --iterations N     lr: passes (dual, 1000) or iterations (lbfgs, 200) at most\n"
     "      --tol T            lr: stop when the solver's measure of optimality shrank\n"
     "                         by this factor (dual 0.01, lbfgs 1e-4)\n"
-    "      --alpha A          nb, cnb: additive smoothing (0.1)\n"
+    "      --alpha A          nb, cnb: additive smoothing (0.1); nbsvm: of its ratios,\n"
+    "                         or auto: chosen from 0.5 and 1 by 5-fold CV (auto)\n"
+    "      --beta B           nbsvm: interpolation from naive Bayes (0) to the SVM\n"
+    "                         (1), or auto: chosen from 0..1 by 5-fold CV (auto)\n"
     "      --class-weight W   none (default) or balanced: weigh classes inversely to size\n"
     "      --nb-scale on|off  lr: scale each n-gram by its naive-Bayes log-count ratio\n"
     "                         before fitting, as NBSVM does (off)\n"
@@ -146,7 +156,7 @@ const char cli_train_options_help[] =
     "      --weighting W      an n-gram's value: tfidf (sublinear tf-idf, rows\n"
     "                         L2-normalized; default), counts or binary (present: 1)\n"
     "      --tfidf on|off     the same as --weighting tfidf or counts\n"
-    "      --punct on|off     punctuation marks and symbols are tokens too (off)\n"
+    "      --punct on|off     punctuation marks and symbols are tokens too (on)\n"
     "      --case fold|keep   fold tokens to lower case, or keep their case (fold)\n"
     "      --no-tfidf         the same as --tfidf off: raw counts\n"
     "Running:\n"
@@ -160,10 +170,23 @@ const char cli_train_options_help[] =
 int cli_train_option(int opt, const char *arg, slant_options *o)
 {
     switch (opt) {
+    case 1019:
+        if (strcmp(arg, "nbsvm") == 0) {
+            o->model = SLANT_MODEL_KIND_NBSVM;
+            o->weighting = SLANT_WEIGHTING_BINARY;
+            o->min_count = 1;
+        } else if (strcmp(arg, "headlines") == 0) {
+            o->keep_case = 1;
+            o->class_weight = 1;
+        } else {
+            cli_error("--preset: '%s' is not one of nbsvm, headlines", arg);
+            return -1;
+        }
+        return 1;
     case 'M': {
         int k = slant_model_kind_parse(arg);
         if (k < 0) {
-            cli_error("--model: '%s' is not one of lr, nb, cnb", arg);
+            cli_error("--model: '%s' is not one of lr, nb, cnb, nbsvm", arg);
             return -1;
         }
         o->model = (slant_model_kind)k;
@@ -194,6 +217,10 @@ int cli_train_option(int opt, const char *arg, slant_options *o)
         return 1;
     }
     case 1007:
+        if (strcmp(arg, "auto") == 0) {
+            o->alpha = 0;
+            return 1;
+        }
         if (cli_parse_double("alpha", arg, &o->alpha))
             return -1;
         if (!(o->alpha > 0)) {
@@ -244,6 +271,18 @@ int cli_train_option(int opt, const char *arg, slant_options *o)
             o->nb_scale = 0;
         else {
             cli_error("--nb-scale: '%s' is not on or off", arg);
+            return -1;
+        }
+        return 1;
+    case 1018:
+        if (strcmp(arg, "auto") == 0) {
+            o->beta = -1;
+            return 1;
+        }
+        if (cli_parse_double("beta", arg, &o->beta))
+            return -1;
+        if (!(o->beta >= 0 && o->beta <= 1)) {
+            cli_error("--beta: %s is not between 0 and 1", arg);
             return -1;
         }
         return 1;

@@ -117,10 +117,12 @@ SLANT_API slant_status slant_corpus_select_heads(slant_corpus *corpus, const cha
 typedef enum slant_model_kind {
     SLANT_MODEL_KIND_NB = 0, /* multinomial naive Bayes */
     SLANT_MODEL_KIND_CNB,    /* complement naive Bayes */
-    SLANT_MODEL_KIND_LR      /* softmax logistic regression, L2, L-BFGS */
+    SLANT_MODEL_KIND_LR,     /* logistic regression, L2 (see slant_solver) */
+    SLANT_MODEL_KIND_NBSVM   /* NBSVM: an SVM on naive-Bayes-scaled features, interpolated
+                              * toward naive Bayes (Wang and Manning 2012), calibrated */
 } slant_model_kind;
 
-SLANT_API int slant_model_kind_parse(const char *name); /* "nb", "cnb", "lr"; -1 */
+SLANT_API int slant_model_kind_parse(const char *name); /* "nb", "cnb", "lr", "nbsvm"; -1 */
 SLANT_API const char *slant_model_kind_name(slant_model_kind kind);
 
 /* How lr is fitted. */
@@ -155,10 +157,15 @@ typedef struct slant_options {
     int punct;                   /* 1: punctuation marks and symbols are tokens too */
     int keep_case;               /* 1: tokens keep their case (no case folding) */
     /* Naive Bayes */
-    double alpha;                /* additive smoothing */
-    /* Logistic regression: minimize 0.5|W|^2 + c * sum_i loss_i */
+    double alpha;                /* additive smoothing (nbsvm: of its log-count ratios);
+                                  * 0: the model's default, 0.1, or for nbsvm chosen by
+                                  * an inner cross-validation from 0.5 and 1 */
+    /* NBSVM */
+    double beta;                 /* interpolation toward the SVM in [0, 1]; < 0: chosen by
+                                  * the inner cross-validation */
+    /* Logistic regression: minimize 0.5|W|^2 + c * sum_i loss_i (nbsvm: its SVM's c) */
     slant_solver solver;
-    double c;
+    double c;                    /* 0: the model's default, 10 (lr) or 0.1 (nbsvm) */
     uint32_t max_iter;           /* passes (dual) or iterations (lbfgs); 0: 1000 or 200 */
     double tol;                  /* stop when the solver's measure of optimality, the
                                   * largest dual derivative of a pass (dual) or |grad|
@@ -171,9 +178,11 @@ typedef struct slant_options {
     uint64_t seed;
 } slant_options;
 
-/* Fills the defaults: lr by the dual solver, word 1-2-grams, vocabulary
- * with min_count 2, tf-idf weighting, alpha 0.1, c 10, the solver's own limits
- * (max_iter and tol 0), all cores, seed 1. */
+/* Fills the defaults: lr by the dual solver, word 1-2-grams of tokens that
+ * include punctuation, case folded, vocabulary with min_count 2, tf-idf
+ * weighting, alpha, beta and c the model's own
+ * (0, -1 and 0), the solver's own limits (max_iter and tol 0), all cores,
+ * seed 1. */
 SLANT_API void slant_options_init(slant_options *opt);
 /* Checks ranges and consistency; fills err on failure. */
 SLANT_API slant_status slant_options_check(const slant_options *opt, slant_error *err);

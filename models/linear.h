@@ -134,6 +134,34 @@ slant_status slant_lr_dual_fit(const slant_csr *x, const int32_t *y, const doubl
                                uint32_t n_classes, const slant_dual_params *p, float *weights,
                                float *bias, slant_error *err);
 
+/* NBSVM (see nbsvm.c): a squared-hinge SVM on features scaled by their
+ * naive-Bayes log-count ratios, interpolated toward naive Bayes by beta,
+ * one problem for two classes, else each class against the rest.  alpha
+ * 0 and beta < 0 ask for the inner cross-validation to choose them (from
+ * 0.5, 1 and 0, 0.1, 0.25, 0.5, 0.75, 1), which, with calibrate, also
+ * fits Platt's sigmoid to held-out scores.  weights and bias (output) as
+ * slant_lr_dual_fit's; choice (output, may be NULL) what was chosen. */
+typedef struct slant_nbsvm_params {
+    double c;          /* the SVM's: 0.5|w|^2 + c * sum_i sw_i max(0, 1 - m_i)^2 */
+    double alpha;      /* smoothing of the log-count ratios; 0: chosen */
+    double beta;       /* interpolation, in [0, 1]; < 0: chosen */
+    uint32_t folds;    /* of the inner cross-validation (at most 20) */
+    int calibrate;     /* 1: Platt scaling on the inner folds' held-out scores */
+    double tol;        /* the SVM's, as slant_dual_params' */
+    uint32_t max_iter;
+    uint64_t seed;     /* the inner folds and the SVM's order of documents */
+} slant_nbsvm_params;
+
+typedef struct slant_nbsvm_choice {
+    double alpha, beta;
+    uint32_t folds;    /* 0 when there was no inner cross-validation */
+    double accuracy;   /* of the choice on the inner folds (weighted by sw) */
+} slant_nbsvm_choice;
+
+slant_status slant_nbsvm_fit(const slant_csr *x, const int32_t *y, const double *sample_weight,
+                             uint32_t n_classes, const slant_nbsvm_params *p, float *weights,
+                             float *bias, slant_nbsvm_choice *choice, slant_error *err);
+
 /* The objective above at parameters w ((cols + 1) x n_classes: W then the
  * biases), with its gradient written to grad (same shape; may be NULL).
  * Exposed for the finite-difference test. */

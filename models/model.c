@@ -23,9 +23,11 @@ void slant_options_init(slant_options *o)
     o->hash_bits = 0;
     o->min_count = 2;
     o->weighting = SLANT_WEIGHTING_TFIDF;
-    o->alpha = 0.1;
+    o->punct = 1;
+    o->alpha = 0;
+    o->beta = -1;
     o->solver = SLANT_SOLVER_DUAL;
-    o->c = 10.0;
+    o->c = 0;
     o->max_iter = 0;
     o->tol = 0;
     o->class_weight = 0;
@@ -36,7 +38,7 @@ void slant_options_init(slant_options *o)
 slant_status slant_options_check(const slant_options *o, slant_error *err)
 {
 #define OPT_BAD(...) slant_fail(err, SLANT_STATUS_BAD_OPTION, __VA_ARGS__)
-    if (o->model > SLANT_MODEL_KIND_LR)
+    if (o->model > SLANT_MODEL_KIND_NBSVM)
         return OPT_BAD("unknown model kind %d", (int)o->model);
     if ((o->word_min == 0) != (o->word_max == 0) || o->word_min > o->word_max)
         return OPT_BAD("word n-gram range %u-%u: give MIN-MAX with 1 <= MIN <= MAX, or 0 for none",
@@ -58,10 +60,14 @@ slant_status slant_options_check(const slant_options *o, slant_error *err)
         return OPT_BAD("unknown weighting %d", (int)o->weighting);
     if ((o->punct != 0 && o->punct != 1) || (o->keep_case != 0 && o->keep_case != 1))
         return OPT_BAD("punctuation tokens and case keeping are on (1) or off (0)");
-    if (!(o->alpha > 0) || !isfinite(o->alpha))
+    if (!(o->alpha >= 0) || !isfinite(o->alpha))
         return OPT_BAD("--alpha must be a positive number");
-    if (!(o->c > 0) || !isfinite(o->c))
+    if (!(o->c >= 0) || !isfinite(o->c))
         return OPT_BAD("--c must be a positive number");
+    if (!(o->beta <= 1) || !isfinite(o->beta))
+        return OPT_BAD("--beta must be between 0 and 1");
+    if (o->nb_scale && o->model != SLANT_MODEL_KIND_LR)
+        return OPT_BAD("--nb-scale is for --model lr (nbsvm scales by its own ratios)");
     if (o->solver != SLANT_SOLVER_DUAL && o->solver != SLANT_SOLVER_LBFGS)
         return OPT_BAD("unknown solver %d", (int)o->solver);
     if (o->max_iter > 1000000)
@@ -108,6 +114,10 @@ const char *slant_solver_name(slant_solver solver)
 
 void slant_options_resolve(slant_options *o)
 {
+    if (o->c == 0)
+        o->c = o->model == SLANT_MODEL_KIND_NBSVM ? 0.1 : 10.0;
+    if (o->alpha == 0 && o->model != SLANT_MODEL_KIND_NBSVM)
+        o->alpha = 0.1;
     if (o->max_iter == 0)
         o->max_iter = o->solver == SLANT_SOLVER_LBFGS ? 200 : 1000;
     if (o->tol == 0)
@@ -122,6 +132,8 @@ int slant_model_kind_parse(const char *name)
         return SLANT_MODEL_KIND_CNB;
     if (strcmp(name, "lr") == 0)
         return SLANT_MODEL_KIND_LR;
+    if (strcmp(name, "nbsvm") == 0)
+        return SLANT_MODEL_KIND_NBSVM;
     return -1;
 }
 
@@ -131,6 +143,7 @@ const char *slant_model_kind_name(slant_model_kind kind)
     case SLANT_MODEL_KIND_NB: return "nb";
     case SLANT_MODEL_KIND_CNB: return "cnb";
     case SLANT_MODEL_KIND_LR: return "lr";
+    case SLANT_MODEL_KIND_NBSVM: return "nbsvm";
     }
     return "?";
 }

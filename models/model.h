@@ -65,7 +65,8 @@ slant_status slant_model_build(slant_model_kind kind, const slant_options *opt,
                                const slant_head_parts *heads, const char *provenance,
                                slant_model **out, slant_error *err);
 
-/* Fills the limits a solver takes when the options leave them 0. */
+/* Fills what the options leave to the model and the solver: c, alpha,
+ * max_iter and tol when 0 (alpha stays 0, "chosen", for nbsvm). */
 void slant_options_resolve(slant_options *o);
 
 /* Class probabilities of every head for one vectorized document: probs

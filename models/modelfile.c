@@ -26,7 +26,8 @@
  *                 u32 n_features, n_heads; u64 vocab_cap; f64 alpha, c, tol;
  *                 u32 max_iter, class_weight; u64 training seed;
  *                 u32 nb_scale, u32 solver; u64 hot_cap; u32 token flags
- *                 (1: punctuation tokens, 2: case kept); zeros
+ *                 (1: punctuation tokens, 2: case kept); u32 zero; f64 beta
+ *                 (nbsvm; the chosen values are in the provenance)
  *   3 HEADS       per head: u32 length + name; u32 n_classes; per class:
  *                 u32 length + name, u64 training count
  *   4 IDF         f32[n_features]  (hashed mode with tf-idf on)
@@ -156,6 +157,7 @@ static void write_config(unsigned char *p, slant_model_kind kind, const slant_op
     put32(p + 100, (uint32_t)o->solver);
     put64(p + 104, pipe->hot_cap);
     put32(p + 112, c->token_flags);
+    putf64(p + 120, o->beta);
 }
 
 static slant_status parse_image(unsigned char *image, size_t size, int mapped, const char *name,
@@ -327,7 +329,8 @@ static slant_status parse_heads(slant_model *m, const unsigned char *p, size_t s
         hd->class_names = names;
         hd->class_counts = counts;
         hd->class_offset = offset;
-        hd->one_vs_rest = m->kind == SLANT_MODEL_KIND_LR && m->opt.solver == SLANT_SOLVER_DUAL
+        hd->one_vs_rest = ((m->kind == SLANT_MODEL_KIND_LR && m->opt.solver == SLANT_SOLVER_DUAL)
+                           || m->kind == SLANT_MODEL_KIND_NBSVM)
                        && hd->n_classes > 2;
         offset += hd->n_classes;
         for (uint32_t k = 0; k < hd->n_classes; k++) {
@@ -372,7 +375,7 @@ static slant_status parse_config(slant_model *m, const unsigned char *p, const c
     m->n_heads = get32(p + 44);
     *vocab_cap = get64(p + 48);
     *hot_cap = get64(p + 104);
-    if (kind > SLANT_MODEL_KIND_LR)
+    if (kind > SLANT_MODEL_KIND_NBSVM)
         return BAD("%s: unknown model kind %u", name, kind);
     m->kind = (slant_model_kind)kind;
     if (c->word_min > c->word_max || c->word_max > SLANT_MAX_NGRAM || (c->word_min == 0) != (c->word_max == 0)
@@ -408,8 +411,10 @@ static slant_status parse_config(slant_model *m, const unsigned char *p, const c
     o->class_weight = (int)get32(p + 84);
     o->seed = get64(p + 88);
     o->nb_scale = (int)get32(p + 96);
+    o->beta = getf64(p + 120);
     uint32_t solver = get32(p + 100);
-    if (o->class_weight > 1 || o->nb_scale > 1 || solver > SLANT_SOLVER_LBFGS)
+    if (o->class_weight > 1 || o->nb_scale > 1 || solver > SLANT_SOLVER_LBFGS
+        || get32(p + 116) != 0)
         return BAD("%s: impossible training settings", name);
     o->solver = (slant_solver)solver;
     return SLANT_STATUS_OK;

@@ -14,6 +14,9 @@
 #include "model.h"
 #include "pipeline.h"
 
+/* Folds of NBSVM's inner cross-validation. */
+#define NBSVM_FOLDS 5
+
 /* Seed of every n-gram hash; part of the model's feature settings. */
 #define SLANT_HASH_SEED 0x736c616e74ULL /* "slant" */
 
@@ -131,23 +134,32 @@ static void training_date(char *buf, size_t size)
 }
 
 static char *provenance(const slant_corpus *c, const size_t *docs, size_t n_docs,
-                        const slant_options *o, const head_classes *hc, size_t nf)
+                        const slant_options *o, const head_classes *hc, size_t nf,
+                        const slant_nbsvm_choice *choice)
 {
-    char *s = NULL, date[32];
+    char *s = NULL, date[32], alpha[32], beta[32];
     size_t len = 0, cap = 0;
     training_date(date, sizeof date);
+    if (o->alpha > 0)
+        snprintf(alpha, sizeof alpha, "%g", o->alpha);
+    else
+        strcpy(alpha, "auto");
+    if (o->beta >= 0)
+        snprintf(beta, sizeof beta, "%g", o->beta);
+    else
+        strcpy(beta, "auto");
     int bad = appendf(&s, &len, &cap,
                       "slant_version=%s\nformat_version=%d\ndate=%s\nmodel=%s\n"
                       "options=--model %s --word-ngrams %u-%u --char-ngrams %u-%u "
-                      "--hash-bits %u --min-count %u --weighting %s --punct %s --case %s --alpha %g "
-                      "--solver %s --c %g "
+                      "--hash-bits %u --min-count %u --weighting %s --punct %s --case %s --alpha %s "
+                      "--beta %s --solver %s --c %g "
                       "--iterations %u --tol %g --class-weight %s --nb-scale %s --seed %llu\n"
                       "features=%zu\ncorpus_documents=%zu\ncorpus_hash=xxh3:%016llx\n",
                       SLANT_VERSION, SLANT_FORMAT_VERSION, date, slant_model_kind_name(o->model),
                       slant_model_kind_name(o->model), o->word_min, o->word_max, o->char_min,
                       o->char_max, o->hash_bits, o->min_count, slant_weighting_name(o->weighting),
                       o->punct ? "on" : "off", o->keep_case ? "keep" : "fold",
-                      o->alpha, slant_solver_name(o->solver), o->c, o->max_iter, o->tol, o->class_weight ? "balanced" : "none",
+                      alpha, beta, slant_solver_name(o->solver), o->c, o->max_iter, o->tol, o->class_weight ? "balanced" : "none",
                       o->nb_scale ? "on" : "off", (unsigned long long)o->seed, nf, n_docs,
                       (unsigned long long)slant_corpus_hash(c, docs, n_docs));
     for (size_t h = 0; h < c->n_heads && !bad; h++) {
@@ -157,6 +169,13 @@ static char *provenance(const slant_corpus *c, const size_t *docs, size_t n_docs
                            (unsigned long long)hc[h].counts[k]);
         bad |= appendf(&s, &len, &cap, "\n");
     }
+    for (size_t h = 0; choice && h < c->n_heads && !bad; h++)
+        bad |= choice[h].folds
+                   ? appendf(&s, &len, &cap, "nbsvm=%s alpha=%g beta=%g inner_folds=%u "
+                             "inner_accuracy=%.4f\n", c->head_names[h], choice[h].alpha,
+                             choice[h].beta, choice[h].folds, choice[h].accuracy)
+                   : appendf(&s, &len, &cap, "nbsvm=%s alpha=%g beta=%g\n", c->head_names[h],
+                             choice[h].alpha, choice[h].beta);
     if (bad) {
         free(s);
         return NULL;
@@ -235,11 +254,12 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
     head_classes *hc = slant_calloc_array(c->n_heads, sizeof *hc);
     slant_head_parts *parts = slant_calloc_array(c->n_heads, sizeof *parts);
     float **w = slant_calloc_array(c->n_heads, sizeof *w);
+    slant_nbsvm_choice *choice = slant_calloc_array(c->n_heads, sizeof *choice);
     double *sw = NULL;
     char *prov = NULL;
     slant_fitted fitted = {0};
     slant_csr x = {0};
-    if (!texts || !lens || !hc || !parts || !w) {
+    if (!texts || !lens || !hc || !parts || !w || !choice) {
         st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
         goto out;
     }
@@ -284,6 +304,14 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
         if (o->model == SLANT_MODEL_KIND_LR) {
             st = o->nb_scale ? fit_nb_scaled(&x, hc[h].y, sw, cn, o, w[h], err)
                              : fit_lr(&x, hc[h].y, sw, cn, o, w[h], err);
+        } else if (o->model == SLANT_MODEL_KIND_NBSVM) {
+            slant_nbsvm_params np = {o->c, o->alpha, o->beta, NBSVM_FOLDS, 1, o->tol,
+                                     o->max_iter, o->seed};
+            st = slant_nbsvm_fit(&x, hc[h].y, sw, cn, &np, w[h], w[h] + nf * cn, &choice[h], err);
+            if (!st)
+                slant_log("nbsvm: head \"%s\": alpha %g, beta %g (inner %u-fold accuracy %.4f)",
+                          c->head_names[h], choice[h].alpha, choice[h].beta, choice[h].folds,
+                          choice[h].accuracy);
         } else {
             st = slant_nb_fit(&x, hc[h].y, sw, cn, o->alpha, o->model == SLANT_MODEL_KIND_CNB,
                               w[h], w[h] + nf * cn, err);
@@ -294,7 +322,7 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
     }
     slant_csr_free(&x); /* before the model image is built: the two are the peak */
     memset(&x, 0, sizeof x);
-    prov = provenance(c, docs, n_docs, o, hc, nf);
+    prov = provenance(c, docs, n_docs, o, hc, nf, o->model == SLANT_MODEL_KIND_NBSVM ? choice : NULL);
     if (!prov) {
         st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
         goto out;
@@ -311,6 +339,7 @@ out:
     free(w);
     free(hc);
     free(parts);
+    free(choice);
     free(texts);
     free(lens);
     free(sw);

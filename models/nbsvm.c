@@ -1,0 +1,452 @@
+/*
+ * nbsvm.c: NBSVM (Wang and Manning 2012, "Baselines and bigrams"), an SVM
+ * on features scaled by their naive-Bayes log-count ratios, interpolated
+ * toward naive Bayes, with probabilities by Platt scaling.
+ *
+ * For one class against the rest, with p = alpha + the sum of the rows of
+ * the class and q = alpha + the sum of the others,
+ *     r = log(p / |p|_1) - log(q / |q|_1)                 (per feature)
+ * and a squared-hinge SVM fits weights w and bias b on the rows x o r.
+ * With m the mean of |w|, the interpolated model scores
+ *     s(x) = sum_f x_f r_f ((1 - beta) m + beta w_f) + (1 - beta) m log(N+ / N-) + beta b,
+ * so beta = 0 is naive Bayes (scaled by m, with its prior) and beta = 1
+ * the SVM.  Interpolating the bias as well, rather than keeping the SVM's
+ * after shrinking w, matters: the SVM's bias belongs to its own scale.
+ *
+ * alpha and beta, unless given, are chosen by an inner cross-validation on
+ * the training documents (stratified folds drawn from the seed): for each
+ * alpha the SVM is fitted once per fold, and every beta is scored on the
+ * fold's held-out documents from two sums per document.  The held-out
+ * scores of the choice then fit Platt's sigmoid P = 1 / (1 + exp(-(A s +
+ * B))), so the probabilities are calibrated on documents the model did
+ * not see.  Everything folds into one linear model over the raw features:
+ * labeling costs what logistic regression's does.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "linear.h"
+
+static const double alpha_grid[] = {0.5, 1.0};
+static const double beta_grid[] = {0.0, 0.1, 0.25, 0.5, 0.75, 1.0};
+#define N_ALPHA (sizeof alpha_grid / sizeof alpha_grid[0])
+#define N_BETA (sizeof beta_grid / sizeof beta_grid[0])
+#define MAX_FOLDS 20
+
+static uint64_t splitmix64(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+/* One class-against-the-rest problem fitted on the rows with train[i]:
+ * its ratios r (cols), SVM weights w (cols + 1, the last the bias), and
+ * what interpolation needs. */
+typedef struct fitted_problem {
+    double *r, *w;
+    double mean_abs, log_prior, bias;
+} fitted_problem;
+
+typedef struct nbsvm_ctx {
+    const slant_csr *x;
+    const int32_t *y;
+    const double *sw;
+    uint32_t n_classes, problems;
+    const slant_nbsvm_params *p;
+    float *scaled; /* nnz: the values of x times r of the problem being fitted */
+    int32_t *yk;   /* rows: 1 in the class, 0 not, -1 left out */
+} nbsvm_ctx;
+
+static uint32_t positive_class(const nbsvm_ctx *c, uint32_t k)
+{
+    return c->n_classes == 2 ? 1 : k;
+}
+
+/* Fits problem k on the rows where use[i] (NULL: every labeled row). */
+static slant_status fit_problem(nbsvm_ctx *c, uint32_t k, double alpha, const uint8_t *use,
+                                fitted_problem *out, slant_error *err)
+{
+    const slant_csr *x = c->x;
+    size_t cols = x->cols;
+    uint32_t pos = positive_class(c, k);
+    double *p = slant_calloc_array(cols, sizeof *p), *q = slant_calloc_array(cols, sizeof *q);
+    if (!p || !q) {
+        free(p);
+        free(q);
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory for NBSVM ratios");
+    }
+    double n_pos = 0, n_neg = 0;
+    for (size_t i = 0; i < x->rows; i++) {
+        if (c->y[i] < 0 || (use && !use[i])) {
+            c->yk[i] = -1;
+            continue;
+        }
+        int in = c->y[i] == (int32_t)pos;
+        c->yk[i] = in;
+        double *acc = in ? p : q;
+        for (size_t j = x->rowptr[i]; j < x->rowptr[i + 1]; j++)
+            acc[x->index[j]] += x->value[j];
+        if (in)
+            n_pos += 1;
+        else
+            n_neg += 1;
+    }
+    double sp = 0, sq = 0;
+    for (size_t f = 0; f < cols; f++) {
+        sp += alpha + p[f];
+        sq += alpha + q[f];
+    }
+    for (size_t f = 0; f < cols; f++)
+        out->r[f] = log((alpha + p[f]) / sp) - log((alpha + q[f]) / sq);
+    free(p);
+    free(q);
+    for (size_t i = 0; i < x->rows; i++)
+        for (size_t j = x->rowptr[i]; j < x->rowptr[i + 1]; j++)
+            c->scaled[j] = (float)(x->value[j] * out->r[x->index[j]]);
+    slant_csr xs = *x;
+    xs.value = c->scaled;
+    slant_dual_params dp = {c->p->c, 1.0, c->p->tol, c->p->max_iter, c->p->seed, 1,
+                            SLANT_LOSS_SQUARED_HINGE};
+    slant_status st = slant_dual_fit(&xs, c->yk, c->sw, 2, &dp, out->w, err);
+    if (st)
+        return st;
+    double s = 0;
+    for (size_t f = 0; f < cols; f++)
+        s += fabs(out->w[f]);
+    out->mean_abs = cols ? s / (double)cols : 0;
+    out->log_prior = log((n_pos + 1) / (n_neg + 1));
+    out->bias = out->w[cols];
+    return SLANT_STATUS_OK;
+}
+
+/* Held-out sums of row i under problem fp: s1 = sum x r, s2 = sum x r w. */
+static void row_sums(const slant_csr *x, size_t i, const fitted_problem *fp, double *s1,
+                     double *s2)
+{
+    double a = 0, b = 0;
+    for (size_t j = x->rowptr[i]; j < x->rowptr[i + 1]; j++) {
+        double v = x->value[j] * fp->r[x->index[j]];
+        a += v;
+        b += v * fp->w[x->index[j]];
+    }
+    *s1 = a;
+    *s2 = b;
+}
+
+/* The interpolated score from a row's sums. */
+static double score_of(const fitted_problem *fp, double beta, double s1, double s2)
+{
+    return (1 - beta) * fp->mean_abs * (s1 + fp->log_prior) + beta * (s2 + fp->bias);
+}
+
+/* Platt's sigmoid on (score s_i, in-class t_i, weight v_i): A and B that
+ * minimize the weighted log loss of 1 / (1 + exp(-(A s + B))) against the
+ * smoothed targets (N+ + 1) / (N+ + 2) and 1 / (N- + 2), by Newton's
+ * method with a backtracking line search. */
+static void platt(const double *s, const uint8_t *t, const double *v, size_t n, double *a_out,
+                  double *b_out)
+{
+    double np = 0, nn = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (t[i])
+            np += v[i];
+        else
+            nn += v[i];
+    }
+    double hi = (np + 1) / (np + 2), lo = 1 / (nn + 2);
+    double a = 0, b = log((np + 1) / (nn + 1));
+#define PLATT_LOSS(A, B, OUT)                                                            \
+    do {                                                                                 \
+        double l_ = 0;                                                                   \
+        for (size_t i_ = 0; i_ < n; i_++) {                                              \
+            double z_ = (A) * s[i_] + (B), tt_ = t[i_] ? hi : lo;                        \
+            /* -[t log sigma(z) + (1 - t) log sigma(-z)], stably */                      \
+            double lp_ = z_ >= 0 ? -log1p(exp(-z_)) : z_ - log1p(exp(z_));               \
+            double ln_ = z_ >= 0 ? -z_ - log1p(exp(-z_)) : -log1p(exp(z_));              \
+            l_ -= v[i_] * (tt_ * lp_ + (1 - tt_) * ln_);                                 \
+        }                                                                                \
+        (OUT) = l_;                                                                      \
+    } while (0)
+    double f;
+    PLATT_LOSS(a, b, f);
+    for (int it = 0; it < 100; it++) {
+        double ga = 0, gb = 0, haa = 1e-12, hab = 0, hbb = 1e-12;
+        for (size_t i = 0; i < n; i++) {
+            double z = a * s[i] + b, pr = 1 / (1 + exp(-z)), tt = t[i] ? hi : lo;
+            double d = v[i] * (pr - tt), h = v[i] * pr * (1 - pr);
+            ga += d * s[i];
+            gb += d;
+            haa += h * s[i] * s[i];
+            hab += h * s[i];
+            hbb += h;
+        }
+        if (fabs(ga) < 1e-9 && fabs(gb) < 1e-9)
+            break;
+        double det = haa * hbb - hab * hab;
+        if (!(det > 0))
+            break;
+        double da = -(hbb * ga - hab * gb) / det, db = -(haa * gb - hab * ga) / det;
+        double step = 1, fn = f;
+        for (; step > 1e-10; step *= 0.5) {
+            PLATT_LOSS(a + step * da, b + step * db, fn);
+            if (fn < f + 1e-4 * step * (ga * da + gb * db))
+                break;
+        }
+        if (step <= 1e-10)
+            break;
+        a += step * da;
+        b += step * db;
+        f = fn;
+    }
+#undef PLATT_LOSS
+    *a_out = a;
+    *b_out = b;
+}
+
+static void problem_free(fitted_problem *fp)
+{
+    free(fp->r);
+    free(fp->w);
+    fp->r = fp->w = NULL;
+}
+
+static int problem_alloc(fitted_problem *fp, size_t cols)
+{
+    fp->r = slant_alloc_array(cols ? cols : 1, sizeof *fp->r);
+    fp->w = slant_alloc_array(cols + 1, sizeof *fp->w);
+    return fp->r && fp->w ? 0 : -1;
+}
+
+slant_status slant_nbsvm_fit(const slant_csr *x, const int32_t *y, const double *sw,
+                             uint32_t n_classes, const slant_nbsvm_params *p, float *weights,
+                             float *bias, slant_nbsvm_choice *choice, slant_error *err)
+{
+    if (n_classes < 2)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "NBSVM needs two classes");
+    if (!(p->c > 0 && isfinite(p->c)))
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "NBSVM needs a finite c > 0, not %g",
+                          p->c);
+    if (!(p->alpha >= 0 && isfinite(p->alpha)) || !(p->beta <= 1) || p->folds > MAX_FOLDS)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION,
+                          "NBSVM needs alpha >= 0 (0: chosen), beta <= 1 (< 0: chosen) and at "
+                          "most %d folds", MAX_FOLDS);
+    size_t rows = x->rows, cols = x->cols, nnz = x->rowptr[rows];
+    uint32_t problems = n_classes == 2 ? 1 : n_classes;
+    nbsvm_ctx c = {x, y, sw, n_classes, problems, p, NULL, NULL};
+    slant_status st = SLANT_STATUS_OK;
+    c.scaled = slant_alloc_array(nnz ? nnz : 1, sizeof *c.scaled);
+    c.yk = slant_alloc_array(rows ? rows : 1, sizeof *c.yk);
+    uint8_t *fold = slant_alloc_array(rows ? rows : 1, 1), *use = slant_alloc_array(rows ? rows : 1, 1);
+    fitted_problem fp = {0};
+    double *s1 = NULL, *s2 = NULL, *scores = NULL, *vw = NULL;
+    uint8_t *tk = NULL;
+    fitted_problem *held = NULL; /* (folds, problems): the fold models' terms of score_of */
+    if (!c.scaled || !c.yk || !fold || !use || problem_alloc(&fp, cols))
+        goto oom;
+
+    /* Stratified folds: each class's documents in a seeded random order,
+     * dealt round robin. */
+    uint32_t folds = p->folds;
+    uint64_t *per_class = slant_calloc_array(n_classes, sizeof *per_class);
+    if (!per_class)
+        goto oom;
+    for (size_t i = 0; i < rows; i++)
+        if (y[i] >= 0)
+            per_class[y[i]]++;
+    for (uint32_t k = 0; k < n_classes; k++)
+        if (per_class[k] < folds)
+            folds = (uint32_t)per_class[k];
+    free(per_class);
+    int tune = folds >= 2 && (p->alpha == 0 || p->beta < 0 || p->calibrate);
+    double best_alpha = p->alpha > 0 ? p->alpha : 1.0, best_beta = p->beta >= 0 ? p->beta : 0.25;
+    double *pa = slant_alloc_array(problems, sizeof *pa), *pb = slant_alloc_array(problems, sizeof *pb);
+    if (!pa || !pb) {
+        free(pa);
+        free(pb);
+        goto oom;
+    }
+    for (uint32_t k = 0; k < problems; k++) {
+        pa[k] = 1;
+        pb[k] = 0;
+    }
+    double best_acc = -1;
+    if (tune) {
+        uint64_t rng = p->seed ^ 0x6e6273766dULL; /* "nbsvm" */
+        uint32_t *next = slant_calloc_array(n_classes, sizeof *next);
+        size_t *order = slant_alloc_array(rows ? rows : 1, sizeof *order);
+        if (!next || !order) {
+            free(next);
+            free(order);
+            free(pa);
+            free(pb);
+            goto oom;
+        }
+        for (size_t i = 0; i < rows; i++)
+            order[i] = i;
+        for (size_t i = rows; i > 1; i--) { /* Fisher-Yates */
+            size_t j = (size_t)(splitmix64(&rng) % i), t = order[i - 1];
+            order[i - 1] = order[j];
+            order[j] = t;
+        }
+        for (size_t n = 0; n < rows; n++) {
+            size_t i = order[n];
+            if (y[i] >= 0)
+                fold[i] = (uint8_t)(next[y[i]]++ % folds);
+        }
+        free(next);
+        free(order);
+
+        size_t labeled = 0;
+        for (size_t i = 0; i < rows; i++)
+            labeled += y[i] >= 0;
+        s1 = slant_alloc_array(rows ? rows : 1, problems * sizeof *s1);
+        s2 = slant_alloc_array(rows ? rows : 1, problems * sizeof *s2);
+        held = slant_calloc_array((size_t)folds * problems, sizeof *held);
+        double *acc = slant_calloc_array(N_ALPHA * N_BETA, sizeof *acc);
+        if (!s1 || !s2 || !held || !acc) {
+            free(acc);
+            free(pa);
+            free(pb);
+            goto oom;
+        }
+        size_t best_ai = 0;
+        for (size_t ai = 0; ai < N_ALPHA; ai++) {
+            if (p->alpha > 0 && ai > 0)
+                break;
+            double alpha = p->alpha > 0 ? p->alpha : alpha_grid[ai];
+            for (uint32_t f = 0; f < folds && !st; f++) {
+                for (size_t i = 0; i < rows; i++)
+                    use[i] = y[i] >= 0 && fold[i] != f;
+                for (uint32_t k = 0; k < problems && !st; k++) {
+                    if ((st = fit_problem(&c, k, alpha, use, &fp, err)))
+                        break;
+                    fitted_problem *h = &held[(size_t)f * problems + k];
+                    h->mean_abs = fp.mean_abs;
+                    h->log_prior = fp.log_prior;
+                    h->bias = fp.bias;
+                    for (size_t i = 0; i < rows; i++)
+                        if (y[i] >= 0 && fold[i] == f)
+                            row_sums(x, i, &fp, &s1[i * problems + k], &s2[i * problems + k]);
+                }
+            }
+            if (st)
+                break;
+            for (size_t bi = 0; bi < N_BETA; bi++) {
+                if (p->beta >= 0 && bi > 0)
+                    break;
+                double beta = p->beta >= 0 ? p->beta : beta_grid[bi], right = 0, total = 0;
+                for (size_t i = 0; i < rows; i++) {
+                    if (y[i] < 0)
+                        continue;
+                    double v = sw ? sw[i] : 1.0;
+                    uint32_t pred = 0;
+                    double top = -INFINITY;
+                    for (uint32_t k = 0; k < problems; k++) {
+                        const fitted_problem *h = &held[(size_t)fold[i] * problems + k];
+                        double sc = score_of(h, beta, s1[i * problems + k], s2[i * problems + k]);
+                        if (problems == 1) {
+                            pred = sc > 0;
+                            break;
+                        }
+                        if (sc > top) {
+                            top = sc;
+                            pred = k;
+                        }
+                    }
+                    total += v;
+                    right += pred == (uint32_t)y[i] ? v : 0;
+                }
+                acc[ai * N_BETA + bi] = total > 0 ? right / total : 0;
+                /* Ties go to the larger beta, then the larger alpha. */
+                if (acc[ai * N_BETA + bi] >= best_acc) {
+                    best_acc = acc[ai * N_BETA + bi];
+                    best_alpha = alpha;
+                    best_beta = beta;
+                    best_ai = ai;
+                }
+            }
+            /* Keep the held-out scores of the best setting so far for Platt. */
+            if (best_ai == ai) {
+                scores = scores ? scores : slant_alloc_array(labeled + 1, problems * sizeof *scores);
+                vw = vw ? vw : slant_alloc_array(labeled + 1, sizeof *vw);
+                tk = tk ? tk : slant_alloc_array(labeled + 1, problems);
+                if (!scores || !vw || !tk) {
+                    free(acc);
+                    free(pa);
+                    free(pb);
+                    goto oom;
+                }
+                size_t n = 0;
+                for (size_t i = 0; i < rows; i++) {
+                    if (y[i] < 0)
+                        continue;
+                    vw[n] = sw ? sw[i] : 1.0;
+                    for (uint32_t k = 0; k < problems; k++) {
+                        const fitted_problem *h = &held[(size_t)fold[i] * problems + k];
+                        scores[k * labeled + n] = score_of(h, best_beta, s1[i * problems + k],
+                                                          s2[i * problems + k]);
+                        tk[k * labeled + n] = y[i] == (int32_t)positive_class(&c, k);
+                    }
+                    n++;
+                }
+            }
+        }
+        free(acc);
+        if (st) {
+            free(pa);
+            free(pb);
+            goto out;
+        }
+        if (p->calibrate)
+            for (uint32_t k = 0; k < problems; k++)
+                platt(scores + k * labeled, tk + k * labeled, vw, labeled, &pa[k], &pb[k]);
+    }
+
+    /* The final fit on every labeled document, folded into one linear
+     * model: weight_f = A r_f ((1 - beta) m + beta w_f), and the bias. */
+    double *wf = slant_alloc_array(problems, (cols + 1) * sizeof *wf);
+    if (!wf) {
+        free(pa);
+        free(pb);
+        goto oom;
+    }
+    for (uint32_t k = 0; k < problems && !st; k++) {
+        if ((st = fit_problem(&c, k, best_alpha, NULL, &fp, err)))
+            break;
+        double *out = wf + (size_t)k * (cols + 1), m = fp.mean_abs;
+        for (size_t f = 0; f < cols; f++)
+            out[f] = pa[k] * fp.r[f] * ((1 - best_beta) * m + best_beta * fp.w[f]);
+        out[cols] = pa[k] * ((1 - best_beta) * m * fp.log_prior + best_beta * fp.w[cols]) + pb[k];
+    }
+    if (!st)
+        slant_dual_layout(wf, cols, n_classes, 1.0, weights, bias);
+    if (!st && choice) {
+        choice->alpha = best_alpha;
+        choice->beta = best_beta;
+        choice->folds = tune ? folds : 0;
+        choice->accuracy = tune ? best_acc : NAN;
+    }
+    free(wf);
+    free(pa);
+    free(pb);
+    goto out;
+oom:
+    st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory for NBSVM on %zu documents", rows);
+out:
+    free(held);
+    problem_free(&fp);
+    free(c.scaled);
+    free(c.yk);
+    free(fold);
+    free(use);
+    free(s1);
+    free(s2);
+    free(scores);
+    free(vw);
+    free(tk);
+    return st;
+}
