@@ -157,7 +157,12 @@ def liblinear_tool(train, test, head, work, log):
 # of all.tsv for the CV corpora, with one preset shared by the three
 # sentiment and subjectivity corpora); see bench/README.md.
 PRESETS = {
-    "imdb": ["--nb-scale", "on", "--c", "100"],
+    "imdb": ["--preset", "nbsvm"],
+    "movie_review_v2": ["--preset", "nbsvm"],
+    "rt_polarity": ["--preset", "nbsvm"],
+    "subjectivity": ["--preset", "nbsvm"],
+    "sms_spam": ["--preset", "nbsvm"],
+    "state_media_headlines": ["--preset", "headlines"],
 }
 
 TOOLS = [
