@@ -25,8 +25,18 @@ B := build/ref
 CPPFLAGS += -DSLANT_BLAS_REF
 else ifeq ($(BLAS),openblas)
 B := build/release
-OPENBLAS_CFLAGS := $(shell pkg-config --cflags openblas 2>/dev/null)
-OPENBLAS_LIBS := $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
+# OpenBLAS's serial build where Debian's libopenblas-serial-dev is there:
+# slant runs it on one thread anyway, and the threaded build's idle
+# workers spin on every core for the first tenth of a second of each run.
+OPENBLAS_SERIAL := $(firstword $(wildcard /usr/lib/*/openblas-serial/pkgconfig/openblas.pc))
+ifneq ($(OPENBLAS_SERIAL),)
+OPENBLAS_PC := PKG_CONFIG_PATH=$(dir $(OPENBLAS_SERIAL)) pkg-config
+OPENBLAS_RPATH := -Wl,-rpath,$(shell $(OPENBLAS_PC) --variable=libdir openblas)
+else
+OPENBLAS_PC := pkg-config
+endif
+OPENBLAS_CFLAGS := $(shell $(OPENBLAS_PC) --cflags openblas 2>/dev/null)
+OPENBLAS_LIBS := $(OPENBLAS_RPATH) $(shell $(OPENBLAS_PC) --libs openblas 2>/dev/null || echo -lopenblas)
 CPPFLAGS += $(OPENBLAS_CFLAGS)
 LDLIBS += $(OPENBLAS_LIBS)
 else

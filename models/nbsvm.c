@@ -221,6 +221,180 @@ static int problem_alloc(fitted_problem *fp, size_t cols)
     return fp->r && fp->w ? 0 : -1;
 }
 
+/* Deals the labeled rows into stratified folds (fold, output): each
+ * class's rows in an order drawn from the seed, round robin.  Returns the
+ * number of folds, WANT or fewer when a class has fewer rows; -1 when
+ * memory runs out. */
+static int assign_folds(const int32_t *y, size_t rows, uint32_t n_classes, uint32_t want,
+                        uint64_t seed, uint8_t *fold)
+{
+    uint64_t *per_class = slant_calloc_array(n_classes, sizeof *per_class);
+    size_t *order = slant_alloc_array(rows ? rows : 1, sizeof *order);
+    if (!per_class || !order) {
+        free(per_class);
+        free(order);
+        return -1;
+    }
+    for (size_t i = 0; i < rows; i++)
+        if (y[i] >= 0)
+            per_class[y[i]]++;
+    uint32_t folds = want;
+    for (uint32_t k = 0; k < n_classes; k++)
+        if (per_class[k] < folds)
+            folds = (uint32_t)per_class[k];
+    uint64_t rng = seed ^ 0x6e6273766dULL; /* "nbsvm" */
+    for (size_t i = 0; i < rows; i++)
+        order[i] = i;
+    for (size_t i = rows; i > 1; i--) { /* Fisher-Yates */
+        size_t j = (size_t)(splitmix64(&rng) % i), t = order[i - 1];
+        order[i - 1] = order[j];
+        order[j] = t;
+    }
+    memset(per_class, 0, n_classes * sizeof *per_class); /* now: rows dealt per class */
+    for (size_t n = 0; n < rows && folds > 0; n++) {
+        size_t i = order[n];
+        if (y[i] >= 0)
+            fold[i] = (uint8_t)(per_class[y[i]]++ % folds);
+    }
+    free(per_class);
+    free(order);
+    return (int)folds;
+}
+
+/* What the inner cross-validation leaves: the choice, and for each problem
+ * Platt's A and B. */
+typedef struct tuning {
+    double alpha, beta, accuracy;
+    double *platt_a, *platt_b; /* (problems) */
+} tuning;
+
+/* The held-out predictions of every row for one alpha, at every beta of
+ * the grid: s1 and s2 (rows x problems) and each fold model's terms. */
+typedef struct held_out {
+    double *s1, *s2;
+    fitted_problem *terms; /* (folds x problems) */
+} held_out;
+
+/* The class predicted for row i from its held-out sums at BETA. */
+static uint32_t held_prediction(const nbsvm_ctx *c, const held_out *h, const uint8_t *fold,
+                                size_t i, double beta)
+{
+    uint32_t pred = 0, P = c->problems;
+    double top = -INFINITY;
+    for (uint32_t k = 0; k < P; k++) {
+        const fitted_problem *t = &h->terms[(size_t)fold[i] * P + k];
+        double sc = score_of(t, beta, h->s1[i * P + k], h->s2[i * P + k]);
+        if (P == 1)
+            return sc > 0;
+        if (sc > top) {
+            top = sc;
+            pred = k;
+        }
+    }
+    return pred;
+}
+
+/* The inner cross-validation over FOLDS folds: for each alpha (the one
+ * given, or the grid's), one fit per fold and problem, then every beta
+ * (the one given, or the grid's) scored by the weighted accuracy of the
+ * held-out rows; ties go to the larger alpha, then the larger beta.  With
+ * calibrate, Platt's sigmoid is fitted to the held-out scores of the
+ * choice. */
+static slant_status tune(nbsvm_ctx *c, const uint8_t *fold, uint32_t folds, fitted_problem *fp,
+                         tuning *out, slant_error *err)
+{
+    const slant_csr *x = c->x;
+    const slant_nbsvm_params *p = c->p;
+    size_t rows = x->rows;
+    uint32_t P = c->problems;
+    size_t labeled = 0;
+    for (size_t i = 0; i < rows; i++)
+        labeled += c->y[i] >= 0;
+    held_out h = {slant_alloc_array(rows ? rows : 1, P * sizeof(double)),
+                  slant_alloc_array(rows ? rows : 1, P * sizeof(double)),
+                  slant_calloc_array((size_t)folds * P, sizeof(fitted_problem))};
+    uint8_t *use = slant_alloc_array(rows ? rows : 1, 1);
+    double *scores = slant_alloc_array(labeled + 1, P * sizeof *scores);
+    double *weight = slant_alloc_array(labeled + 1, sizeof *weight);
+    uint8_t *target = slant_alloc_array(labeled + 1, P);
+    slant_status st = SLANT_STATUS_OK;
+    if (!h.s1 || !h.s2 || !h.terms || !use || !scores || !weight || !target) {
+        st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory for NBSVM's folds");
+        goto out;
+    }
+    out->accuracy = -1;
+    size_t n_alpha = p->alpha > 0 ? 1 : N_ALPHA, n_beta = p->beta >= 0 ? 1 : N_BETA;
+    for (size_t ai = 0; ai < n_alpha; ai++) {
+        double alpha = p->alpha > 0 ? p->alpha : alpha_grid[ai];
+        for (uint32_t f = 0; f < folds; f++) {
+            for (size_t i = 0; i < rows; i++)
+                use[i] = c->y[i] >= 0 && fold[i] != f;
+            for (uint32_t k = 0; k < P; k++) {
+                if ((st = fit_problem(c, k, alpha, use, fp, err)))
+                    goto out;
+                fitted_problem *t = &h.terms[(size_t)f * P + k];
+                t->mean_abs = fp->mean_abs;
+                t->log_prior = fp->log_prior;
+                t->bias = fp->bias;
+                for (size_t i = 0; i < rows; i++)
+                    if (c->y[i] >= 0 && fold[i] == f)
+                        row_sums(x, i, fp, &h.s1[i * P + k], &h.s2[i * P + k]);
+            }
+        }
+        int improved = 0;
+        for (size_t bi = 0; bi < n_beta; bi++) {
+            double beta = p->beta >= 0 ? p->beta : beta_grid[bi], right = 0, total = 0;
+            for (size_t i = 0; i < rows; i++) {
+                if (c->y[i] < 0)
+                    continue;
+                double v = c->sw ? c->sw[i] : 1.0;
+                total += v;
+                if (held_prediction(c, &h, fold, i, beta) == (uint32_t)c->y[i])
+                    right += v;
+            }
+            double acc = total > 0 ? right / total : 0;
+            if (acc >= out->accuracy) {
+                out->accuracy = acc;
+                out->alpha = alpha;
+                out->beta = beta;
+                improved = 1;
+            }
+        }
+        if (!improved)
+            continue;
+        /* The held-out scores of the best choice so far, for Platt: the
+         * next alpha's fits overwrite h. */
+        size_t n = 0;
+        for (size_t i = 0; i < rows; i++) {
+            if (c->y[i] < 0)
+                continue;
+            weight[n] = c->sw ? c->sw[i] : 1.0;
+            for (uint32_t k = 0; k < P; k++) {
+                const fitted_problem *t = &h.terms[(size_t)fold[i] * P + k];
+                scores[k * labeled + n] = score_of(t, out->beta, h.s1[i * P + k], h.s2[i * P + k]);
+                target[k * labeled + n] = c->y[i] == (int32_t)positive_class(c, k);
+            }
+            n++;
+        }
+    }
+    for (uint32_t k = 0; k < P; k++) {
+        out->platt_a[k] = 1;
+        out->platt_b[k] = 0;
+        if (p->calibrate)
+            platt(scores + k * labeled, target + k * labeled, weight, labeled, &out->platt_a[k],
+                  &out->platt_b[k]);
+    }
+out:
+    free(h.s1);
+    free(h.s2);
+    free(h.terms);
+    free(use);
+    free(scores);
+    free(weight);
+    free(target);
+    return st;
+}
+
 slant_status slant_nbsvm_fit(const slant_csr *x, const int32_t *y, const double *sw,
                              uint32_t n_classes, const slant_nbsvm_params *p, float *weights,
                              float *bias, slant_nbsvm_choice *choice, slant_error *err)
@@ -235,218 +409,54 @@ slant_status slant_nbsvm_fit(const slant_csr *x, const int32_t *y, const double 
                           "NBSVM needs alpha >= 0 (0: chosen), beta <= 1 (< 0: chosen) and at "
                           "most %d folds", MAX_FOLDS);
     size_t rows = x->rows, cols = x->cols, nnz = x->rowptr[rows];
-    uint32_t problems = n_classes == 2 ? 1 : n_classes;
-    nbsvm_ctx c = {x, y, sw, n_classes, problems, p, NULL, NULL};
-    slant_status st = SLANT_STATUS_OK;
+    uint32_t P = n_classes == 2 ? 1 : n_classes;
+    nbsvm_ctx c = {x, y, sw, n_classes, P, p, NULL, NULL};
     c.scaled = slant_alloc_array(nnz ? nnz : 1, sizeof *c.scaled);
     c.yk = slant_alloc_array(rows ? rows : 1, sizeof *c.yk);
-    uint8_t *fold = slant_alloc_array(rows ? rows : 1, 1), *use = slant_alloc_array(rows ? rows : 1, 1);
+    uint8_t *fold = slant_alloc_array(rows ? rows : 1, 1);
+    double *wf = slant_alloc_array(P, (cols + 1) * sizeof *wf);
+    tuning t = {p->alpha > 0 ? p->alpha : 1.0, p->beta >= 0 ? p->beta : 0.25, NAN,
+                slant_alloc_array(P, sizeof(double)), slant_alloc_array(P, sizeof(double))};
     fitted_problem fp = {0};
-    double *s1 = NULL, *s2 = NULL, *scores = NULL, *vw = NULL;
-    uint8_t *tk = NULL;
-    fitted_problem *held = NULL; /* (folds, problems): the fold models' terms of score_of */
-    if (!c.scaled || !c.yk || !fold || !use || problem_alloc(&fp, cols))
-        goto oom;
-
-    /* Stratified folds: each class's documents in a seeded random order,
-     * dealt round robin. */
-    uint32_t folds = p->folds;
-    uint64_t *per_class = slant_calloc_array(n_classes, sizeof *per_class);
-    if (!per_class)
-        goto oom;
-    for (size_t i = 0; i < rows; i++)
-        if (y[i] >= 0)
-            per_class[y[i]]++;
-    for (uint32_t k = 0; k < n_classes; k++)
-        if (per_class[k] < folds)
-            folds = (uint32_t)per_class[k];
-    free(per_class);
-    int tune = folds >= 2 && (p->alpha == 0 || p->beta < 0 || p->calibrate);
-    double best_alpha = p->alpha > 0 ? p->alpha : 1.0, best_beta = p->beta >= 0 ? p->beta : 0.25;
-    double *pa = slant_alloc_array(problems, sizeof *pa), *pb = slant_alloc_array(problems, sizeof *pb);
-    if (!pa || !pb) {
-        free(pa);
-        free(pb);
-        goto oom;
+    slant_status st = SLANT_STATUS_OK;
+    int folds = 0;
+    if (!c.scaled || !c.yk || !fold || !wf || !t.platt_a || !t.platt_b
+        || problem_alloc(&fp, cols) || (folds = assign_folds(y, rows, n_classes, p->folds,
+                                                             p->seed, fold)) < 0) {
+        st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory for NBSVM on %zu documents",
+                        rows);
+        goto out;
     }
-    for (uint32_t k = 0; k < problems; k++) {
-        pa[k] = 1;
-        pb[k] = 0;
+    for (uint32_t k = 0; k < P; k++) {
+        t.platt_a[k] = 1;
+        t.platt_b[k] = 0;
     }
-    double best_acc = -1;
-    if (tune) {
-        uint64_t rng = p->seed ^ 0x6e6273766dULL; /* "nbsvm" */
-        uint32_t *next = slant_calloc_array(n_classes, sizeof *next);
-        size_t *order = slant_alloc_array(rows ? rows : 1, sizeof *order);
-        if (!next || !order) {
-            free(next);
-            free(order);
-            free(pa);
-            free(pb);
-            goto oom;
-        }
-        for (size_t i = 0; i < rows; i++)
-            order[i] = i;
-        for (size_t i = rows; i > 1; i--) { /* Fisher-Yates */
-            size_t j = (size_t)(splitmix64(&rng) % i), t = order[i - 1];
-            order[i - 1] = order[j];
-            order[j] = t;
-        }
-        for (size_t n = 0; n < rows; n++) {
-            size_t i = order[n];
-            if (y[i] >= 0)
-                fold[i] = (uint8_t)(next[y[i]]++ % folds);
-        }
-        free(next);
-        free(order);
-
-        size_t labeled = 0;
-        for (size_t i = 0; i < rows; i++)
-            labeled += y[i] >= 0;
-        s1 = slant_alloc_array(rows ? rows : 1, problems * sizeof *s1);
-        s2 = slant_alloc_array(rows ? rows : 1, problems * sizeof *s2);
-        held = slant_calloc_array((size_t)folds * problems, sizeof *held);
-        double *acc = slant_calloc_array(N_ALPHA * N_BETA, sizeof *acc);
-        if (!s1 || !s2 || !held || !acc) {
-            free(acc);
-            free(pa);
-            free(pb);
-            goto oom;
-        }
-        size_t best_ai = 0;
-        for (size_t ai = 0; ai < N_ALPHA; ai++) {
-            if (p->alpha > 0 && ai > 0)
-                break;
-            double alpha = p->alpha > 0 ? p->alpha : alpha_grid[ai];
-            for (uint32_t f = 0; f < folds && !st; f++) {
-                for (size_t i = 0; i < rows; i++)
-                    use[i] = y[i] >= 0 && fold[i] != f;
-                for (uint32_t k = 0; k < problems && !st; k++) {
-                    if ((st = fit_problem(&c, k, alpha, use, &fp, err)))
-                        break;
-                    fitted_problem *h = &held[(size_t)f * problems + k];
-                    h->mean_abs = fp.mean_abs;
-                    h->log_prior = fp.log_prior;
-                    h->bias = fp.bias;
-                    for (size_t i = 0; i < rows; i++)
-                        if (y[i] >= 0 && fold[i] == f)
-                            row_sums(x, i, &fp, &s1[i * problems + k], &s2[i * problems + k]);
-                }
-            }
-            if (st)
-                break;
-            for (size_t bi = 0; bi < N_BETA; bi++) {
-                if (p->beta >= 0 && bi > 0)
-                    break;
-                double beta = p->beta >= 0 ? p->beta : beta_grid[bi], right = 0, total = 0;
-                for (size_t i = 0; i < rows; i++) {
-                    if (y[i] < 0)
-                        continue;
-                    double v = sw ? sw[i] : 1.0;
-                    uint32_t pred = 0;
-                    double top = -INFINITY;
-                    for (uint32_t k = 0; k < problems; k++) {
-                        const fitted_problem *h = &held[(size_t)fold[i] * problems + k];
-                        double sc = score_of(h, beta, s1[i * problems + k], s2[i * problems + k]);
-                        if (problems == 1) {
-                            pred = sc > 0;
-                            break;
-                        }
-                        if (sc > top) {
-                            top = sc;
-                            pred = k;
-                        }
-                    }
-                    total += v;
-                    right += pred == (uint32_t)y[i] ? v : 0;
-                }
-                acc[ai * N_BETA + bi] = total > 0 ? right / total : 0;
-                /* Ties go to the larger beta, then the larger alpha. */
-                if (acc[ai * N_BETA + bi] >= best_acc) {
-                    best_acc = acc[ai * N_BETA + bi];
-                    best_alpha = alpha;
-                    best_beta = beta;
-                    best_ai = ai;
-                }
-            }
-            /* Keep the held-out scores of the best setting so far for Platt. */
-            if (best_ai == ai) {
-                scores = scores ? scores : slant_alloc_array(labeled + 1, problems * sizeof *scores);
-                vw = vw ? vw : slant_alloc_array(labeled + 1, sizeof *vw);
-                tk = tk ? tk : slant_alloc_array(labeled + 1, problems);
-                if (!scores || !vw || !tk) {
-                    free(acc);
-                    free(pa);
-                    free(pb);
-                    goto oom;
-                }
-                size_t n = 0;
-                for (size_t i = 0; i < rows; i++) {
-                    if (y[i] < 0)
-                        continue;
-                    vw[n] = sw ? sw[i] : 1.0;
-                    for (uint32_t k = 0; k < problems; k++) {
-                        const fitted_problem *h = &held[(size_t)fold[i] * problems + k];
-                        scores[k * labeled + n] = score_of(h, best_beta, s1[i * problems + k],
-                                                          s2[i * problems + k]);
-                        tk[k * labeled + n] = y[i] == (int32_t)positive_class(&c, k);
-                    }
-                    n++;
-                }
-            }
-        }
-        free(acc);
-        if (st) {
-            free(pa);
-            free(pb);
-            goto out;
-        }
-        if (p->calibrate)
-            for (uint32_t k = 0; k < problems; k++)
-                platt(scores + k * labeled, tk + k * labeled, vw, labeled, &pa[k], &pb[k]);
-    }
-
+    /* Too few documents of a class to hold any out: the given values or
+     * Wang and Manning's, uncalibrated. */
+    int tuned = folds >= 2 && (p->alpha == 0 || p->beta < 0 || p->calibrate);
+    if (tuned && (st = tune(&c, fold, (uint32_t)folds, &fp, &t, err)))
+        goto out;
     /* The final fit on every labeled document, folded into one linear
      * model: weight_f = A r_f ((1 - beta) m + beta w_f), and the bias. */
-    double *wf = slant_alloc_array(problems, (cols + 1) * sizeof *wf);
-    if (!wf) {
-        free(pa);
-        free(pb);
-        goto oom;
-    }
-    for (uint32_t k = 0; k < problems && !st; k++) {
-        if ((st = fit_problem(&c, k, best_alpha, NULL, &fp, err)))
-            break;
-        double *out = wf + (size_t)k * (cols + 1), m = fp.mean_abs;
+    for (uint32_t k = 0; k < P; k++) {
+        if ((st = fit_problem(&c, k, t.alpha, NULL, &fp, err)))
+            goto out;
+        double *o = wf + (size_t)k * (cols + 1), m = fp.mean_abs, a = t.platt_a[k];
         for (size_t f = 0; f < cols; f++)
-            out[f] = pa[k] * fp.r[f] * ((1 - best_beta) * m + best_beta * fp.w[f]);
-        out[cols] = pa[k] * ((1 - best_beta) * m * fp.log_prior + best_beta * fp.w[cols]) + pb[k];
+            o[f] = a * fp.r[f] * ((1 - t.beta) * m + t.beta * fp.w[f]);
+        o[cols] = a * ((1 - t.beta) * m * fp.log_prior + t.beta * fp.bias) + t.platt_b[k];
     }
-    if (!st)
-        slant_dual_layout(wf, cols, n_classes, 1.0, weights, bias);
-    if (!st && choice) {
-        choice->alpha = best_alpha;
-        choice->beta = best_beta;
-        choice->folds = tune ? folds : 0;
-        choice->accuracy = tune ? best_acc : NAN;
-    }
-    free(wf);
-    free(pa);
-    free(pb);
-    goto out;
-oom:
-    st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory for NBSVM on %zu documents", rows);
+    slant_dual_layout(wf, cols, n_classes, 1.0, weights, bias);
+    if (choice)
+        *choice = (slant_nbsvm_choice){t.alpha, t.beta, tuned ? (uint32_t)folds : 0,
+                                       tuned ? t.accuracy : NAN};
 out:
-    free(held);
     problem_free(&fp);
     free(c.scaled);
     free(c.yk);
     free(fold);
-    free(use);
-    free(s1);
-    free(s2);
-    free(scores);
-    free(vw);
-    free(tk);
+    free(wf);
+    free(t.platt_a);
+    free(t.platt_b);
     return st;
 }
