@@ -117,6 +117,8 @@ uint32_t slant_cpu_count(void)
 uint32_t slant_threads_for(uint32_t requested, size_t n_items)
 {
     uint32_t t = requested ? requested : slant_cpu_count();
+    if (t > SLANT_MAX_THREADS)
+        t = SLANT_MAX_THREADS;
     if (n_items < t)
         t = n_items ? (uint32_t)n_items : 1;
     return t;
@@ -146,11 +148,11 @@ void slant_parallel_for(size_t n, uint32_t threads, slant_range_fn fn, void *ctx
         fn(ctx, 0, n, 0);
         return;
     }
-    struct range_job jobs[256];
-    pthread_t tid[256];
-    int started[256];
-    if (threads > 256)
-        threads = 256;
+    struct range_job jobs[SLANT_MAX_THREADS];
+    pthread_t tid[SLANT_MAX_THREADS];
+    int started[SLANT_MAX_THREADS];
+    if (threads > SLANT_MAX_THREADS)
+        threads = SLANT_MAX_THREADS;
     for (uint32_t t = 0; t < threads; t++) {
         jobs[t] = (struct range_job){fn, ctx, n * t / threads, n * (t + 1) / threads, t};
         /* Worker 0 runs on this thread; a failed spawn also runs inline. */

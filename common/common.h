@@ -37,7 +37,11 @@ char *slant_strndup(const char *s, size_t n);
 
 /* Number of online CPUs (at least 1). */
 uint32_t slant_cpu_count(void);
-/* Resolves a thread option: 0 means every core; never more than n_items. */
+/* The most threads slant_parallel_for runs. */
+#define SLANT_MAX_THREADS 256
+
+/* Resolves a thread option: 0 means every core; never more than n_items
+ * nor SLANT_MAX_THREADS. */
 uint32_t slant_threads_for(uint32_t requested, size_t n_items);
 
 /* Runs fn(ctx, begin, end, worker) over [0, n) split into `threads`

@@ -651,7 +651,7 @@ typedef struct fit_ctx {
     const size_t *lens;
     size_t first; /* the parallel step covers documents first + [begin, end) */
     fit_worker *w;
-    int failed;   /* set by a worker that ran out of memory */
+    unsigned failed; /* FIT_* bits set by workers, atomically */
     /* pass 1 */
     uint64_t *seen;  /* one bit per value of a hash's top seen_bits bits */
     unsigned seen_bits;
@@ -664,15 +664,30 @@ typedef struct fit_ctx {
     slant_csr *x;
 } fit_ctx;
 
+/* Why a worker stopped; several may be set, by several workers. */
+#define FIT_NO_MEMORY 1u
+#define FIT_BAD_BOUND 2u      /* a row longer than its bound: a bug */
+#define FIT_NAMES_TOO_LONG 4u /* the n-gram names pass 4 GiB */
+
+static void fit_fail(fit_ctx *c, unsigned why)
+{
+    __atomic_fetch_or(&c->failed, why, __ATOMIC_RELAXED);
+}
+
+static int fit_failed(fit_ctx *c)
+{
+    return __atomic_load_n(&c->failed, __ATOMIC_RELAXED) != 0;
+}
+
 static void pass_candidates(void *vctx, size_t begin, size_t end, uint32_t worker)
 {
     fit_ctx *c = vctx;
     fit_worker *w = &c->w[worker];
     unsigned shift = 64 - c->seen_bits;
-    for (size_t i = begin; i < end && !c->failed; i++) {
+    for (size_t i = begin; i < end && !fit_failed(c); i++) {
         size_t d = c->first + i;
         if (slant_distinct_grams(c->cfg, c->texts[d], c->lens[d], &w->s, 0)) {
-            c->failed = 1;
+            fit_fail(c, FIT_NO_MEMORY);
             break;
         }
         for (size_t k = 0; k < w->s.n_distinct; k++) {
@@ -687,7 +702,7 @@ static void pass_candidates(void *vctx, size_t begin, size_t end, uint32_t worke
             if (w->n_found == w->found_cap
                 && slant_grow((void **)&w->found, &w->found_cap, w->n_found + 1,
                               sizeof *w->found)) {
-                c->failed = 1;
+                fit_fail(c, FIT_NO_MEMORY);
                 break;
             }
             w->found[w->n_found++] = h;
@@ -703,9 +718,9 @@ static void pass_counts(void *vctx, size_t begin, size_t end, uint32_t worker)
     fit_worker *w = &c->w[worker];
     slant_vec_scratch *s = &w->s;
     uint32_t mask = c->cfg->hash_bits ? (uint32_t)(((uint64_t)1 << c->cfg->hash_bits) - 1) : 0;
-    for (size_t d = begin; d < end && !c->failed; d++) {
+    for (size_t d = begin; d < end && !fit_failed(c); d++) {
         if (slant_distinct_grams(c->cfg, c->texts[d], c->lens[d], s, 0)) {
-            c->failed = 1;
+            fit_fail(c, FIT_NO_MEMORY);
             break;
         }
         size_t m = 0;
@@ -715,7 +730,7 @@ static void pass_counts(void *vctx, size_t begin, size_t end, uint32_t worker)
                 goto next;
             /* A bucket's df counts documents, not n-grams. */
             if (slant_grow(&s->sort_buf, &s->sort_cap, 2 * s->n_distinct, sizeof(entry))) {
-                c->failed = 1;
+                fit_fail(c, FIT_NO_MEMORY);
                 break;
             }
             entry *e = s->sort_buf;
@@ -743,7 +758,7 @@ static void pass_counts(void *vctx, size_t begin, size_t end, uint32_t worker)
 }
 
 /* Keeps the name of feature ID, the n-gram at ORIGIN, in worker W's list
- * unless it has one already.  Returns -1 when memory runs out. */
+ * unless it has one already.  Returns 0 or a FIT_* reason. */
 static int keep_name(fit_worker *w, uint32_t id, uint64_t origin)
 {
     if (w->name_at[id] != UINT32_MAX)
@@ -751,9 +766,10 @@ static int keep_name(fit_worker *w, uint32_t id, uint64_t origin)
     char buf[1024];
     slant_ngram_name(&w->s.tokens, origin, buf, sizeof buf);
     size_t l = strlen(buf) + 1;
-    if (w->names_len + l > UINT32_MAX
-        || slant_grow((void **)&w->names, &w->names_cap, w->names_len + l, 1))
-        return -1;
+    if (w->names_len + l > UINT32_MAX)
+        return FIT_NAMES_TOO_LONG;
+    if (slant_grow((void **)&w->names, &w->names_cap, w->names_len + l, 1))
+        return FIT_NO_MEMORY;
     memcpy(w->names + w->names_len, buf, l);
     w->name_at[id] = (uint32_t)w->names_len;
     w->names_len += l;
@@ -767,26 +783,27 @@ static void pass_rows(void *vctx, size_t begin, size_t end, uint32_t worker)
     fit_ctx *c = vctx;
     fit_worker *w = &c->w[worker];
     int naming = w->name_at != NULL;
-    for (size_t d = begin; d < end && !c->failed; d++) {
+    for (size_t d = begin; d < end && !fit_failed(c); d++) {
         if (slant_distinct_grams(c->cfg, c->texts[d], c->lens[d], &w->s, naming)) {
-            c->failed = 1;
+            fit_fail(c, FIT_NO_MEMORY);
             break;
         }
         lookup_distinct(c->pipe, &w->s);
-        if (naming)
-            for (size_t k = 0; k < w->s.n_distinct; k++)
-                if (w->s.did[k] != SLANT_VOCAB_EMPTY
-                    && keep_name(w, w->s.did[k], w->s.origins[w->s.dfirst[k]])) {
-                    c->failed = 1;
-                    break;
-                }
-        long r = c->failed ? -1 : sorted_row(c->pipe, &w->s, &w->row, &w->row_cap);
+        unsigned why = 0;
+        for (size_t k = 0; naming && k < w->s.n_distinct && !why; k++)
+            if (w->s.did[k] != SLANT_VOCAB_EMPTY)
+                why = (unsigned)keep_name(w, w->s.did[k], w->s.origins[w->s.dfirst[k]]);
+        if (why) {
+            fit_fail(c, why);
+            break;
+        }
+        long r = sorted_row(c->pipe, &w->s, &w->row, &w->row_cap);
         if (r < 0) {
-            c->failed = 1;
+            fit_fail(c, FIT_NO_MEMORY);
             break;
         }
         if ((size_t)r > c->row_len[d]) { /* cannot happen: the bound counts every candidate */
-            c->failed = 2;
+            fit_fail(c, FIT_BAD_BOUND);
             break;
         }
         size_t at = c->x->rowptr[d];
@@ -966,7 +983,7 @@ static int find_candidates(fit_ctx *c, size_t n_docs, uint32_t threads)
         size_t n = n_docs - first < CANDIDATE_STEP ? n_docs - first : CANDIDATE_STEP;
         c->first = first;
         slant_parallel_for(n, slant_threads_for(threads, n), pass_candidates, c);
-        if (c->failed)
+        if (fit_failed(c))
             return -1;
         for (uint32_t t = 0; t < threads; t++) {
             for (size_t k = 0; k < c->w[t].n_found; k++)
@@ -1053,8 +1070,13 @@ slant_status slant_pipeline_fit(const slant_fconfig *cfg, const char *const *tex
     if (!x->index || !x->value)
         goto oom;
     slant_parallel_for(n_docs, threads, pass_rows, &c);
-    if (c.failed == 2) {
+    if (c.failed & FIT_BAD_BOUND) {
         st = slant_fail(err, SLANT_STATUS_INTERNAL, "a document's row outgrew its bound");
+        goto out;
+    }
+    if (c.failed & FIT_NAMES_TOO_LONG) {
+        st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                        "the vocabulary's n-grams exceed 4 GiB of text; use --hash-bits");
         goto out;
     }
     if (c.failed)

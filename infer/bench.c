@@ -28,25 +28,25 @@ static void bench_range(void *vctx, size_t begin, size_t end, uint32_t worker)
     slant_feature *row = NULL;
     size_t cap = 0;
     uint64_t sink = 0;
-    for (size_t d = begin; d < end && !j->failed; d++) {
+    for (size_t d = begin; d < end && !__atomic_load_n(&j->failed, __ATOMIC_RELAXED); d++) {
         const char *text = j->corpus->texts[d];
         size_t len = j->corpus->lens[d];
         if (j->stage == STAGE_VECTORIZE) {
             long n = slant_pipeline_vectorize(p, text, len, &s, &row, &cap);
             if (n < 0)
-                j->failed = 1;
+                __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
             sink += (uint64_t)n;
             continue;
         }
-        if (slant_tokenize(text, len, p->cfg.seed, &s.tokens)) {
-            j->failed = 1;
+        if (slant_tokenize_with(text, len, p->cfg.seed, p->cfg.token_flags, &s.tokens)) {
+            __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
             break;
         }
         sink += s.tokens.n;
         if (j->stage == STAGE_HASH) {
             size_t n = 0;
             if (slant_ngram_hashes(&s.tokens, &p->cfg, &s.hashes, &s.hashes_cap, NULL, NULL, &n))
-                j->failed = 1;
+                __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
             sink += n ? s.hashes[n - 1] : 0;
         }
     }

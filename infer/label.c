@@ -31,7 +31,7 @@ static void label_range(void *vctx, size_t begin, size_t end, uint32_t worker)
         long n = slant_pipeline_vectorize(&m->pipe, j->corpus->texts[d], j->corpus->lens[d], &s,
                                           &row, &cap);
         if (n < 0) {
-            j->failed = 1;
+            __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
             break;
         }
         slant_model_score(m, row, (size_t)n, j->probs + r * m->total_classes,

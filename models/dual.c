@@ -100,7 +100,7 @@ static void solve_problem(dual_job *j, uint32_t k)
     double *alpha = slant_alloc_array(n ? n : 1, 2 * sizeof *alpha); /* a_i, then C_i - a_i */
     double *qii = slant_alloc_array(n ? n : 1, sizeof *qii);
     if (!order || !alpha || !qii) {
-        j->failed = 1;
+        __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
         goto out;
     }
     memset(w, 0, (cols + 1) * sizeof *w);
@@ -128,7 +128,7 @@ static void solve_problem(dual_job *j, uint32_t k)
      * slots, and a document keeps its slot across passes. */
     size_t *slot_of = slant_alloc_array(n ? n : 1, sizeof *slot_of);
     if (!slot_of) {
-        j->failed = 1;
+        __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
         goto out;
     }
     for (size_t s = 0; s < n; s++)

@@ -66,6 +66,10 @@ slant_status slant_options_check(const slant_options *o, slant_error *err)
         return OPT_BAD("--c must be a positive number");
     if (!(o->beta <= 1) || !isfinite(o->beta))
         return OPT_BAD("--beta must be between 0 and 1");
+    if (o->solver == SLANT_SOLVER_LBFGS && o->model != SLANT_MODEL_KIND_LR)
+        return OPT_BAD("--solver is for --model lr");
+    if (o->beta >= 0 && o->model != SLANT_MODEL_KIND_NBSVM)
+        return OPT_BAD("--beta is for --model nbsvm");
     if (o->nb_scale && o->model != SLANT_MODEL_KIND_LR)
         return OPT_BAD("--nb-scale is for --model lr (nbsvm scales by its own ratios)");
     if (o->solver != SLANT_SOLVER_DUAL && o->solver != SLANT_SOLVER_LBFGS)
@@ -118,10 +122,11 @@ void slant_options_resolve(slant_options *o)
         o->c = o->model == SLANT_MODEL_KIND_NBSVM ? 0.1 : 10.0;
     if (o->alpha == 0 && o->model != SLANT_MODEL_KIND_NBSVM)
         o->alpha = 0.1;
+    int lbfgs = o->model == SLANT_MODEL_KIND_LR && o->solver == SLANT_SOLVER_LBFGS;
     if (o->max_iter == 0)
-        o->max_iter = o->solver == SLANT_SOLVER_LBFGS ? 200 : 1000;
+        o->max_iter = lbfgs ? 200 : 1000;
     if (o->tol == 0)
-        o->tol = o->solver == SLANT_SOLVER_LBFGS ? 1e-4 : 0.01;
+        o->tol = lbfgs ? 1e-4 : 0.01;
 }
 
 int slant_model_kind_parse(const char *name)
@@ -242,10 +247,17 @@ void slant_model_score(const slant_model *m, const slant_feature *x, size_t n, d
                 top = z[k];
                 arg = k;
             }
+        if (hd->one_vs_rest) {
+            /* Each class's logistic output, normalized: in logs, shifted by
+             * the top class's, so that scores far below zero do not all
+             * round to 0 (log sigma(z) = -log(1 + e^-z), computed stably). */
+            for (size_t k = 0; k < c_n; k++)
+                z[k] = z[k] >= 0 ? -log1p(exp(-z[k])) : z[k] - log1p(exp(z[k]));
+            top = z[arg];
+        }
         double sum = 0;
         for (size_t k = 0; k < c_n; k++) {
-            /* the logistic function, or the softmax's exp shifted by the top */
-            z[k] = hd->one_vs_rest ? 1.0 / (1.0 + exp(-z[k])) : exp(z[k] - top);
+            z[k] = exp(z[k] - top);
             sum += z[k];
         }
         for (size_t k = 0; k < c_n; k++)

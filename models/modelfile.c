@@ -420,28 +420,53 @@ static slant_status parse_config(slant_model *m, const unsigned char *p, const c
     return SLANT_STATUS_OK;
 }
 
+/* The longest run of occupied slots a table may have.  slant writes
+ * tables at most half full, whose longest runs are a few dozen slots; a
+ * lookup of an unknown n-gram walks one run, so the bound bounds it. */
+#define MAX_PROBE_RUN 4096
+
 /* Checks a vocabulary table of CAP slots at P (SIZE bytes) over NF
- * features: a power-of-two size that matches, indices below NF, positive
- * idf, and a free slot, without which a lookup would never end. */
+ * features: a power-of-two size that matches, at most half full, no run
+ * of occupied slots past MAX_PROBE_RUN (so lookups end, and soon), each
+ * index below NF and not seen before (SEEN: a bit per feature, shared by
+ * the tables; *used counts them), positive idf. */
 static slant_status check_table(const char *name, const char *what, const unsigned char *p,
-                                uint64_t size, uint64_t cap, uint64_t nf, slant_error *err)
+                                uint64_t size, uint64_t cap, uint64_t nf, uint8_t *seen,
+                                uint64_t *used, slant_error *err)
 {
     if (!p || cap < 16 || (cap & (cap - 1)) || cap > ((uint64_t)1 << 40)
         || size != cap * sizeof(slant_vocab_slot))
         return BAD("%s: the %s table has impossible sizes", name, what);
     const slant_vocab_slot *t = (const slant_vocab_slot *)p;
-    uint64_t empty = 0;
+    uint64_t full = 0, run = 0, first_run = 0, longest = 0;
     for (uint64_t i = 0; i < cap; i++) {
-        if (t[i].id == SLANT_VOCAB_EMPTY)
-            empty++;
-        else if (t[i].id >= nf)
+        uint32_t id = t[i].id;
+        if (id == SLANT_VOCAB_EMPTY) {
+            if (full == i)
+                first_run = run; /* the run that wraps around from the end */
+            run = 0;
+            continue;
+        }
+        if (id >= nf)
             return BAD("%s: the %s table points past the %llu features", name, what,
                        (unsigned long long)nf);
-        else if (!(t[i].idf > 0) || !isfinite(t[i].idf))
-            return BAD("%s: idf of feature %u is not a positive number", name, t[i].id);
+        if (seen[id >> 3] & (1u << (id & 7)))
+            return BAD("%s: feature %u is in the vocabulary twice", name, id);
+        seen[id >> 3] |= (uint8_t)(1u << (id & 7));
+        if (!(t[i].idf > 0) || !isfinite(t[i].idf))
+            return BAD("%s: idf of feature %u is not a positive number", name, id);
+        full++;
+        if (++run > longest)
+            longest = run;
     }
-    if (empty == 0)
-        return BAD("%s: the %s table has no free slot", name, what);
+    if (run + first_run > longest)
+        longest = run + first_run;
+    if (2 * full > cap)
+        return BAD("%s: the %s table is more than half full", name, what);
+    if (longest > MAX_PROBE_RUN)
+        return BAD("%s: the %s table has a run of %llu occupied slots", name, what,
+                   (unsigned long long)longest);
+    *used += full;
     return SLANT_STATUS_OK;
 }
 
@@ -556,10 +581,23 @@ static slant_status parse_image(unsigned char *image, size_t size, int mapped, c
             }
     }
     if (!pp->cfg.hash_bits) {
-        if ((st = check_table(name, "vocabulary", sec[SEC_VOCAB], secsize[SEC_VOCAB], vcap, nf,
-                              err))
-            || (st = check_table(name, "hot vocabulary", sec[SEC_HOT], secsize[SEC_HOT], hcap,
-                                 nf, err)))
+        /* Every feature in exactly one slot of one table. */
+        uint8_t *seen = calloc(nf / 8 + 1, 1);
+        uint64_t used = 0;
+        if (!seen) {
+            st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
+            goto fail;
+        }
+        st = check_table(name, "vocabulary", sec[SEC_VOCAB], secsize[SEC_VOCAB], vcap, nf, seen,
+                         &used, err);
+        if (!st)
+            st = check_table(name, "hot vocabulary", sec[SEC_HOT], secsize[SEC_HOT], hcap, nf,
+                             seen, &used, err);
+        free(seen);
+        if (!st && used != nf)
+            st = BAD("%s: %llu of the %llu features are in the vocabulary", name,
+                     (unsigned long long)used, (unsigned long long)nf);
+        if (st)
             goto fail;
         pp->vocab_cap = vcap;
         pp->vocab = (const slant_vocab_slot *)sec[SEC_VOCAB];

@@ -8,7 +8,8 @@
  *     r = log(p / |p|_1) - log(q / |q|_1)                 (per feature)
  * and a squared-hinge SVM fits weights w and bias b on the rows x o r.
  * With m the mean of |w|, the interpolated model scores
- *     s(x) = sum_f x_f r_f ((1 - beta) m + beta w_f) + (1 - beta) m log(N+ / N-) + beta b,
+ *     s(x) = sum_f x_f r_f ((1 - beta) m + beta w_f) + (1 - beta) m l + beta b,
+ * with l = log((N+ + 1) / (N- + 1)), naive Bayes's prior smoothed,
  * so beta = 0 is naive Bayes (scaled by m, with its prior) and beta = 1
  * the SVM.  Interpolating the bias as well, rather than keeping the SVM's
  * after shrinking w, matters: the SVM's bias belongs to its own scale.

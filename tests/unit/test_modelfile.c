@@ -3,6 +3,7 @@
  * bytes; every corrupted byte, every truncation, a newer or older version
  * and a foreign file are refused with a message.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -235,6 +236,80 @@ static void test_forged_checksum(void **state)
     unlink(a);
 }
 
+/* Vocabulary tables behind a valid checksum: a feature in two slots, a
+ * feature in no slot; each refused by name. */
+static void test_forged_vocabulary(void **state)
+{
+    (void)state;
+    slant_model *m = trained_model();
+    char a[128];
+    snprintf(a, sizeof a, "%s/v.slant", dir);
+    assert_int_equal(slant_model_save(m, a, NULL), SLANT_STATUS_OK);
+    slant_model_free(m);
+    size_t n;
+    unsigned char *orig = read_all(a, &n), *d = malloc(n);
+    uint64_t size;
+    size_t hot = section_at(orig, 9, &size);
+    size_t cap = (size_t)(size / sizeof(slant_vocab_slot));
+    const char *says[] = {"twice", "of the"};
+    for (int c = 0; c < 2; c++) {
+        memcpy(d, orig, n);
+        slant_vocab_slot *t = (slant_vocab_slot *)(d + hot);
+        size_t used[2], k = 0;
+        for (size_t i = 0; i < cap && k < 2; i++)
+            if (t[i].id != SLANT_VOCAB_EMPTY)
+                used[k++] = i;
+        assert_int_equal(k, 2);
+        t[used[1]].id = c == 0 ? t[used[0]].id : SLANT_VOCAB_EMPTY;
+        reseal(d, n);
+        slant_model *r = NULL;
+        slant_error err = {{0}};
+        assert_int_equal(slant_model_load_memory(d, n, "v.slant", &r, &err),
+                         SLANT_STATUS_BAD_MODEL);
+        if (!strstr(err.message, says[c]))
+            fail_msg("case %d: '%s' does not mention '%s'", c, err.message, says[c]);
+    }
+    free(orig);
+    free(d);
+    unlink(a);
+}
+
+/* One class against the rest, with every score far below zero: the
+ * logistic outputs all round to 0, yet their normalized values must be
+ * finite and proportional to e^z (the softmax of the scores, here). */
+static void test_one_vs_rest_far_below_zero(void **state)
+{
+    (void)state;
+    enum { BITS = 2, NF = 1 << BITS };
+    static float idf[NF] = {1, 1, 1, 1}, w[(NF + 1) * 3];
+    memset(w, 0, sizeof w);
+    w[NF * 3] = -1000.0f;
+    w[NF * 3 + 1] = -1001.0f;
+    w[NF * 3 + 2] = -1002.0f;
+    slant_options o;
+    slant_options_init(&o);
+    o.hash_bits = BITS;
+    o.solver = SLANT_SOLVER_DUAL;
+    slant_pipeline p = {.cfg = {.word_min = 1, .word_max = 1, .hash_bits = BITS, .min_count = 1,
+                                .weighting = SLANT_WEIGHTING_TFIDF, .seed = 5},
+                        .n_features = NF, .idf = idf};
+    const char *names[] = {"a", "b", "c"};
+    const uint64_t counts[] = {1, 1, 1};
+    slant_head_parts head = {"h", 3, names, counts, w};
+    slant_model *m = NULL;
+    assert_int_equal(slant_model_build(SLANT_MODEL_KIND_LR, &o, &p, 1, &head, "x=y\n", &m, NULL),
+                     SLANT_STATUS_OK);
+    double probs[3];
+    size_t best;
+    assert_int_equal(slant_model_predict(m, "words", 5, probs, &best, NULL), SLANT_STATUS_OK);
+    double e1 = exp(-1.0), e2 = exp(-2.0), sum = 1 + e1 + e2;
+    assert_float_equal(probs[0], 1 / sum, 1e-9);
+    assert_float_equal(probs[1], e1 / sum, 1e-9);
+    assert_float_equal(probs[2], e2 / sum, 1e-9);
+    assert_int_equal(best, 0);
+    slant_model_free(m);
+}
+
 static void test_newer_and_foreign(void **state)
 {
     (void)state;
@@ -320,6 +395,8 @@ int main(void)
         cmocka_unit_test(test_every_byte_and_truncation),
         cmocka_unit_test(test_every_byte_vocabulary_model),
         cmocka_unit_test(test_forged_checksum),
+        cmocka_unit_test(test_forged_vocabulary),
+        cmocka_unit_test(test_one_vs_rest_far_below_zero),
         cmocka_unit_test(test_newer_and_foreign),
         cmocka_unit_test(test_save_failure_keeps_old),
     };
