@@ -50,7 +50,12 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
 TESTS := $(TEST_SRCS:tests/unit/%.c=$(B)/tests/%)
 
+# bin/slant is the release build's: other configurations leave it alone.
+ifeq ($(B),build/release)
 all: $(B)/bin/slant $(B)/lib/libslant.so bin/slant
+else
+all: $(B)/bin/slant $(B)/lib/libslant.so
+endif
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
