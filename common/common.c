@@ -166,6 +166,14 @@ void slant_parallel_for(size_t n, uint32_t threads, slant_range_fn fn, void *ctx
             pthread_join(tid[t], NULL);
 }
 
+uint64_t slant_splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
 uint64_t slant_hash64(const void *data, size_t len, uint64_t seed)
 {
     return XXH3_64bits_withSeed(data, len, seed);

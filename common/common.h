@@ -50,6 +50,12 @@ uint32_t slant_threads_for(uint32_t requested, size_t n_items);
 typedef void (*slant_range_fn)(void *ctx, size_t begin, size_t end, uint32_t worker);
 void slant_parallel_for(size_t n, uint32_t threads, slant_range_fn fn, void *ctx);
 
+/* splitmix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number
+ * generators", 2014): the next draw of a 64-bit counter passed through a
+ * mixing function.  Seedable with any value; every random choice of
+ * slant (folds, orders of documents) comes from it. */
+uint64_t slant_splitmix64(uint64_t *state);
+
 /* 64-bit hash of bytes (XXH3) with a seed. */
 uint64_t slant_hash64(const void *data, size_t len, uint64_t seed);
 

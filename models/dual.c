@@ -36,21 +36,13 @@
 #define NEWTON_STEPS 100 /* per coordinate, at most; 3 to 5 is usual */
 #define NEWTON_TOL 1e-10 /* |derivative| at which a coordinate is solved */
 
-static uint64_t splitmix64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 /* A uniform draw from [0, n), without the bias of a plain modulo. */
 static size_t draw(uint64_t *s, size_t n)
 {
     uint64_t limit = UINT64_MAX - UINT64_MAX % n;
     uint64_t r;
     do
-        r = splitmix64(s);
+        r = slant_splitmix64(s);
     while (r >= limit);
     return (size_t)(r % n);
 }

@@ -36,14 +36,6 @@ static const double beta_grid[] = {0.0, 0.1, 0.25, 0.5, 0.75, 1.0};
 #define N_BETA (sizeof beta_grid / sizeof beta_grid[0])
 #define MAX_FOLDS 20
 
-static uint64_t splitmix64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 /* One class-against-the-rest problem fitted on the rows with train[i]:
  * its ratios r (cols), SVM weights w (cols + 1, the last the bias), and
  * what interpolation needs. */
@@ -247,7 +239,7 @@ static int assign_folds(const int32_t *y, size_t rows, uint32_t n_classes, uint3
     for (size_t i = 0; i < rows; i++)
         order[i] = i;
     for (size_t i = rows; i > 1; i--) { /* Fisher-Yates */
-        size_t j = (size_t)(splitmix64(&rng) % i), t = order[i - 1];
+        size_t j = (size_t)(slant_splitmix64(&rng) % i), t = order[i - 1];
         order[i - 1] = order[j];
         order[j] = t;
     }

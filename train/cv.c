@@ -12,17 +12,6 @@
 
 #include "common.h"
 
-/* splitmix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number
- * generators", 2014): a 64-bit counter passed through a mixing function.
- * Small, seedable with any value, and good enough to shuffle folds. */
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 /* A uniform integer in [0, n), n > 0, without modulo bias: draws below
  * 2^64 mod n are rejected. */
 static uint64_t uniform_below(uint64_t *state, uint64_t n)
@@ -30,7 +19,7 @@ static uint64_t uniform_below(uint64_t *state, uint64_t n)
     uint64_t limit = (0 - n) % n;
     uint64_t r;
     do
-        r = splitmix64(state);
+        r = slant_splitmix64(state);
     while (r < limit);
     return r % n;
 }
