@@ -284,34 +284,24 @@ static int distinct_reserve(slant_vec_scratch *s, size_t n)
 {
     if (n <= s->d_cap)
         return 0;
-    size_t cap = s->d_cap ? s->d_cap : 256;
-    while (cap < n) {
-        if (cap > SIZE_MAX / 2)
-            return -1;
-        cap *= 2;
-    }
-    uint64_t *dh = realloc(s->dhash, cap * sizeof *dh);
-    if (dh)
-        s->dhash = dh;
-    uint32_t *dc = dh ? realloc(s->dcount, cap * sizeof *dc) : NULL;
-    if (dc)
-        s->dcount = dc;
-    uint32_t *ds = dc ? realloc(s->dslot, cap * sizeof *ds) : NULL;
-    if (ds)
-        s->dslot = ds;
-    uint32_t *dfi = ds ? realloc(s->dfirst, cap * sizeof *dfi) : NULL;
-    if (dfi)
-        s->dfirst = dfi;
-    uint32_t *di = dfi ? realloc(s->did, cap * sizeof *di) : NULL;
-    if (di)
-        s->did = di;
-    float *df = di ? realloc(s->didf, cap * sizeof *df) : NULL;
-    if (df)
-        s->didf = df;
-    uint32_t *pe = df ? realloc(s->pending, cap * sizeof *pe) : NULL;
-    if (!pe)
-        return -1;
-    s->pending = pe;
+    /* Each array grows from the same capacity to the same one; an array
+     * grown before a later one failed is merely larger than d_cap. */
+    size_t cap = 0;
+#define GROW(a)                                                               \
+    do {                                                                      \
+        size_t c_ = s->d_cap;                                                 \
+        if (slant_grow((void **)&s->a, &c_, n < 256 ? 256 : n, sizeof *s->a)) \
+            return -1;                                                        \
+        cap = c_;                                                             \
+    } while (0)
+    GROW(dhash);
+    GROW(dcount);
+    GROW(dslot);
+    GROW(dfirst);
+    GROW(did);
+    GROW(didf);
+    GROW(pending);
+#undef GROW
     s->d_cap = cap;
     return 0;
 }
