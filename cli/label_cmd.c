@@ -142,6 +142,32 @@ static int label_corpus(const label_out *o, const slant_corpus *corpus, uint32_t
     return rc;
 }
 
+/* Labels PATH a batch at a time, so that a stream of any length is labeled
+ * in the memory of one batch. */
+static int label_stream(const label_out *o, const char *path, slant_format format,
+                        uint32_t threads)
+{
+    enum { BATCH_DOCS = 4096 };
+    const size_t batch_bytes = (size_t)64 << 20;
+    slant_error err = {{0}};
+    slant_reader *r = NULL;
+    slant_status st = slant_reader_open(path, format, &r, &err);
+    int rc = st ? cli_fail(st, &err) : EXIT_OK;
+    while (rc == EXIT_OK) {
+        slant_corpus *batch;
+        if ((st = slant_reader_next(r, BATCH_DOCS, batch_bytes, &batch, &err))) {
+            rc = cli_fail(st, &err);
+            break;
+        }
+        if (!batch)
+            break;
+        rc = label_corpus(o, batch, threads);
+        slant_corpus_free(batch);
+    }
+    slant_reader_free(r);
+    return rc;
+}
+
 static int has_suffix(const char *s, const char *suffix)
 {
     size_t a = strlen(s), b = strlen(suffix);
@@ -254,11 +280,7 @@ int cmd_label(int argc, char **argv)
         } else if (f == SLANT_FORMAT_AUTO)
             f = has_suffix(path, ".tsv") || has_suffix(path, ".jsonl") ? SLANT_FORMAT_AUTO
                                                                         : SLANT_FORMAT_TEXT;
-        slant_corpus *corpus = NULL;
-        rc = cli_read_corpus(path, f, NULL, &corpus);
-        if (rc == EXIT_OK)
-            rc = label_corpus(&o, corpus, threads);
-        slant_corpus_free(corpus);
+        rc = label_stream(&o, path, f, threads);
     }
     slant_model_free(model);
     return rc;

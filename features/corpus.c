@@ -7,8 +7,10 @@
  * labels, NUL-terminated one after the other.  ids[i] points at the start
  * of that block and owns it; texts[i] and labels[i * n_heads + h] point
  * inside it.  So a document costs one malloc, and slant_corpus_free frees
- * ids[i] only.  Readers load a file whole and cut it in place (tabs and
- * line ends become NULs), then copy each document into its block.
+ * ids[i] only.  The line formats are read a chunk at a time, each line cut
+ * in place (tabs and line ends become NULs), then copied into its block;
+ * slant_reader hands the documents out a corpus per batch, so that
+ * labeling a stream holds a batch or two, not the stream.
  *
  * Input is never trusted: every reader reports bad input as
  * "PATH:LINE: what is wrong" with SLANT_STATUS_BAD_INPUT, and texts may
@@ -23,11 +25,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -537,29 +542,128 @@ static size_t bom_length(const char *buf, size_t len)
 /* Lines                                                               */
 /* ------------------------------------------------------------------ */
 
-/* Walks a NUL-terminated buffer line by line, cutting it in place. */
-typedef struct line_reader {
-    char *p, *end;
-    size_t lineno; /* of the line last returned, 1-based */
-} line_reader;
+/* The lines of a file, read a chunk at a time: memory holds a chunk and
+ * the longest line, not the file.  A line returned stays valid, and may be
+ * cut in place, until the next call. */
+typedef struct line_source {
+    int fd;
+    const char *name; /* for messages */
+    char *buf;
+    size_t cap;
+    size_t pos, len; /* the unread bytes: buf[pos, len) */
+    size_t scan;     /* buf[pos, scan) holds no '\n' */
+    int eof;
+    int started;     /* the byte order mark has been looked for */
+    size_t lineno;   /* of the line last returned, 1-based */
+} line_source;
 
-/* Sets *line to the next line with its '\n' and one '\r' before it
- * removed and a NUL written in their place; *len is its length (the line
- * may hold NULs of its own).  Returns 0 at the end of the buffer. */
-static int next_line(line_reader *r, char **line, size_t *len)
+/* Bytes asked of each read. */
+#define SOURCE_CHUNK ((size_t)1 << 20)
+
+static void source_free(line_source *s)
 {
-    if (r->p >= r->end)
-        return 0;
-    char *nl = memchr(r->p, '\n', (size_t)(r->end - r->p));
-    char *e = nl ? nl : r->end;
-    *line = r->p;
-    *len = (size_t)(e - r->p);
-    if (*len && (*line)[*len - 1] == '\r')
-        (*len)--;
-    (*line)[*len] = '\0'; /* at worst the buffer's own terminator */
-    r->p = nl ? nl + 1 : r->end;
-    r->lineno++;
-    return 1;
+    free(s->buf);
+    s->buf = NULL;
+}
+
+/* Reads once more into the buffer, first moving the unread bytes to its
+ * front, and growing it when less than a chunk is free.  One byte always
+ * stays free, for the NUL after a last line that has no '\n'. */
+static slant_status source_fill(line_source *s, slant_error *err)
+{
+    if (s->pos) {
+        memmove(s->buf, s->buf + s->pos, s->len - s->pos);
+        s->len -= s->pos;
+        s->scan -= s->pos;
+        s->pos = 0;
+    }
+    if (s->cap - s->len < SOURCE_CHUNK + 1) {
+        void *p = s->buf;
+        size_t cap = s->cap;
+        if (s->len > SIZE_MAX - SOURCE_CHUNK - 1
+            || slant_grow(&p, &cap, s->len + SOURCE_CHUNK + 1, 1))
+            return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s:%zu: out of memory", s->name,
+                              s->lineno + 1);
+        s->buf = p;
+        s->cap = cap;
+    }
+    for (;;) {
+        ssize_t got = read(s->fd, s->buf + s->len, s->cap - s->len - 1);
+        if (got > 0) {
+            s->len += (size_t)got;
+            return SLANT_STATUS_OK;
+        }
+        if (got == 0) {
+            s->eof = 1;
+            return SLANT_STATUS_OK;
+        }
+        if (errno != EINTR)
+            return slant_fail(err, SLANT_STATUS_IO, "%s: %s", s->name, strerror(errno));
+    }
+}
+
+/* Drops a byte order mark at the start of the input. */
+static slant_status source_start(line_source *s, slant_error *err)
+{
+    static const char bom[3] = "\xEF\xBB\xBF";
+    s->started = 1;
+    while (!s->eof && s->len < 3 && !memcmp(s->buf ? s->buf : bom, bom, s->len)) {
+        slant_status st = source_fill(s, err);
+        if (st)
+            return st;
+    }
+    if (bom_length(s->buf, s->len))
+        s->pos = s->scan = 3;
+    return SLANT_STATUS_OK;
+}
+
+/* Whether input waits on FD, so that a read would not block. */
+static int input_ready(int fd)
+{
+    struct pollfd p = {fd, POLLIN, 0};
+    return poll(&p, 1, 0) != 0;
+}
+
+/* What source_line found. */
+enum { SOURCE_END, SOURCE_LINE, SOURCE_WOULD_WAIT };
+
+/* The next line into *line and *len (output), with its '\n' and one '\r'
+ * before it cut and a NUL in their place; the line may hold NULs of its
+ * own.  *got (output) says whether there was one.  With NOWAIT, gives
+ * SOURCE_WOULD_WAIT rather than wait for input that is not there yet. */
+static slant_status source_line(line_source *s, int nowait, char **line, size_t *len, int *got,
+                                slant_error *err)
+{
+    slant_status st;
+    if (!s->started && (st = source_start(s, err)))
+        return st;
+    for (;;) {
+        char *nl = s->len > s->scan ? memchr(s->buf + s->scan, '\n', s->len - s->scan) : NULL;
+        if (nl || (s->eof && s->pos < s->len)) {
+            char *p = s->buf + s->pos, *e = nl ? nl : s->buf + s->len;
+            size_t l = (size_t)(e - p);
+            if (l && p[l - 1] == '\r')
+                l--;
+            p[l] = '\0';
+            s->pos = s->scan = nl ? (size_t)(nl - s->buf) + 1 : s->len;
+            s->lineno++;
+            *line = p;
+            *len = l;
+            *got = SOURCE_LINE;
+            return SLANT_STATUS_OK;
+        }
+        s->scan = s->len;
+        if (s->eof) {
+            *got = SOURCE_END;
+            return SLANT_STATUS_OK;
+        }
+        if (nowait && !input_ready(s->fd)) {
+            *got = SOURCE_WOULD_WAIT;
+            return SLANT_STATUS_OK;
+        }
+        if ((st = source_fill(s, err)))
+            return st;
+    }
 }
 
 static int is_space(char ch)
@@ -618,125 +722,141 @@ static void split_fields(char *line, size_t len, span *fields)
     }
 }
 
-static slant_status read_tsv(char *buf, size_t len, const char *name, slant_corpus **out,
-                             slant_error *err)
+/* ------------------------------------------------------------------ */
+/* Line formats, fed a line at a time                                  */
+/* ------------------------------------------------------------------ */
+
+/* What a line format's reader keeps between lines.  Documents go to c,
+ * which exists from the start for fastText and lines, and from the header
+ * (TSV) or the first object (JSONL) for the others. */
+typedef struct line_parser {
+    slant_format format; /* TSV, JSONL, FASTTEXT or LINES */
+    const char *name;    /* for messages */
+    slant_corpus *c;
+    size_t ncols, text_col, id_col; /* TSV */
+    size_t *head_col;    /* TSV: the column of each head */
+    span *fields;        /* TSV: ncols */
+    json_t *index;       /* JSONL: head name to number */
+    const char **labels; /* one per head */
+    size_t total;        /* documents read so far, in every batch */
+} line_parser;
+
+/* Appends a document to p->c; one without an id gets its number in the
+ * whole input (not in the batch). */
+static slant_status parser_append(line_parser *p, const char *id, const char *text, size_t len,
+                                  const char *const *labels, slant_error *err)
 {
-    line_reader r = {buf, buf + len, 0};
-    char *line;
-    size_t l;
-    do {
-        if (!next_line(&r, &line, &l))
-            return slant_fail(err, SLANT_STATUS_BAD_INPUT,
-                              "%s: empty; a TSV corpus starts with a header row naming a "
-                              "\"text\" column",
-                              name);
-    } while (is_blank(line, l));
+    char number[24];
+    if (!id) {
+        snprintf(number, sizeof number, "%zu", p->total + 1);
+        id = number;
+    }
+    slant_status st = slant_corpus_append(p->c, id, text, len, labels, err);
+    if (!st)
+        p->total++;
+    return st;
+}
 
-    slant_status st = SLANT_STATUS_OK;
-    slant_corpus *c = NULL;
-    const char **names = NULL, **labels = NULL;
-    size_t *head_col = NULL;
+static void parser_free(line_parser *p)
+{
+    slant_corpus_free(p->c);
+    free(p->head_col);
+    free(p->fields);
+    free(p->labels);
+    json_decref(p->index);
+    memset(p, 0, sizeof *p);
+}
+
+static slant_status tsv_header(line_parser *p, char *line, size_t l, size_t lineno,
+                               slant_error *err)
+{
+    const char *name = p->name;
     size_t ncols = count_fields(line, l);
-    span *fields = slant_alloc_array(ncols, sizeof *fields);
-    names = slant_alloc_array(ncols, sizeof *names);
-    head_col = slant_alloc_array(ncols, sizeof *head_col);
-    labels = slant_alloc_array(ncols, sizeof *labels);
-    if (!fields || !names || !head_col || !labels)
-        goto no_memory;
-
-    /* The header. */
-    split_fields(line, l, fields);
-    size_t text_col = SIZE_MAX, id_col = SIZE_MAX, n_heads = 0;
+    p->ncols = ncols;
+    p->fields = slant_alloc_array(ncols, sizeof *p->fields);
+    p->head_col = slant_alloc_array(ncols, sizeof *p->head_col);
+    p->labels = slant_alloc_array(ncols, sizeof *p->labels);
+    const char **names = slant_alloc_array(ncols, sizeof *names);
+    slant_status st = SLANT_STATUS_OK;
+    if (!p->fields || !p->head_col || !p->labels || !names) {
+        st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
+        goto done;
+    }
+    split_fields(line, l, p->fields);
+    p->text_col = p->id_col = SIZE_MAX;
     for (size_t k = 0; k < ncols; k++) {
-        if (fields[k].len == 0) {
+        const span *f = &p->fields[k];
+        if (f->len == 0) {
             st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: column %zu has no name", name,
-                            r.lineno, k + 1);
+                            lineno, k + 1);
             goto done;
         }
-        if (has_nul(fields[k].p, fields[k].len)) {
+        if (has_nul(f->p, f->len)) {
             st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
-                            "%s:%zu: the name of column %zu holds a NUL byte", name, r.lineno,
+                            "%s:%zu: the name of column %zu holds a NUL byte", name, lineno,
                             k + 1);
             goto done;
         }
-        names[k] = fields[k].p;
-        if (!strcmp(fields[k].p, "text"))
-            text_col = k;
-        else if (!strcmp(fields[k].p, "id"))
-            id_col = k;
+        names[k] = f->p;
+        if (!strcmp(f->p, "text"))
+            p->text_col = k;
+        else if (!strcmp(f->p, "id"))
+            p->id_col = k;
     }
     const char *dup;
-    if (find_duplicate(names, ncols, &dup))
-        goto no_memory;
+    if (find_duplicate(names, ncols, &dup)) {
+        st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
+        goto done;
+    }
     if (dup) {
         st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: two columns are named \"%s\"",
-                        name, r.lineno, dup);
+                        name, lineno, dup);
         goto done;
     }
-    if (text_col == SIZE_MAX) {
+    if (p->text_col == SIZE_MAX) {
         st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
-                        "%s:%zu: the header has no \"text\" column", name, r.lineno);
+                        "%s:%zu: the header has no \"text\" column", name, lineno);
         goto done;
     }
+    size_t n_heads = 0;
     for (size_t k = 0; k < ncols; k++)
-        if (k != text_col && k != id_col) {
-            names[n_heads] = fields[k].p;
-            head_col[n_heads++] = k;
+        if (k != p->text_col && k != p->id_col) {
+            names[n_heads] = p->fields[k].p;
+            p->head_col[n_heads++] = k;
         }
-    st = slant_corpus_new(n_heads, names, name, &c, err);
-    if (st)
-        goto done;
-
-    /* The rows. */
-    while (next_line(&r, &line, &l)) {
-        if (is_blank(line, l))
-            continue;
-        size_t n = count_fields(line, l);
-        if (n != ncols) {
-            st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
-                            "%s:%zu: expected %zu field%s, found %zu", name, r.lineno, ncols,
-                            ncols == 1 ? "" : "s", n);
-            goto done;
-        }
-        split_fields(line, l, fields);
-        const char *id = NULL;
-        if (id_col != SIZE_MAX && fields[id_col].len) {
-            if (has_nul(fields[id_col].p, fields[id_col].len)) {
-                st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: the id holds a NUL byte",
-                                name, r.lineno);
-                goto done;
-            }
-            id = fields[id_col].p;
-        }
-        for (size_t h = 0; h < n_heads; h++) {
-            const span *f = &fields[head_col[h]];
-            labels[h] = f->len ? f->p : NULL; /* an empty cell is a missing label */
-            if (f->len && has_nul(f->p, f->len)) {
-                st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
-                                "%s:%zu: the \"%s\" label holds a NUL byte", name, r.lineno,
-                                c->head_names[h]);
-                goto done;
-            }
-        }
-        st = slant_corpus_append(c, id, fields[text_col].p, fields[text_col].len, labels, err);
-        if (st)
-            goto done;
-    }
-    goto done;
-
-no_memory:
-    st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
+    st = slant_corpus_new(n_heads, names, name, &p->c, err);
 done:
-    free(fields);
     free(names);
-    free(head_col);
-    free(labels);
-    if (st) {
-        slant_corpus_free(c);
-        return st;
+    return st;
+}
+
+static slant_status tsv_row(line_parser *p, char *line, size_t l, size_t lineno,
+                            slant_error *err)
+{
+    const char *name = p->name;
+    size_t n = count_fields(line, l);
+    if (n != p->ncols)
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: expected %zu field%s, found %zu",
+                          name, lineno, p->ncols, p->ncols == 1 ? "" : "s", n);
+    span *fields = p->fields;
+    split_fields(line, l, fields);
+    const char *id = NULL;
+    if (p->id_col != SIZE_MAX && fields[p->id_col].len) {
+        if (has_nul(fields[p->id_col].p, fields[p->id_col].len))
+            return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: the id holds a NUL byte",
+                              name, lineno);
+        id = fields[p->id_col].p;
     }
-    *out = c;
-    return SLANT_STATUS_OK;
+    for (size_t h = 0; h < p->c->n_heads; h++) {
+        const span *f = &fields[p->head_col[h]];
+        p->labels[h] = f->len ? f->p : NULL; /* an empty cell is a missing label */
+        if (f->len && has_nul(f->p, f->len))
+            return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                              "%s:%zu: the \"%s\" label holds a NUL byte", name, lineno,
+                              p->c->head_names[h]);
+    }
+    return parser_append(p, id, fields[p->text_col].p, fields[p->text_col].len, p->labels,
+                         err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -811,9 +931,11 @@ static slant_status jsonl_heads(json_t *obj, const char *name, size_t lineno,
 }
 
 /* Appends the document of one line's object. */
-static slant_status jsonl_doc(json_t *obj, slant_corpus *c, json_t *index, const char **labels,
-                              const char *name, size_t lineno, slant_error *err)
+static slant_status jsonl_doc(json_t *obj, line_parser *p, size_t lineno, slant_error *err)
 {
+    slant_corpus *c = p->c;
+    json_t *index = p->index;
+    const char **labels = p->labels, *name = p->name;
     for (size_t h = 0; h < c->n_heads; h++)
         labels[h] = NULL;
     const char *text = NULL, *id = NULL;
@@ -871,53 +993,29 @@ static slant_status jsonl_doc(json_t *obj, slant_corpus *c, json_t *index, const
     }
     if (!text)
         return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: no \"text\" key", name, lineno);
-    return slant_corpus_append(c, id, text, text_len, labels, err);
+    return parser_append(p, id, text, text_len, labels, err);
 }
 
-static slant_status read_jsonl(char *buf, size_t len, const char *name, slant_corpus **out,
+static slant_status jsonl_line(line_parser *p, char *line, size_t l, size_t lineno,
                                slant_error *err)
 {
-    line_reader r = {buf, buf + len, 0};
-    slant_corpus *c = NULL;
-    json_t *index = NULL;
-    const char **labels = NULL;
+    json_error_t jerr;
+    json_t *obj = json_loadb(line, l, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+    if (!obj)
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: %s", p->name, lineno, jerr.text);
     slant_status st = SLANT_STATUS_OK;
-    char *line;
-    size_t l;
-    while (next_line(&r, &line, &l)) {
-        if (is_blank(line, l))
-            continue;
-        json_error_t jerr;
-        json_t *obj = json_loadb(line, l, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
-        if (!obj) {
-            st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: %s", name, r.lineno,
-                            jerr.text);
-            break;
-        }
-        if (!json_is_object(obj)) {
-            st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: expected a JSON object, found %s",
-                            name, r.lineno, json_kind(obj));
-        } else if (!c) {
-            st = jsonl_heads(obj, name, r.lineno, &c, &index, err);
-            if (!st && !(labels = slant_alloc_array(c->n_heads, sizeof *labels)))
-                st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
-        }
-        if (!st)
-            st = jsonl_doc(obj, c, index, labels, name, r.lineno, err);
-        json_decref(obj);
-        if (st)
-            break;
+    if (!json_is_object(obj)) {
+        st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: expected a JSON object, found %s",
+                        p->name, lineno, json_kind(obj));
+    } else if (!p->c) {
+        st = jsonl_heads(obj, p->name, lineno, &p->c, &p->index, err);
+        if (!st && !(p->labels = slant_alloc_array(p->c->n_heads, sizeof *p->labels)))
+            st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", p->name);
     }
-    if (!st && !c)
-        st = slant_corpus_new(0, NULL, name, &c, err); /* no documents, no heads */
-    free(labels);
-    json_decref(index);
-    if (st) {
-        slant_corpus_free(c);
-        return st;
-    }
-    *out = c;
-    return SLANT_STATUS_OK;
+    if (!st)
+        st = jsonl_doc(obj, p, lineno, err);
+    json_decref(obj);
+    return st;
 }
 
 /* ------------------------------------------------------------------ */
@@ -929,96 +1027,95 @@ static int is_label_tag(const char *p, size_t len)
     return len >= FT_PREFIX_LEN && !memcmp(p, FT_PREFIX, FT_PREFIX_LEN);
 }
 
-static slant_status read_fasttext(char *buf, size_t len, const char *name, slant_corpus **out,
+static slant_status fasttext_line(line_parser *p, char *line, size_t l, size_t lineno,
                                   slant_error *err)
 {
-    static const char *const heads[] = {LABEL_HEAD};
-    slant_corpus *c;
-    slant_status st = slant_corpus_new(1, heads, name, &c, err);
-    if (st)
-        return st;
-    line_reader r = {buf, buf + len, 0};
-    char *line;
-    size_t l;
-    while (next_line(&r, &line, &l)) {
-        if (is_blank(line, l))
-            continue;
-        char *p = line, *end = line + l;
-        while (p < end && is_space(*p))
-            p++;
-        char *tag = p;
-        while (p < end && !is_space(*p))
-            p++;
-        if (!is_label_tag(tag, (size_t)(p - tag))) {
-            st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
-                            "%s:%zu: no __label__ tag at the start of the line", name, r.lineno);
-            break;
-        }
-        char *label = tag + FT_PREFIX_LEN, *label_end = p;
-        if (label == label_end || has_nul(label, (size_t)(label_end - label))) {
-            st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: %s", name, r.lineno,
-                            label == label_end ? "empty __label__ tag"
-                                               : "the label holds a NUL byte");
-            break;
-        }
-        while (p < end && is_space(*p))
-            p++;
-        char *text = p;
-        /* fastText takes a __label__ token anywhere in the line as a label,
-         * so one after the first makes the line multi-label. */
-        while (p < end) {
-            while (p < end && is_space(*p))
-                p++;
-            char *tok = p;
-            while (p < end && !is_space(*p))
-                p++;
-            if (is_label_tag(tok, (size_t)(p - tok))) {
-                st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
-                                "%s:%zu: several __label__ tags; multi-label lines are not "
-                                "supported",
-                                name, r.lineno);
-                break;
-            }
-        }
-        if (st)
-            break;
-        *label_end = '\0';
-        const char *labels[1] = {label};
-        st = slant_corpus_append(c, NULL, text, (size_t)(end - text), labels, err);
-        if (st)
-            break;
+    const char *name = p->name;
+    char *q = line, *end = line + l;
+    while (q < end && is_space(*q))
+        q++;
+    char *tag = q;
+    while (q < end && !is_space(*q))
+        q++;
+    if (!is_label_tag(tag, (size_t)(q - tag)))
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                          "%s:%zu: no __label__ tag at the start of the line", name, lineno);
+    char *label = tag + FT_PREFIX_LEN, *label_end = q;
+    if (label == label_end || has_nul(label, (size_t)(label_end - label)))
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: %s", name, lineno,
+                          label == label_end ? "empty __label__ tag"
+                                             : "the label holds a NUL byte");
+    while (q < end && is_space(*q))
+        q++;
+    char *text = q;
+    /* fastText takes a __label__ token anywhere in the line as a label, so
+     * one after the first makes the line multi-label. */
+    while (q < end) {
+        while (q < end && is_space(*q))
+            q++;
+        char *tok = q;
+        while (q < end && !is_space(*q))
+            q++;
+        if (is_label_tag(tok, (size_t)(q - tok)))
+            return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                              "%s:%zu: several __label__ tags; multi-label lines are not "
+                              "supported",
+                              name, lineno);
     }
-    if (st) {
-        slant_corpus_free(c);
-        return st;
-    }
-    *out = c;
+    *label_end = '\0';
+    const char *labels[1] = {label};
+    return parser_append(p, NULL, text, (size_t)(end - text), labels, err);
+}
+
+static slant_status lines_line(line_parser *p, char *line, size_t l, size_t lineno,
+                               slant_error *err)
+{
+    char id[24];
+    snprintf(id, sizeof id, "%zu", lineno); /* the line number, blank lines counted */
+    return parser_append(p, id, line, l, NULL, err);
+}
+
+static slant_status parser_start(line_parser *p, slant_format format, const char *name,
+                                 slant_error *err)
+{
+    static const char *const ft_heads[] = {LABEL_HEAD};
+    memset(p, 0, sizeof *p);
+    p->format = format;
+    p->name = name;
+    if (format == SLANT_FORMAT_FASTTEXT)
+        return slant_corpus_new(1, ft_heads, name, &p->c, err);
+    if (format == SLANT_FORMAT_LINES)
+        return slant_corpus_new(0, NULL, name, &p->c, err);
     return SLANT_STATUS_OK;
 }
 
-static slant_status read_lines(char *buf, size_t len, const char *name, slant_corpus **out,
-                               slant_error *err)
+/* One line of input; blank lines (only spaces and tabs) are skipped in
+ * every line format. */
+static slant_status parser_line(line_parser *p, char *line, size_t l, size_t lineno,
+                                slant_error *err)
 {
-    slant_corpus *c;
-    slant_status st = slant_corpus_new(0, NULL, name, &c, err);
-    if (st)
-        return st;
-    line_reader r = {buf, buf + len, 0};
-    char *line;
-    size_t l;
-    while (next_line(&r, &line, &l)) {
-        if (is_blank(line, l))
-            continue;
-        char id[24];
-        snprintf(id, sizeof id, "%zu", r.lineno); /* the line number, blank lines counted */
-        st = slant_corpus_append(c, id, line, l, NULL, err);
-        if (st) {
-            slant_corpus_free(c);
-            return st;
-        }
+    if (is_blank(line, l))
+        return SLANT_STATUS_OK;
+    switch (p->format) {
+    case SLANT_FORMAT_TSV:
+        return p->c ? tsv_row(p, line, l, lineno, err) : tsv_header(p, line, l, lineno, err);
+    case SLANT_FORMAT_JSONL: return jsonl_line(p, line, l, lineno, err);
+    case SLANT_FORMAT_FASTTEXT: return fasttext_line(p, line, l, lineno, err);
+    default: return lines_line(p, line, l, lineno, err);
     }
-    *out = c;
-    return SLANT_STATUS_OK;
+}
+
+/* The end of the input. */
+static slant_status parser_end(line_parser *p, slant_error *err)
+{
+    if (p->c)
+        return SLANT_STATUS_OK;
+    if (p->format == SLANT_FORMAT_TSV)
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                          "%s: empty; a TSV corpus starts with a header row naming a \"text\" "
+                          "column",
+                          p->name);
+    return slant_corpus_new(0, NULL, p->name, &p->c, err); /* JSONL: no documents, no heads */
 }
 
 static slant_status read_text(char *buf, size_t len, const char *name, slant_corpus **out,
@@ -1236,11 +1333,57 @@ static slant_format format_of_content(const char *buf, size_t len)
     return SLANT_FORMAT_AUTO;
 }
 
-slant_status slant_corpus_read(const char *path, slant_format format, slant_corpus **out,
+/* ------------------------------------------------------------------ */
+/* Reading a corpus, whole or a batch at a time                        */
+/* ------------------------------------------------------------------ */
+
+struct slant_reader {
+    char *name;          /* for messages */
+    line_source src;
+    line_parser parser;
+    slant_corpus *whole; /* the text and folder formats: their one batch */
+    int done;            /* the input has ended, or failed */
+};
+
+/* Buffers the input up to its first non-blank line, whole, or to its end,
+ * for format_of_content. */
+static slant_status source_peek(line_source *s, slant_error *err)
+{
+    slant_status st;
+    if (!s->started && (st = source_start(s, err)))
+        return st;
+    for (;;) {
+        const char *p = s->buf + s->pos, *end = s->buf + s->len, *nl;
+        while (p < end && (nl = memchr(p, '\n', (size_t)(end - p)))) {
+            if (!is_blank(p, (size_t)(nl - p)))
+                return SLANT_STATUS_OK;
+            p = nl + 1;
+        }
+        if (s->eof)
+            return SLANT_STATUS_OK;
+        if ((st = source_fill(s, err)))
+            return st;
+    }
+}
+
+void slant_reader_free(slant_reader *r)
+{
+    if (!r)
+        return;
+    if (r->src.fd > STDERR_FILENO)
+        close(r->src.fd);
+    source_free(&r->src);
+    parser_free(&r->parser);
+    slant_corpus_free(r->whole);
+    free(r->name);
+    free(r);
+}
+
+slant_status slant_reader_open(const char *path, slant_format format, slant_reader **out,
                                slant_error *err)
 {
     if (!out)
-        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no place to put the corpus");
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no place to put the reader");
     *out = NULL;
     if (!path)
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no corpus path");
@@ -1248,8 +1391,6 @@ slant_status slant_corpus_read(const char *path, slant_format format, slant_corp
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "%s: unknown corpus format %d", path,
                           (int)format);
     int from_stdin = !strcmp(path, "-");
-    const char *name = from_stdin ? STDIN_NAME : path;
-
     if (format == SLANT_FORMAT_DIR && from_stdin)
         return slant_fail(err, SLANT_STATUS_BAD_OPTION,
                           "standard input cannot be read as a folder corpus (format dir)");
@@ -1260,31 +1401,147 @@ slant_status slant_corpus_read(const char *path, slant_format format, slant_corp
         else
             format = format_of_name(path);
     }
-    if (format == SLANT_FORMAT_DIR)
-        return read_dir(path, out, err);
+    slant_reader *r = calloc(1, sizeof *r);
+    if (!r || !(r->name = slant_strdup(from_stdin ? STDIN_NAME : path))) {
+        free(r);
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", path);
+    }
+    r->src.fd = -1;
+    r->src.name = r->name;
+    slant_status st = SLANT_STATUS_OK;
+    if (format == SLANT_FORMAT_DIR) {
+        st = read_dir(path, &r->whole, err);
+        goto done;
+    }
+    if (format == SLANT_FORMAT_TEXT) {
+        char *buf;
+        size_t len;
+        if (!(st = read_path(path, &buf, &len, err))) {
+            size_t bom = bom_length(buf, len);
+            st = read_text(buf + bom, len - bom, r->name, &r->whole, err);
+            free(buf);
+        }
+        goto done;
+    }
+    r->src.fd = from_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (r->src.fd < 0) {
+        st = slant_fail(err, SLANT_STATUS_IO, "%s: %s", path, strerror(errno));
+        goto done;
+    }
+    /* A folder opens fine and only fails at the first read. */
+    struct stat sb;
+    if (fstat(r->src.fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        st = slant_fail(err, SLANT_STATUS_IO, "%s: %s", path, strerror(EISDIR));
+        goto done;
+    }
+    if (format == SLANT_FORMAT_AUTO) {
+        if ((st = source_peek(&r->src, err)))
+            goto done;
+        format = format_of_content(r->src.buf + r->src.pos, r->src.len - r->src.pos);
+        if (format == SLANT_FORMAT_AUTO) {
+            st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                            "cannot tell the format of %s; use --format", r->name);
+            goto done;
+        }
+    }
+    st = parser_start(&r->parser, format, r->name, err);
+done:
+    if (st) {
+        slant_reader_free(r);
+        return st;
+    }
+    *out = r;
+    return SLANT_STATUS_OK;
+}
 
-    char *buf;
-    size_t len;
-    slant_status st = read_path(path, &buf, &len, err);
+/* Reads documents into r->parser.c (empty or not yet made) until it holds
+ * MAX_DOCS or its texts pass MAX_BYTES, or the input ends; with
+ * STREAMING, also once it holds a document and the input has no more
+ * ready, so that a slow stream is labeled as it comes. */
+static slant_status read_batch(slant_reader *r, size_t max_docs, size_t max_bytes,
+                               int streaming, slant_error *err)
+{
+    line_parser *p = &r->parser;
+    size_t bytes = 0;
+    slant_status st = SLANT_STATUS_OK;
+    while (!r->done) {
+        size_t n = p->c ? p->c->n_docs : 0;
+        if (n >= max_docs || (n && bytes >= max_bytes))
+            break;
+        char *line;
+        size_t l;
+        int got;
+        if ((st = source_line(&r->src, streaming && n, &line, &l, &got, err)))
+            break;
+        if (got == SOURCE_WOULD_WAIT)
+            break;
+        if (got == SOURCE_END) {
+            st = parser_end(p, err);
+            r->done = 1;
+            break;
+        }
+        if ((st = parser_line(p, line, l, r->src.lineno, err)))
+            break;
+        if (p->c && p->c->n_docs > n)
+            bytes += p->c->lens[n];
+    }
+    if (st) { /* nothing after an error, not even the batch it cut short */
+        r->done = 1;
+        slant_corpus_free(p->c);
+        p->c = NULL;
+    }
+    return st;
+}
+
+slant_status slant_reader_next(slant_reader *r, size_t max_docs, size_t max_bytes,
+                               slant_corpus **batch, slant_error *err)
+{
+    if (!batch)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no place to put the batch");
+    *batch = NULL;
+    if (!r)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no reader");
+    if (r->src.fd < 0) { /* a whole-file format: one batch, once */
+        if (r->whole && r->whole->n_docs)
+            *batch = r->whole;
+        else
+            slant_corpus_free(r->whole);
+        r->whole = NULL;
+        return SLANT_STATUS_OK;
+    }
+    slant_status st = read_batch(r, max_docs ? max_docs : 1, max_bytes, 1, err);
+    line_parser *p = &r->parser;
+    if (st || !p->c || !p->c->n_docs)
+        return st;
+    /* The batch goes to the caller; the next one starts as a copy of its
+     * heads. */
+    slant_corpus *next;
+    if ((st = slant_corpus_new(p->c->n_heads, (const char *const *)p->c->head_names, p->name,
+                               &next, err)))
+        return st;
+    *batch = p->c;
+    p->c = next;
+    return SLANT_STATUS_OK;
+}
+
+slant_status slant_corpus_read(const char *path, slant_format format, slant_corpus **out,
+                               slant_error *err)
+{
+    if (!out)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no place to put the corpus");
+    *out = NULL;
+    slant_reader *r;
+    slant_status st = slant_reader_open(path, format, &r, err);
     if (st)
         return st;
-    size_t bom = bom_length(buf, len);
-    char *body = buf + bom;
-    size_t body_len = len - bom;
-    if (format == SLANT_FORMAT_AUTO)
-        format = format_of_content(body, body_len);
-    switch (format) {
-    case SLANT_FORMAT_TSV: st = read_tsv(body, body_len, name, out, err); break;
-    case SLANT_FORMAT_JSONL: st = read_jsonl(body, body_len, name, out, err); break;
-    case SLANT_FORMAT_FASTTEXT: st = read_fasttext(body, body_len, name, out, err); break;
-    case SLANT_FORMAT_LINES: st = read_lines(body, body_len, name, out, err); break;
-    case SLANT_FORMAT_TEXT: st = read_text(body, body_len, name, out, err); break;
-    case SLANT_FORMAT_AUTO:
-    case SLANT_FORMAT_DIR:
-        st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
-                        "cannot tell the format of %s; use --format", name);
-        break;
+    if (!r->whole && !(st = read_batch(r, SIZE_MAX, SIZE_MAX, 0, err))) {
+        r->whole = r->parser.c;
+        r->parser.c = NULL;
     }
-    free(buf);
+    if (!st) {
+        *out = r->whole;
+        r->whole = NULL;
+    }
+    slant_reader_free(r);
     return st;
 }

@@ -106,6 +106,22 @@ SLANT_API const char *slant_corpus_head_name(const slant_corpus *corpus, size_t 
 SLANT_API const char *slant_corpus_id(const slant_corpus *corpus, size_t doc);
 SLANT_API const char *slant_corpus_text(const slant_corpus *corpus, size_t doc, size_t *len);
 SLANT_API const char *slant_corpus_label(const slant_corpus *corpus, size_t doc, size_t head);
+/* Reading a corpus a batch at a time, so that memory holds a batch and not
+ * the input: TSV, JSONL, fastText and lines files and streams ("-" for
+ * standard input) are read as they come; the text and folder formats come
+ * as one batch.  Formats as for slant_corpus_read. */
+typedef struct slant_reader slant_reader;
+SLANT_API slant_status slant_reader_open(const char *path, slant_format format,
+                                         slant_reader **out, slant_error *err);
+/* The next batch into *batch (output), a corpus the caller frees: at most
+ * MAX_DOCS documents, fewer once their texts pass MAX_BYTES, or once a
+ * stream has no more ready (only a batch's first document is waited for).
+ * NULL at the end of the input.  Ids without a column in the input number
+ * the documents of the whole input.  Bad input fails with its line, after
+ * the batches before it, and ends the reading. */
+SLANT_API slant_status slant_reader_next(slant_reader *r, size_t max_docs, size_t max_bytes,
+                                         slant_corpus **batch, slant_error *err);
+SLANT_API void slant_reader_free(slant_reader *reader);
 /* Keeps only the named heads, in the given order.  Fails on an unknown name. */
 SLANT_API slant_status slant_corpus_select_heads(slant_corpus *corpus, const char *const *names,
                                                  size_t n_names, slant_error *err);

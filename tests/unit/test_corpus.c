@@ -523,6 +523,53 @@ static void test_from_memory(void **state)
 
 /* Random bytes biased toward the characters the parsers care about: every
  * reader must either succeed with a well-formed corpus or fail cleanly. */
+/* Reads PATH with a reader, MAX_DOCS and MAX_BYTES per batch, and checks
+ * that the batches join into what slant_corpus_read gives; returns the
+ * number of batches. */
+static size_t batches_match_whole(const char *path, slant_format format, size_t max_docs,
+                                  size_t max_bytes)
+{
+    slant_corpus *whole = read_ok(path, format);
+    slant_reader *r = NULL;
+    slant_error err = {{0}};
+    assert_int_equal(slant_reader_open(path, format, &r, &err), SLANT_STATUS_OK);
+    size_t seen = 0, n_batches = 0;
+    for (;;) {
+        slant_corpus *b;
+        slant_status st = slant_reader_next(r, max_docs, max_bytes, &b, &err);
+        if (st)
+            fail_msg("%s: %s", path, err.message);
+        if (!b)
+            break;
+        n_batches++;
+        size_t n = slant_corpus_size(b), bytes = 0;
+        assert_true(n >= 1 && n <= max_docs);
+        assert_int_equal(slant_corpus_heads(b), slant_corpus_heads(whole));
+        for (size_t d = 0; d < n; d++, seen++) {
+            size_t len, want_len;
+            const char *text = slant_corpus_text(b, d, &len);
+            const char *want = slant_corpus_text(whole, seen, &want_len);
+            assert_non_null(want);
+            assert_int_equal(len, want_len);
+            assert_memory_equal(text, want, len);
+            assert_string_equal(slant_corpus_id(b, d), slant_corpus_id(whole, seen));
+            for (size_t h = 0; h < slant_corpus_heads(b); h++) {
+                const char *l = slant_corpus_label(b, d, h), *wl = slant_corpus_label(whole, seen, h);
+                if (l || wl)
+                    assert_string_equal(l, wl);
+            }
+            /* Only the last document may take a batch past max_bytes. */
+            assert_true(bytes < max_bytes);
+            bytes += len;
+        }
+        slant_corpus_free(b);
+    }
+    assert_int_equal(seen, slant_corpus_size(whole));
+    slant_reader_free(r);
+    slant_corpus_free(whole);
+    return n_batches;
+}
+
 static void test_hostile_input(void **state)
 {
     (void)state;
@@ -564,11 +611,153 @@ static void test_hostile_input(void **state)
             }
             n_read++;
             slant_corpus_free(c);
+            batches_match_whole(p, formats[f], 1 + (size_t)round % 3, 1 + (size_t)round % 50);
         }
     }
     /* Both outcomes must have been exercised for the test to mean much. */
     assert_true(n_read > 100);
     assert_true(n_failed > 100);
+}
+
+static void test_reader_batches(void **state)
+{
+    (void)state;
+    /* No id column: the row numbers run on across batches. */
+    char doc[4096];
+    size_t len = (size_t)snprintf(doc, sizeof doc, "label\ttext\n");
+    for (int i = 0; i < 10; i++)
+        len += (size_t)snprintf(doc + len, sizeof doc - len, "%s\tdoc%d\n", i % 2 ? "a" : "b", i);
+    const char *p = put("ten.tsv", doc, len);
+    assert_int_equal(batches_match_whole(p, SLANT_FORMAT_TSV, 3, SIZE_MAX), 4);
+    assert_int_equal(batches_match_whole(p, SLANT_FORMAT_AUTO, 100, SIZE_MAX), 1);
+    assert_int_equal(batches_match_whole(p, SLANT_FORMAT_TSV, 100, 8), 5); /* 4+4 bytes a batch */
+    assert_int_equal(batches_match_whole(p, SLANT_FORMAT_TSV, 100, 1), 10);
+
+    slant_reader *r = NULL;
+    slant_error err = {{0}};
+    slant_corpus *b;
+    assert_int_equal(slant_reader_open(p, SLANT_FORMAT_TSV, &r, &err), SLANT_STATUS_OK);
+    /* Each batch is the caller's, and outlives the reader. */
+    slant_corpus *b2;
+    assert_int_equal(slant_reader_next(r, 4, SIZE_MAX, &b, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_reader_next(r, 4, SIZE_MAX, &b2, &err), SLANT_STATUS_OK);
+    slant_reader_free(r);
+    ASSERT_TEXT(b, 0, "doc0");
+    assert_string_equal(slant_corpus_label(b, 1, 0), "a");
+    assert_string_equal(slant_corpus_id(b2, 0), "5");
+    ASSERT_TEXT(b2, 3, "doc7");
+    assert_string_equal(slant_corpus_head_name(b2, 0), "label");
+    slant_corpus_free(b);
+    slant_corpus_free(b2);
+
+    /* The other line formats; a header alone gives no batch at all. */
+    p = PUT("five.jsonl", "{\"text\": \"a\", \"l\": \"x\"}\n{\"text\": \"b\"}\n\n"
+                          "{\"text\": \"c\", \"l\": null}\n{\"id\": 7, \"text\": \"d\"}\n");
+    assert_int_equal(batches_match_whole(p, SLANT_FORMAT_JSONL, 2, SIZE_MAX), 2);
+    p = PUT("three.ft", "__label__x one\n__label__y two\n__label__x three");
+    assert_int_equal(batches_match_whole(p, SLANT_FORMAT_FASTTEXT, 2, SIZE_MAX), 2);
+    p = PUT("lines.txt", "one\n\ntwo\nthree\n");
+    assert_int_equal(batches_match_whole(p, SLANT_FORMAT_LINES, 1, SIZE_MAX), 3);
+    assert_int_equal(batches_match_whole(PUT("h.tsv", "label\ttext\n"), SLANT_FORMAT_TSV, 5,
+                                         SIZE_MAX), 0);
+    /* Whole-file formats: one batch, whatever the limits. */
+    assert_int_equal(batches_match_whole(p, SLANT_FORMAT_TEXT, 1, 1), 1);
+}
+
+static void test_reader_long_lines(void **state)
+{
+    (void)state;
+    /* Lines longer than a read chunk, and a BOM and CRLF around them. */
+    size_t big = (size_t)3 << 20, len = 0;
+    char *doc = malloc(2 * big + 100);
+    assert_non_null(doc);
+    len += (size_t)sprintf(doc, "\xEF\xBB\xBFid\ttext\tlabel\r\n");
+    for (int k = 0; k < 2; k++) {
+        len += (size_t)sprintf(doc + len, "big%d\t", k);
+        for (size_t i = 0; i < big; i++)
+            doc[len++] = (char)('a' + (i * 7 + (size_t)k) % 26);
+        len += (size_t)sprintf(doc + len, "\tpos\r\nsmall%d\tx\tneg\n", k);
+    }
+    const char *p = put("long.tsv", doc, len);
+    free(doc);
+    assert_int_equal(batches_match_whole(p, SLANT_FORMAT_AUTO, 1, SIZE_MAX), 4);
+    slant_corpus *c = read_ok(p, SLANT_FORMAT_AUTO);
+    assert_string_equal(slant_corpus_head_name(c, 0), "label");
+    size_t n;
+    const char *t = slant_corpus_text(c, 2, &n);
+    assert_int_equal(n, big);
+    assert_int_equal(t[big - 1], (char)('a' + ((big - 1) * 7 + 1) % 26));
+    assert_string_equal(slant_corpus_label(c, 2, 0), "pos");
+    assert_string_equal(slant_corpus_id(c, 3), "small1");
+    slant_corpus_free(c);
+}
+
+static void test_reader_error_after_batches(void **state)
+{
+    (void)state;
+    const char *p = PUT("bad7.tsv", "label\ttext\na\t1\nb\t2\na\t3\nb\t4\na\t5\nb\t6\n"
+                                    "a\t7\nragged\nb\t9\n");
+    slant_reader *r = NULL;
+    slant_error err = {{0}};
+    slant_corpus *b;
+    assert_int_equal(slant_reader_open(p, SLANT_FORMAT_TSV, &r, &err), SLANT_STATUS_OK);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(slant_reader_next(r, 3, SIZE_MAX, &b, &err), SLANT_STATUS_OK);
+        assert_int_equal(slant_corpus_size(b), 3);
+        slant_corpus_free(b);
+    }
+    assert_int_equal(slant_reader_next(r, 3, SIZE_MAX, &b, &err), SLANT_STATUS_BAD_INPUT);
+    assert_null(b);
+    assert_non_null(strstr(err.message, "bad7.tsv:9: expected 2 fields, found 1"));
+    /* Nothing after an error. */
+    assert_int_equal(slant_reader_next(r, 3, SIZE_MAX, &b, &err), SLANT_STATUS_OK);
+    assert_null(b);
+    slant_reader_free(r);
+
+    assert_int_equal(slant_reader_open(PUT("empty.tsv", "\n \n"), SLANT_FORMAT_TSV, &r, &err),
+                     SLANT_STATUS_OK);
+    assert_int_equal(slant_reader_next(r, 3, SIZE_MAX, &b, &err), SLANT_STATUS_BAD_INPUT);
+    assert_non_null(strstr(err.message, "empty.tsv: empty"));
+    slant_reader_free(r);
+    assert_int_equal(slant_reader_open(path_of("nowhere.tsv"), SLANT_FORMAT_TSV, &r, &err),
+                     SLANT_STATUS_IO);
+    assert_null(r);
+    assert_int_equal(slant_reader_open(PUT("what", "plain words\n"), SLANT_FORMAT_AUTO, &r,
+                                       &err), SLANT_STATUS_BAD_INPUT);
+    assert_non_null(strstr(err.message, "cannot tell the format"));
+    slant_reader_free(NULL);
+}
+
+/* A stream is labeled as it comes: a batch ends where the input waits. */
+static void test_reader_stream(void **state)
+{
+    (void)state;
+    int fd[2];
+    assert_int_equal(pipe(fd), 0);
+    char path[64];
+    snprintf(path, sizeof path, "/dev/fd/%d", fd[0]);
+    static const char first[] = "label\ttext\nx\tone\ny\ttw";
+    assert_int_equal(write(fd[1], first, sizeof first - 1), (ssize_t)(sizeof first - 1));
+    slant_reader *r = NULL;
+    slant_error err = {{0}};
+    slant_corpus *b;
+    assert_int_equal(slant_reader_open(path, SLANT_FORMAT_TSV, &r, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_reader_next(r, 100, SIZE_MAX, &b, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_corpus_size(b), 1);
+    ASSERT_TEXT(b, 0, "one");
+    slant_corpus_free(b);
+    static const char rest[] = "o\nx\tthree\n";
+    assert_int_equal(write(fd[1], rest, sizeof rest - 1), (ssize_t)(sizeof rest - 1));
+    close(fd[1]);
+    assert_int_equal(slant_reader_next(r, 100, SIZE_MAX, &b, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_corpus_size(b), 2);
+    ASSERT_TEXT(b, 0, "two");
+    assert_string_equal(slant_corpus_id(b, 1), "3");
+    slant_corpus_free(b);
+    assert_int_equal(slant_reader_next(r, 100, SIZE_MAX, &b, &err), SLANT_STATUS_OK);
+    assert_null(b);
+    slant_reader_free(r);
+    close(fd[0]);
 }
 
 int main(void)
@@ -590,6 +779,10 @@ int main(void)
         cmocka_unit_test(test_hash),
         cmocka_unit_test(test_from_memory),
         cmocka_unit_test(test_hostile_input),
+        cmocka_unit_test(test_reader_batches),
+        cmocka_unit_test(test_reader_long_lines),
+        cmocka_unit_test(test_reader_error_after_batches),
+        cmocka_unit_test(test_reader_stream),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
