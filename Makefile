@@ -18,7 +18,7 @@ endif
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 $(WARN) -fPIC -fvisibility=hidden -MMD -MP -pthread
 CPPFLAGS += -D_DEFAULT_SOURCE -Iinclude -Icommon -Ifeatures -Imodels -Itrain -Iinfer
-LDLIBS = -lutf8proc -lxxhash -ljansson -lm -pthread
+LDLIBS = -lsvm -lutf8proc -lxxhash -ljansson -lm -pthread
 
 ifeq ($(BLAS),ref)
 B := build/ref

@@ -61,6 +61,9 @@ int cli_train_option(int opt, const char *arg, slant_options *o);
     {"weighting", required_argument, 0, 1017},                   \
     {"beta", required_argument, 0, 1018},                        \
     {"preset", required_argument, 0, 1019},                      \
+    {"kernel", required_argument, 0, 1020},                      \
+    {"gamma", required_argument, 0, 1021},                       \
+    {"force", no_argument, 0, 1022},                             \
     {"label", required_argument, 0, 'l'},                        \
     {"format", required_argument, 0, 'f'}
 extern const char cli_train_options_help[];

@@ -124,6 +124,9 @@ int cli_parse_range(const char *opt, const char *s, uint32_t *lo, uint32_t *hi)
     return 0;
 }
 
+#define CLI_STR_(x) #x
+#define CLI_STR(x) CLI_STR_(x)
+
 const char cli_train_options_help[] =
     "Presets (options after one override it):\n"
     "      --preset nbsvm     --model nbsvm --weighting binary --min-count 1: for\n"
@@ -132,12 +135,19 @@ const char cli_train_options_help[] =
     "                         texts whose classes differ in size\n"
     "Model:\n"
     "  -M, --model KIND       lr (logistic regression, default), nb (multinomial naive\n"
-    "                         Bayes), cnb (complement naive Bayes) or nbsvm (an SVM on\n"
-    "                         naive-Bayes-scaled features, Wang and Manning 2012)\n"
+    "                         Bayes), cnb (complement naive Bayes), nbsvm (an SVM on\n"
+    "                         naive-Bayes-scaled features, Wang and Manning 2012) or\n"
+    "                         svm (libsvm's C-SVC with its Platt probabilities)\n"
+    "      --kernel K         svm: linear (folded into one weight vector per class;\n"
+    "                         default) or rbf (the support vectors kept)\n"
+    "      --gamma G          svm rbf: exp(-G |u-v|^2), or scale: 1 / (features x\n"
+    "                         variance of the values) (scale)\n"
+    "      --force            svm: train past " CLI_STR(SLANT_SVM_MAX_DOCS) " documents, where libsvm\n"
+    "                         gets slow\n"
     "      --solver S         lr: dual (coordinate descent on the dual, each class\n"
     "                         against the rest; default) or lbfgs (softmax, L-BFGS)\n"
-    "      --c C              lr, nbsvm: inverse L2 strength; minimizes 0.5|W|^2 +\n"
-    "                         C*loss (lr 10, nbsvm 0.1)\n"
+    "      --c C              lr, nbsvm, svm: inverse L2 strength; minimizes\n"
+    "                         0.5|W|^2 + C*loss (lr 10, nbsvm 0.1, svm 1)\n"
     "      --iterations N     lr: passes (dual, 1000) or iterations (lbfgs, 200) at most\n"
     "      --tol T            lr: stop when the solver's measure of optimality shrank\n"
     "                         by this factor (dual 0.01, lbfgs 1e-4)\n"
@@ -183,10 +193,32 @@ int cli_train_option(int opt, const char *arg, slant_options *o)
             return -1;
         }
         return 1;
+    case 1020: {
+        int k = slant_kernel_parse(arg);
+        if (k < 0) {
+            cli_error("--kernel: '%s' is not linear or rbf", arg);
+            return -1;
+        }
+        o->kernel = (slant_kernel)k;
+        return 1;
+    }
+    case 1021:
+        if (strcmp(arg, "scale") == 0) {
+            o->gamma = 0;
+            return 1;
+        }
+        if (cli_parse_double("gamma", arg, &o->gamma))
+            return -1;
+        if (!(o->gamma > 0)) {
+            cli_error("--gamma: %s is not positive", arg);
+            return -1;
+        }
+        return 1;
+    case 1022: o->force = 1; return 1;
     case 'M': {
         int k = slant_model_kind_parse(arg);
         if (k < 0) {
-            cli_error("--model: '%s' is not one of lr, nb, cnb, nbsvm", arg);
+            cli_error("--model: '%s' is not one of lr, nb, cnb, nbsvm, svm", arg);
             return -1;
         }
         o->model = (slant_model_kind)k;

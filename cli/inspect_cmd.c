@@ -93,6 +93,12 @@ int cmd_inspect(int argc, char **argv)
                                    ? "dual (heads of more than two classes: each class against "
                                      "the rest)"
                                    : "lbfgs (one softmax per head)");
+    if (slant_model_kind_of(m) == SLANT_MODEL_KIND_SVM)
+        printf("kernel: %s\n", o.kernel == SLANT_KERNEL_RBF
+                                    ? "rbf (libsvm's model kept whole: labeling evaluates the "
+                                      "kernel on every support vector)"
+                                    : "linear (folded at training into one weight vector per "
+                                      "class: labeling costs what lr does)");
     printf("provenance:\n");
     const char *p = slant_model_provenance(m);
     while (*p) {
@@ -120,10 +126,15 @@ int cmd_inspect(int argc, char **argv)
                    : o.weighting == SLANT_WEIGHTING_BINARY ? "binary (1 for each n-gram present)"
                                                            : "tf-idf off (raw counts)");
     for (size_t h = 0; h < slant_model_heads(m); h++) {
-        printf("head %s: %zu classes\n", slant_model_head_name(m, h), slant_model_classes(m, h));
+        double gamma = 0;
+        size_t n_sv = slant_model_support_vectors(m, h, &gamma);
+        printf("head %s: %zu classes", slant_model_head_name(m, h), slant_model_classes(m, h));
+        if (n_sv)
+            printf(", %zu support vectors, gamma %g", n_sv, gamma);
+        putchar('\n');
         for (size_t k = 0; k < slant_model_classes(m, h); k++) {
             printf("  %s\n", slant_model_class_name(m, h, k));
-            if (top)
+            if (top && !n_sv) /* a kernel head has no weights to rank */
                 print_top(m, h, k, top);
         }
     }

@@ -134,11 +134,12 @@ typedef enum slant_model_kind {
     SLANT_MODEL_KIND_NB = 0, /* multinomial naive Bayes */
     SLANT_MODEL_KIND_CNB,    /* complement naive Bayes */
     SLANT_MODEL_KIND_LR,     /* logistic regression, L2 (see slant_solver) */
-    SLANT_MODEL_KIND_NBSVM   /* NBSVM: an SVM on naive-Bayes-scaled features, interpolated
+    SLANT_MODEL_KIND_NBSVM,  /* NBSVM: an SVM on naive-Bayes-scaled features, interpolated
                               * toward naive Bayes (Wang and Manning 2012), calibrated */
+    SLANT_MODEL_KIND_SVM     /* C-SVC through libsvm, with libsvm's Platt probabilities */
 } slant_model_kind;
 
-SLANT_API int slant_model_kind_parse(const char *name); /* "nb", "cnb", "lr", "nbsvm"; -1 */
+SLANT_API int slant_model_kind_parse(const char *name); /* "nb", "cnb", "lr", "nbsvm", "svm"; -1 */
 SLANT_API const char *slant_model_kind_name(slant_model_kind kind);
 
 /* How lr is fitted. */
@@ -151,6 +152,19 @@ typedef enum slant_solver {
 
 SLANT_API int slant_solver_parse(const char *name); /* "dual", "lbfgs"; -1 */
 SLANT_API const char *slant_solver_name(slant_solver solver);
+
+/* The kernel of --model svm. */
+typedef enum slant_kernel {
+    SLANT_KERNEL_LINEAR = 0, /* <u, v>: folded into one weight vector per class at training */
+    SLANT_KERNEL_RBF         /* exp(-gamma |u - v|^2): the support vectors kept in the model */
+} slant_kernel;
+
+SLANT_API int slant_kernel_parse(const char *name); /* "linear", "rbf"; -1 */
+SLANT_API const char *slant_kernel_name(slant_kernel kernel);
+
+/* Documents above which --model svm refuses to train unless forced:
+ * libsvm's time grows about as the square of the documents. */
+#define SLANT_SVM_MAX_DOCS 20000
 
 /* How an n-gram's value in a document is computed. */
 typedef enum slant_weighting {
@@ -189,6 +203,10 @@ typedef struct slant_options {
     int class_weight;            /* 1: weight classes inversely to their frequency */
     int nb_scale;                /* lr: 1 scales each feature by its naive-Bayes
                                   * log-count ratio before fitting (NBSVM-style) */
+    /* SVM (libsvm's C-SVC; its C is c above, default 1, tol its eps, 0.001) */
+    slant_kernel kernel;
+    double gamma;                /* rbf: 0 for 1 / (features x variance of the values) */
+    int force;                   /* 1: train svm past SLANT_SVM_MAX_DOCS documents */
     /* Running */
     uint32_t threads;            /* 0: all cores */
     uint64_t seed;
@@ -248,7 +266,12 @@ SLANT_API const char *slant_model_provenance(const slant_model *model);
 /* Human-readable name of feature INDEX ("good movie", "#1234" if hashed). */
 SLANT_API slant_status slant_model_feature_name(const slant_model *model, uint32_t index,
                                                 char *buf, size_t size);
-/* Weight of feature INDEX for class CLS of HEAD (log-probability for nb). */
+/* Support vectors an RBF head keeps, and its gamma into *gamma (output, may
+ * be NULL); 0 for a head of weights. */
+SLANT_API size_t slant_model_support_vectors(const slant_model *model, size_t head,
+                                             double *gamma);
+/* Weight of feature INDEX for class CLS of HEAD (log-probability for nb;
+ * 0 for an RBF head, which has no weights). */
 SLANT_API float slant_model_weight(const slant_model *model, size_t head, size_t cls,
                                    uint32_t index);
 

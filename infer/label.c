@@ -44,8 +44,11 @@ static void label_worker(void *vctx, size_t begin, size_t end, uint32_t worker)
                 __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
                 break;
             }
-            slant_model_score(m, row, (size_t)n, j->probs + r * m->total_classes,
-                              j->best ? j->best + r * m->n_heads : NULL);
+            if (slant_model_score(m, row, (size_t)n, j->probs + r * m->total_classes,
+                                  j->best ? j->best + r * m->n_heads : NULL)) {
+                __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
+                break;
+            }
         }
     }
     free(row);

@@ -11,6 +11,7 @@
 
 #include "common.h"
 #include "model.h"
+#include "svm.h"
 
 void slant_options_init(slant_options *o)
 {
@@ -38,8 +39,18 @@ void slant_options_init(slant_options *o)
 slant_status slant_options_check(const slant_options *o, slant_error *err)
 {
 #define OPT_BAD(...) slant_fail(err, SLANT_STATUS_BAD_OPTION, __VA_ARGS__)
-    if (o->model > SLANT_MODEL_KIND_NBSVM)
+    if (o->model > SLANT_MODEL_KIND_SVM)
         return OPT_BAD("unknown model kind %d", (int)o->model);
+    if (o->kernel != SLANT_KERNEL_LINEAR && o->kernel != SLANT_KERNEL_RBF)
+        return OPT_BAD("unknown kernel %d", (int)o->kernel);
+    if (o->kernel != SLANT_KERNEL_LINEAR && o->model != SLANT_MODEL_KIND_SVM)
+        return OPT_BAD("--kernel is for --model svm");
+    if (!(o->gamma >= 0) || !isfinite(o->gamma))
+        return OPT_BAD("--gamma must be a positive number");
+    if (o->gamma > 0 && o->kernel != SLANT_KERNEL_RBF)
+        return OPT_BAD("--gamma is for --model svm --kernel rbf");
+    if (o->force != 0 && o->force != 1)
+        return OPT_BAD("forcing is on (1) or off (0)");
     if ((o->word_min == 0) != (o->word_max == 0) || o->word_min > o->word_max)
         return OPT_BAD("word n-gram range %u-%u: give MIN-MAX with 1 <= MIN <= MAX, or 0 for none",
                        o->word_min, o->word_max);
@@ -119,14 +130,14 @@ const char *slant_solver_name(slant_solver solver)
 void slant_options_resolve(slant_options *o)
 {
     if (o->c == 0)
-        o->c = o->model == SLANT_MODEL_KIND_NBSVM ? 0.1 : 10.0;
+        o->c = o->model == SLANT_MODEL_KIND_NBSVM ? 0.1 : o->model == SLANT_MODEL_KIND_SVM ? 1.0 : 10.0;
     if (o->alpha == 0 && o->model != SLANT_MODEL_KIND_NBSVM)
         o->alpha = 0.1;
     int lbfgs = o->model == SLANT_MODEL_KIND_LR && o->solver == SLANT_SOLVER_LBFGS;
     if (o->max_iter == 0)
         o->max_iter = lbfgs ? 200 : 1000;
     if (o->tol == 0)
-        o->tol = lbfgs ? 1e-4 : 0.01;
+        o->tol = lbfgs ? 1e-4 : o->model == SLANT_MODEL_KIND_SVM ? 0.001 : 0.01;
 }
 
 int slant_model_kind_parse(const char *name)
@@ -139,6 +150,8 @@ int slant_model_kind_parse(const char *name)
         return SLANT_MODEL_KIND_LR;
     if (strcmp(name, "nbsvm") == 0)
         return SLANT_MODEL_KIND_NBSVM;
+    if (strcmp(name, "svm") == 0)
+        return SLANT_MODEL_KIND_SVM;
     return -1;
 }
 
@@ -149,8 +162,30 @@ const char *slant_model_kind_name(slant_model_kind kind)
     case SLANT_MODEL_KIND_CNB: return "cnb";
     case SLANT_MODEL_KIND_LR: return "lr";
     case SLANT_MODEL_KIND_NBSVM: return "nbsvm";
+    case SLANT_MODEL_KIND_SVM: return "svm";
     }
     return "?";
+}
+
+int slant_kernel_parse(const char *name)
+{
+    if (strcmp(name, "linear") == 0)
+        return SLANT_KERNEL_LINEAR;
+    if (strcmp(name, "rbf") == 0)
+        return SLANT_KERNEL_RBF;
+    return -1;
+}
+
+const char *slant_kernel_name(slant_kernel kernel)
+{
+    return kernel == SLANT_KERNEL_RBF ? "rbf" : "linear";
+}
+
+size_t slant_model_support_vectors(const slant_model *m, size_t h, double *gamma)
+{
+    if (gamma)
+        *gamma = slant_svm_head_gamma(m->heads[h].svm);
+    return slant_svm_head_vectors(m->heads[h].svm);
 }
 
 size_t slant_model_heads(const slant_model *m) { return m->n_heads; }
@@ -187,7 +222,7 @@ slant_status slant_model_feature_name(const slant_model *m, uint32_t index, char
 float slant_model_weight(const slant_model *m, size_t h, size_t c, uint32_t index)
 {
     const slant_head *hd = &m->heads[h];
-    return hd->weights[(size_t)index * hd->n_classes + c];
+    return hd->weights ? hd->weights[(size_t)index * hd->n_classes + c] : 0.0f;
 }
 
 static int cmp_feature(const void *a, const void *b)
@@ -220,13 +255,24 @@ size_t slant_model_vectorize(const slant_model *m, const char *text, size_t len,
 
 /* Probabilities of every head for one vectorized document.  probs has
  * total_classes entries. */
-void slant_model_score(const slant_model *m, const slant_feature *x, size_t n, double *probs,
-                       size_t *best)
+int slant_model_score(const slant_model *m, const slant_feature *x, size_t n, double *probs,
+                      size_t *best)
 {
     for (uint32_t h = 0; h < m->n_heads; h++) {
         const slant_head *hd = &m->heads[h];
         size_t c_n = hd->n_classes;
         double *z = probs + hd->class_offset;
+        if (hd->svm) { /* a kernel head: libsvm's own probabilities */
+            if (slant_svm_head_score(hd->svm, x, n, z))
+                return -1;
+            size_t arg = 0;
+            for (size_t k = 1; k < c_n; k++)
+                if (z[k] > z[arg])
+                    arg = k;
+            if (best)
+                best[h] = arg;
+            continue;
+        }
         for (size_t k = 0; k < c_n; k++)
             z[k] = hd->bias[k];
         /* Rows of W are far apart: ask for a few ahead of their use. */
@@ -265,6 +311,7 @@ void slant_model_score(const slant_model *m, const slant_feature *x, size_t n, d
         if (best)
             best[h] = arg;
     }
+    return 0;
 }
 
 slant_status slant_model_predict(const slant_model *m, const char *text, size_t len,
@@ -279,7 +326,9 @@ slant_status slant_model_predict(const slant_model *m, const char *text, size_t 
         free(row);
         return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory labeling a document");
     }
-    slant_model_score(m, row, (size_t)n, probs, best);
+    int bad = slant_model_score(m, row, (size_t)n, probs, best);
     free(row);
+    if (bad)
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory labeling a document");
     return SLANT_STATUS_OK;
 }

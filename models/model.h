@@ -32,6 +32,7 @@ typedef struct slant_head {
     size_t class_offset;      /* first class's slot in a probability array */
     int one_vs_rest;          /* 1: each class's score is its own logistic model, and the
                                * probabilities are their outputs normalized; 0: softmax */
+    struct slant_svm_head *svm; /* an RBF head's libsvm model (weights and bias NULL) */
 } slant_head;
 
 struct slant_model {
@@ -56,7 +57,10 @@ typedef struct slant_head_parts {
     uint32_t n_classes;
     const char *const *class_names;
     const uint64_t *class_counts;
-    const float *weights; /* n_features x n_classes, then n_classes biases */
+    const float *weights; /* n_features x n_classes, then n_classes biases; NULL for an
+                           * RBF head, whose libsvm model is svm (svm_size bytes) */
+    const unsigned char *svm;
+    size_t svm_size;
 } slant_head_parts;
 
 /* Serializes the parts into a model image and parses it into *out. */
@@ -70,8 +74,9 @@ slant_status slant_model_build(slant_model_kind kind, const slant_options *opt,
 void slant_options_resolve(slant_options *o);
 
 /* Class probabilities of every head for one vectorized document: probs
- * (output) has total_classes entries, best (output, may be NULL) n_heads. */
-void slant_model_score(const slant_model *m, const slant_feature *x, size_t n, double *probs,
-                       size_t *best);
+ * (output) has total_classes entries, best (output, may be NULL) n_heads.
+ * Returns 0, or -1 when memory runs out (RBF heads only). */
+int slant_model_score(const slant_model *m, const slant_feature *x, size_t n, double *probs,
+                      size_t *best);
 
 #endif /* SLANT_MODEL_H */

@@ -26,8 +26,9 @@
  *                 u32 n_features, n_heads; u64 vocab_cap; f64 alpha, c, tol;
  *                 u32 max_iter, class_weight; u64 training seed;
  *                 u32 nb_scale, u32 solver; u64 hot_cap; u32 token flags
- *                 (1: punctuation tokens, 2: case kept); u32 zero; f64 beta
- *                 (nbsvm; the chosen values are in the provenance)
+ *                 (1: punctuation tokens, 2: case kept); u32 kernel (svm: 0
+ *                 linear, 1 rbf; 0 for other kinds); f64 beta (nbsvm; the
+ *                 chosen values are in the provenance)
  *   3 HEADS       per head: u32 length + name; u32 n_classes; per class:
  *                 u32 length + name, u64 training count
  *   4 IDF         f32[n_features]  (hashed mode with tf-idf on)
@@ -39,9 +40,11 @@
  *                 SLANT_HOT_FEATURES
  *   6 NAME_OFFS   u32[n_features + 1] (vocabulary mode)
  *   7 NAMES       NUL-terminated n-gram texts (vocabulary mode)
- *   8 WEIGHTS     per head: f32[n_features x n_classes] then f32[n_classes]
+ *   8 WEIGHTS     per head: f32[n_features x n_classes] then f32[n_classes];
+ *                 empty for an RBF svm, whose heads are in SVM
  *   9 HOT         hot_cap slots like VOCAB's: the first SLANT_HOT_FEATURES
  *                 features, looked up before VOCAB (vocabulary mode)
+ *  10 SVM         an RBF svm: per head, its libsvm model (layout in svm.c)
  *
  * Token and n-gram hashes are slant_text_hash (pipeline.h); version 1
  * hashed tokens with XXH3 and is not read any more.
@@ -62,6 +65,7 @@
 
 #include "common.h"
 #include "model.h"
+#include "svm.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "slant's model file is used in place and needs a little-endian host"
@@ -83,6 +87,7 @@ enum {
     SEC_NAMES,
     SEC_WEIGHTS,
     SEC_HOT,
+    SEC_SVM,
     SEC_COUNT_ /* one past the last id */
 };
 
@@ -157,6 +162,7 @@ static void write_config(unsigned char *p, slant_model_kind kind, const slant_op
     put32(p + 100, (uint32_t)o->solver);
     put64(p + 104, pipe->hot_cap);
     put32(p + 112, c->token_flags);
+    put32(p + 116, (uint32_t)o->kernel);
     putf64(p + 120, o->beta);
 }
 
@@ -170,9 +176,13 @@ slant_status slant_model_build(slant_model_kind kind, const slant_options *opt,
 {
     *out = NULL;
     size_t nf = pipe->n_features;
-    size_t wcount = 0;
+    size_t wcount = 0, svm_bytes = 0;
     for (uint32_t i = 0; i < n_heads; i++) {
         size_t c = heads[i].n_classes;
+        if (!heads[i].weights) {
+            svm_bytes += heads[i].svm_size;
+            continue;
+        }
         if (nf + 1 > SIZE_MAX / c || (nf + 1) * c > SIZE_MAX / 4 - wcount)
             return slant_fail(err, SLANT_STATUS_BAD_OPTION, "the model would be too large");
         wcount += (nf + 1) * c;
@@ -191,6 +201,8 @@ slant_status slant_model_build(slant_model_kind kind, const slant_options *opt,
         sec[n++] = (section){SEC_NAMES, pipe->names, pipe->name_off[nf]};
     }
     sec[n++] = (section){SEC_WEIGHTS, NULL, wcount * 4};
+    if (svm_bytes)
+        sec[n++] = (section){SEC_SVM, NULL, svm_bytes};
 
     size_t table = HEADER_SIZE;
     size_t at = align_up(table + n * ENTRY_SIZE);
@@ -226,10 +238,19 @@ slant_status slant_model_build(slant_model_kind kind, const slant_options *opt,
             break;
         case SEC_WEIGHTS:
             for (uint32_t h = 0; h < n_heads; h++) {
+                if (!heads[h].weights)
+                    continue;
                 size_t cnt = (nf + 1) * heads[h].n_classes;
                 memcpy(dst, heads[h].weights, cnt * 4);
                 dst += cnt * 4;
             }
+            break;
+        case SEC_SVM:
+            for (uint32_t h = 0; h < n_heads; h++)
+                if (!heads[h].weights) {
+                    memcpy(dst, heads[h].svm, heads[h].svm_size);
+                    dst += heads[h].svm_size;
+                }
             break;
         default:
             if (sec[i].size)
@@ -250,6 +271,9 @@ void slant_model_free(slant_model *m)
         munmap(m->image, m->image_size);
     else
         free(m->image);
+    if (m->heads)
+        for (uint32_t h = 0; h < m->n_heads; h++)
+            slant_svm_head_free(m->heads[h].svm);
     free(m->heads);
     free(m->strings);
     free(m->provenance);
@@ -330,7 +354,7 @@ static slant_status parse_heads(slant_model *m, const unsigned char *p, size_t s
         hd->class_counts = counts;
         hd->class_offset = offset;
         hd->one_vs_rest = ((m->kind == SLANT_MODEL_KIND_LR && m->opt.solver == SLANT_SOLVER_DUAL)
-                           || m->kind == SLANT_MODEL_KIND_NBSVM)
+                           || m->kind == SLANT_MODEL_KIND_NBSVM || m->kind == SLANT_MODEL_KIND_SVM)
                        && hd->n_classes > 2;
         offset += hd->n_classes;
         for (uint32_t k = 0; k < hd->n_classes; k++) {
@@ -375,7 +399,7 @@ static slant_status parse_config(slant_model *m, const unsigned char *p, const c
     m->n_heads = get32(p + 44);
     *vocab_cap = get64(p + 48);
     *hot_cap = get64(p + 104);
-    if (kind > SLANT_MODEL_KIND_NBSVM)
+    if (kind > SLANT_MODEL_KIND_SVM)
         return BAD("%s: unknown model kind %u", name, kind);
     m->kind = (slant_model_kind)kind;
     if (c->word_min > c->word_max || c->word_max > SLANT_MAX_NGRAM || (c->word_min == 0) != (c->word_max == 0)
@@ -412,11 +436,12 @@ static slant_status parse_config(slant_model *m, const unsigned char *p, const c
     o->seed = get64(p + 88);
     o->nb_scale = (int)get32(p + 96);
     o->beta = getf64(p + 120);
-    uint32_t solver = get32(p + 100);
+    uint32_t solver = get32(p + 100), kernel = get32(p + 116);
     if (o->class_weight > 1 || o->nb_scale > 1 || solver > SLANT_SOLVER_LBFGS
-        || get32(p + 116) != 0)
+        || kernel > SLANT_KERNEL_RBF || (kernel && m->kind != SLANT_MODEL_KIND_SVM))
         return BAD("%s: impossible training settings", name);
     o->solver = (slant_solver)solver;
+    o->kernel = (slant_kernel)kernel;
     return SLANT_STATUS_OK;
 }
 
@@ -625,7 +650,26 @@ static slant_status parse_image(unsigned char *image, size_t size, int mapped, c
         st = BAD("%s: the weights section has a partial number", name);
         goto fail;
     }
-    for (uint32_t h = 0; h < m->n_heads; h++) {
+    int rbf = m->opt.kernel == SLANT_KERNEL_RBF;
+    if (rbf != (sec[SEC_SVM] != NULL)) {
+        st = BAD(rbf ? "%s: an RBF svm without its SVM section" : "%s: a stray SVM section", name);
+        goto fail;
+    }
+    const unsigned char *sv = sec[SEC_SVM];
+    uint64_t svleft = secsize[SEC_SVM];
+    for (uint32_t h = 0; h < m->n_heads && rbf; h++) {
+        uint64_t used;
+        if ((st = slant_svm_head_parse(sv, svleft, m->heads[h].n_classes, m->pipe.n_features,
+                                       name, &m->heads[h].svm, &used, err)))
+            goto fail;
+        sv += used;
+        svleft -= used;
+    }
+    if (svleft) {
+        st = BAD("%s: the SVM section has %llu stray bytes", name, (unsigned long long)svleft);
+        goto fail;
+    }
+    for (uint32_t h = 0; h < m->n_heads && !rbf; h++) {
         uint64_t c = m->heads[h].n_classes;
         if ((nf + 1) > wleft / c) {
             st = BAD("%s: the weights section is too short for head \"%s\"", name,

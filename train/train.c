@@ -13,6 +13,7 @@
 #include "linear.h"
 #include "model.h"
 #include "pipeline.h"
+#include "svm.h"
 
 /* Folds of NBSVM's inner cross-validation. */
 #define NBSVM_FOLDS 5
@@ -137,9 +138,14 @@ static char *provenance(const slant_corpus *c, const size_t *docs, size_t n_docs
                         const slant_options *o, const head_classes *hc, size_t nf,
                         const slant_nbsvm_choice *choice)
 {
-    char *s = NULL, date[32], alpha[32], beta[32];
+    char *s = NULL, date[32], alpha[32], beta[32], svm[96] = "";
     size_t len = 0, cap = 0;
     training_date(date, sizeof date);
+    if (o->model == SLANT_MODEL_KIND_SVM && o->kernel == SLANT_KERNEL_RBF && o->gamma > 0)
+        snprintf(svm, sizeof svm, " --kernel rbf --gamma %g", o->gamma);
+    else if (o->model == SLANT_MODEL_KIND_SVM)
+        snprintf(svm, sizeof svm, " --kernel %s%s", slant_kernel_name(o->kernel),
+                 o->kernel == SLANT_KERNEL_RBF ? " --gamma scale" : "");
     if (o->alpha > 0)
         snprintf(alpha, sizeof alpha, "%g", o->alpha);
     else
@@ -153,14 +159,14 @@ static char *provenance(const slant_corpus *c, const size_t *docs, size_t n_docs
                       "options=--model %s --word-ngrams %u-%u --char-ngrams %u-%u "
                       "--hash-bits %u --min-count %u --weighting %s --punct %s --case %s --alpha %s "
                       "--beta %s --solver %s --c %g "
-                      "--iterations %u --tol %g --class-weight %s --nb-scale %s --seed %llu\n"
+                      "--iterations %u --tol %g --class-weight %s --nb-scale %s --seed %llu%s\n"
                       "features=%zu\ncorpus_documents=%zu\ncorpus_hash=xxh3:%016llx\n",
                       SLANT_VERSION, SLANT_FORMAT_VERSION, date, slant_model_kind_name(o->model),
                       slant_model_kind_name(o->model), o->word_min, o->word_max, o->char_min,
                       o->char_max, o->hash_bits, o->min_count, slant_weighting_name(o->weighting),
                       o->punct ? "on" : "off", o->keep_case ? "keep" : "fold",
                       alpha, beta, slant_solver_name(o->solver), o->c, o->max_iter, o->tol, o->class_weight ? "balanced" : "none",
-                      o->nb_scale ? "on" : "off", (unsigned long long)o->seed, nf, n_docs,
+                      o->nb_scale ? "on" : "off", (unsigned long long)o->seed, svm, nf, n_docs,
                       (unsigned long long)slant_corpus_hash(c, docs, n_docs));
     for (size_t h = 0; h < c->n_heads && !bad; h++) {
         bad |= appendf(&s, &len, &cap, "head=%s", c->head_names[h]);
@@ -254,12 +260,13 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
     head_classes *hc = slant_calloc_array(c->n_heads, sizeof *hc);
     slant_head_parts *parts = slant_calloc_array(c->n_heads, sizeof *parts);
     float **w = slant_calloc_array(c->n_heads, sizeof *w);
+    unsigned char **blob = slant_calloc_array(c->n_heads, sizeof *blob);
     slant_nbsvm_choice *choice = slant_calloc_array(c->n_heads, sizeof *choice);
     double *sw = NULL;
     char *prov = NULL;
     slant_fitted fitted = {0};
     slant_csr x = {0};
-    if (!texts || !lens || !hc || !parts || !w || !choice) {
+    if (!texts || !lens || !hc || !parts || !w || !blob || !choice) {
         st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
         goto out;
     }
@@ -270,6 +277,14 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
     for (size_t h = 0; h < c->n_heads; h++)
         if ((st = collect_classes(c, docs, n_docs, h, &hc[h], err)))
             goto out;
+    if (o->model == SLANT_MODEL_KIND_SVM && n_docs > SLANT_SVM_MAX_DOCS && !o->force) {
+        st = slant_fail(err, SLANT_STATUS_BAD_OPTION,
+                        "%s: %zu documents: libsvm's training time grows about as the square "
+                        "of the documents, and past %d it takes long; use --model lr, which "
+                        "fits a linear model as accurate in a fraction of the time, or --force",
+                        src, n_docs, SLANT_SVM_MAX_DOCS);
+        goto out;
+    }
 
     slant_fconfig cfg = {o->word_min, o->word_max, o->char_min, o->char_max,
                          o->hash_bits, o->min_count, (uint32_t)o->weighting, SLANT_HASH_SEED,
@@ -285,8 +300,9 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
     }
     for (size_t h = 0; h < c->n_heads; h++) {
         uint32_t cn = hc[h].n;
-        w[h] = slant_calloc_array((nf + 1) * cn, sizeof *w[h]);
-        if (!w[h]) {
+        int rbf = o->model == SLANT_MODEL_KIND_SVM && o->kernel == SLANT_KERNEL_RBF;
+        w[h] = rbf ? NULL : slant_calloc_array((nf + 1) * cn, sizeof *w[h]);
+        if (!rbf && !w[h]) {
             st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory for the weights of "
                             "head \"%s\"", c->head_names[h]);
             goto out;
@@ -312,13 +328,26 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
                 slant_log("nbsvm: head \"%s\": alpha %g, beta %g (inner %u-fold accuracy %.4f)",
                           c->head_names[h], choice[h].alpha, choice[h].beta, choice[h].folds,
                           choice[h].accuracy);
+        } else if (o->model == SLANT_MODEL_KIND_SVM) {
+            slant_svm_params sp = {o->kernel, o->c, o->gamma, o->tol, o->class_weight, o->seed};
+            if (rbf && sp.gamma == 0)
+                sp.gamma = slant_svm_scale_gamma(&x, hc[h].y);
+            size_t n_sv = 0;
+            st = rbf ? slant_svm_fit_rbf(&x, hc[h].y, cn, &sp, &blob[h], &parts[h].svm_size, &n_sv,
+                                         err)
+                     : slant_svm_fit_linear(&x, hc[h].y, cn, &sp, w[h], err);
+            if (!st && rbf)
+                slant_log("svm: head \"%s\": %zu support vectors, gamma %g", c->head_names[h],
+                          n_sv, sp.gamma);
         } else {
             st = slant_nb_fit(&x, hc[h].y, sw, cn, o->alpha, o->model == SLANT_MODEL_KIND_CNB,
                               w[h], w[h] + nf * cn, err);
         }
         if (st)
             goto out;
-        parts[h] = (slant_head_parts){c->head_names[h], cn, hc[h].names, hc[h].counts, w[h]};
+        size_t svm_size = parts[h].svm_size;
+        parts[h] = (slant_head_parts){c->head_names[h], cn, hc[h].names, hc[h].counts, w[h],
+                                      blob[h], svm_size};
     }
     slant_csr_free(&x); /* before the model image is built: the two are the peak */
     memset(&x, 0, sizeof x);
@@ -337,6 +366,10 @@ out:
         for (size_t h = 0; h < c->n_heads; h++)
             free(w[h]);
     free(w);
+    if (blob)
+        for (size_t h = 0; h < c->n_heads; h++)
+            free(blob[h]);
+    free(blob);
     free(hc);
     free(parts);
     free(choice);

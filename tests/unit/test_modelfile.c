@@ -40,7 +40,7 @@ static slant_model *small_model(void)
                         .n_features = NF, .idf = idf};
     const char *c1[] = {"neg", "pos"}, *c2[] = {"a", "b", "c"};
     const uint64_t n1[] = {3, 4}, n2[] = {1, 2, 3};
-    slant_head_parts heads[] = {{"label", 2, c1, n1, w1}, {"topic", 3, c2, n2, w2}};
+    slant_head_parts heads[] = {{"label", 2, c1, n1, w1, NULL, 0}, {"topic", 3, c2, n2, w2, NULL, 0}};
     slant_model *m = NULL;
     assert_int_equal(slant_model_build(SLANT_MODEL_KIND_LR, &o, &p, 2, heads,
                                        "slant_version=test\n", &m, NULL),
@@ -50,7 +50,14 @@ static slant_model *small_model(void)
 
 /* A trained vocabulary model with two heads: vocabulary slots, n-gram
  * names and idf all in the file. */
+static slant_model *trained_model_of(slant_model_kind kind, slant_kernel kernel);
+
 static slant_model *trained_model(void)
+{
+    return trained_model_of(SLANT_MODEL_KIND_NB, SLANT_KERNEL_LINEAR);
+}
+
+static slant_model *trained_model_of(slant_model_kind kind, slant_kernel kernel)
 {
     const char *texts[] = {"chip wafers and a new foundry", "tariffs and idle ports",
                            "the foundry ships chip wafers", "ports idle after new tariffs",
@@ -63,7 +70,8 @@ static slant_model *trained_model(void)
     slant_options o;
     slant_options_init(&o);
     o.min_count = 1;
-    o.model = SLANT_MODEL_KIND_NB;
+    o.model = kind;
+    o.kernel = kernel;
     assert_int_equal(slant_corpus_from_memory(6, texts, 2, heads, labels, &c, NULL), 0);
     assert_int_equal(slant_train(c, &o, &m, NULL), SLANT_STATUS_OK);
     slant_corpus_free(c);
@@ -163,6 +171,21 @@ static void test_every_byte_vocabulary_model(void **state)
     (void)state;
     slant_model *m = trained_model();
     assert_true(slant_model_features(m) > 10);
+    every_byte_and_truncation(m);
+}
+
+/* An RBF svm keeps libsvm's model in its own section; a linear one is
+ * folded into weights.  Both are checked like the rest. */
+static void test_every_byte_svm_models(void **state)
+{
+    (void)state;
+    slant_model *m = trained_model_of(SLANT_MODEL_KIND_SVM, SLANT_KERNEL_RBF);
+    double gamma = 0;
+    assert_true(slant_model_support_vectors(m, 0, &gamma) > 0);
+    assert_true(gamma > 0);
+    every_byte_and_truncation(m);
+    m = trained_model_of(SLANT_MODEL_KIND_SVM, SLANT_KERNEL_LINEAR);
+    assert_int_equal(slant_model_support_vectors(m, 0, NULL), 0);
     every_byte_and_truncation(m);
 }
 
@@ -274,6 +297,49 @@ static void test_forged_vocabulary(void **state)
     unlink(a);
 }
 
+/* Damage to the SVM section behind a valid checksum is refused by name. */
+static void test_forged_svm(void **state)
+{
+    (void)state;
+    char a[128];
+    snprintf(a, sizeof a, "%s/s.slant", dir);
+    slant_model *m = trained_model_of(SLANT_MODEL_KIND_SVM, SLANT_KERNEL_RBF);
+    uint32_t nf = (uint32_t)slant_model_features(m);
+    assert_int_equal(slant_model_save(m, a, NULL), SLANT_STATUS_OK);
+    slant_model_free(m);
+    size_t n;
+    unsigned char *orig = read_all(a, &n), *d = malloc(n);
+    uint64_t size, csize;
+    size_t svm = section_at(orig, 10, &size), config = section_at(orig, 2, &csize);
+    uint32_t k, l;
+    memcpy(&k, orig + svm + 8, 4);
+    memcpy(&l, orig + svm + 12, 4);
+    /* the first node: after the header, labels, counts, pairs, coefficients, starts */
+    size_t pairs = (size_t)k * (k - 1) / 2;
+    size_t node = svm + ((24 + 8 * (size_t)k + 7) & ~(size_t)7) + 24 * pairs
+                  + 8 * (size_t)(k - 1) * l + 8 * ((size_t)l + 1);
+    struct { size_t at; uint32_t value; const char *says; } cases[] = {
+        {node, nf + 1, "support vector 1 is corrupt"},
+        {svm + 8, k + 1, "classes"},
+        {svm + 24, k, "class table"},
+        {config + 116, 0, "stray SVM section"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        memcpy(d, orig, n);
+        memcpy(d + cases[c].at, &cases[c].value, 4);
+        reseal(d, n);
+        slant_model *r = NULL;
+        slant_error err = {{0}};
+        assert_int_equal(slant_model_load_memory(d, n, "s.slant", &r, &err),
+                         SLANT_STATUS_BAD_MODEL);
+        if (!strstr(err.message, cases[c].says))
+            fail_msg("case %zu: '%s' does not mention '%s'", c, err.message, cases[c].says);
+    }
+    free(orig);
+    free(d);
+    unlink(a);
+}
+
 /* One class against the rest, with every score far below zero: the
  * logistic outputs all round to 0, yet their normalized values must be
  * finite and proportional to e^z (the softmax of the scores, here). */
@@ -295,7 +361,7 @@ static void test_one_vs_rest_far_below_zero(void **state)
                         .n_features = NF, .idf = idf};
     const char *names[] = {"a", "b", "c"};
     const uint64_t counts[] = {1, 1, 1};
-    slant_head_parts head = {"h", 3, names, counts, w};
+    slant_head_parts head = {"h", 3, names, counts, w, NULL, 0};
     slant_model *m = NULL;
     assert_int_equal(slant_model_build(SLANT_MODEL_KIND_LR, &o, &p, 1, &head, "x=y\n", &m, NULL),
                      SLANT_STATUS_OK);
@@ -394,8 +460,10 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_every_byte_and_truncation),
         cmocka_unit_test(test_every_byte_vocabulary_model),
+        cmocka_unit_test(test_every_byte_svm_models),
         cmocka_unit_test(test_forged_checksum),
         cmocka_unit_test(test_forged_vocabulary),
+        cmocka_unit_test(test_forged_svm),
         cmocka_unit_test(test_one_vs_rest_far_below_zero),
         cmocka_unit_test(test_newer_and_foreign),
         cmocka_unit_test(test_save_failure_keeps_old),
