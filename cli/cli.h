@@ -93,5 +93,6 @@ int cmd_eval(int argc, char **argv);
 int cmd_cv(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_features(int argc, char **argv);
 
 #endif /* SLANT_CLI_H */

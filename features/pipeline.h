@@ -27,6 +27,9 @@ typedef struct slant_fconfig {
     uint32_t token_flags; /* SLANT_TOK_* below */
 } slant_fconfig;
 
+/* Seed of every n-gram hash; part of the model's feature settings. */
+#define SLANT_HASH_SEED 0x736c616e74ULL /* "slant" */
+
 /* ---- Hashing ----------------------------------------------------------
  * The hash of every token and character n-gram (model format 2): the n
  * bytes, zero-padded to whole 16-byte blocks, each block read as two
@@ -74,6 +77,15 @@ int slant_tokenize(const char *text, size_t len, uint64_t seed, slant_tokens *ou
 int slant_tokenize_with(const char *text, size_t len, uint64_t seed, unsigned flags,
                         slant_tokens *out);
 void slant_tokens_free(slant_tokens *t); /* frees the buffers, not t */
+
+/* The feature settings of training options. */
+static inline slant_fconfig slant_fconfig_of(const slant_options *o)
+{
+    slant_fconfig c = {o->word_min, o->word_max, o->char_min, o->char_max,
+                       o->hash_bits, o->min_count, (uint32_t)o->weighting, SLANT_HASH_SEED,
+                       (o->punct ? SLANT_TOK_PUNCT : 0) | (o->keep_case ? SLANT_TOK_KEEP_CASE : 0)};
+    return c;
+}
 
 /* ---- N-grams ---------------------------------------------------------
  * Appends the hash of every word n-gram (word_min..word_max) and character

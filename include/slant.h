@@ -233,6 +233,18 @@ SLANT_API slant_status slant_train_subset(const slant_corpus *corpus, const size
                                           size_t n_docs, const slant_options *opt,
                                           slant_model **out, slant_error *err);
 
+/* Writes CORPUS as LIBSVM/svmlight sparse vectors to PATH, one line per
+ * document: the class number of head HEAD (NULL: the model's first head,
+ * else the corpus's first; 1..k in sorted order, a model's own classes
+ * first; 0 for no label), then FEATURE:VALUE pairs, 1-based and
+ * increasing.  The features are MODEL's (may be NULL), or else fitted on
+ * CORPUS with OPT's settings.  PATH.map.tsv maps the numbers back to
+ * classes and n-grams.  Both files are replaced whole, or not at all. */
+SLANT_API slant_status slant_corpus_write_libsvm(const slant_corpus *corpus,
+                                                 const slant_options *opt,
+                                                 const slant_model *model, const char *head,
+                                                 const char *path, slant_error *err);
+
 /* ------------------------------------------------------------------ */
 /* Models                                                              */
 /* ------------------------------------------------------------------ */

@@ -18,8 +18,6 @@
 /* Folds of NBSVM's inner cross-validation. */
 #define NBSVM_FOLDS 5
 
-/* Seed of every n-gram hash; part of the model's feature settings. */
-#define SLANT_HASH_SEED 0x736c616e74ULL /* "slant" */
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -286,9 +284,7 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
         goto out;
     }
 
-    slant_fconfig cfg = {o->word_min, o->word_max, o->char_min, o->char_max,
-                         o->hash_bits, o->min_count, (uint32_t)o->weighting, SLANT_HASH_SEED,
-                         (o->punct ? SLANT_TOK_PUNCT : 0) | (o->keep_case ? SLANT_TOK_KEEP_CASE : 0)};
+    slant_fconfig cfg = slant_fconfig_of(o);
     slant_log("extracting features from %zu documents", n_docs);
     if ((st = slant_pipeline_fit(&cfg, texts, lens, n_docs, o->threads, &fitted, &x, err)))
         goto out;

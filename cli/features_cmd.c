@@ -1,0 +1,96 @@
+/*
+ * features_cmd.c: slant features CORPUS -o FILE: a corpus as LIBSVM sparse
+ * vectors, for LIBLINEAR, libsvm and other tools.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char features_usage[] =
+    "Usage: slant features CORPUS -o FILE [-m MODEL] [OPTIONS]\n"
+    "\n"
+    "Writes CORPUS ('-' for standard input) as LIBSVM/svmlight sparse vectors,\n"
+    "one line per document: the class number of one label column (1..k in\n"
+    "sorted order; 0 for a document without one), then FEATURE:VALUE pairs,\n"
+    "1-based and increasing.  FILE.map.tsv maps the numbers back to classes and\n"
+    "n-grams.  liblinear-train and svm-train read FILE as it is.\n"
+    "\n"
+    "  -o, --output FILE      the file to write (required; replaced whole)\n"
+    "  -m, --model MODEL      the features and class numbers of MODEL, so that a\n"
+    "                         test split lines up with its training split\n"
+    "  -l, --label NAME       the label column (default: the model's first head,\n"
+    "                         else the corpus's first column)\n"
+    "  -f, --format F         corpus format (default: from the name, then content)\n"
+    "  -h, --help             this help\n"
+    "Without -m, the feature options of 'slant train' apply (--word-ngrams,\n"
+    "--char-ngrams, --hash-bits, --min-count, --weighting, --punct, --case,\n"
+    "--threads).\n";
+
+int cmd_features(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"output", required_argument, 0, 'o'},
+        {"help", no_argument, 0, 'h'},
+        CLI_TRAIN_LONGOPTS,
+        {0, 0, 0, 0}};
+    slant_options o;
+    slant_options_init(&o);
+    slant_format fmt = SLANT_FORMAT_AUTO;
+    const char *output = NULL, *model_path = NULL, *label = NULL;
+    int feature_opts = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:m:hl:f:t:", longopts, NULL)) != -1) {
+        if (c == 'M') { /* --model: here the model file, as label's -m */
+            model_path = optarg;
+            continue;
+        }
+        int r = cli_train_option(c, optarg, &o);
+        if (r < 0)
+            return EXIT_BAD;
+        if (r > 0) {
+            feature_opts += c != 't';
+            continue;
+        }
+        switch (c) {
+        case 'o': output = optarg; break;
+        case 'm': model_path = optarg; break;
+        case 'l':
+            if (label)
+                return cli_usage_error("features", "give one --label");
+            label = optarg;
+            break;
+        case 'f':
+            if (cli_parse_format(optarg, &fmt))
+                return EXIT_BAD;
+            break;
+        case 'h': fputs(features_usage, stdout); return EXIT_OK;
+        default: return cli_usage_error("features", "unknown option");
+        }
+    }
+    if (!output)
+        return cli_usage_error("features", "give the file to write with -o FILE");
+    if (optind != argc - 1)
+        return cli_usage_error("features", "give exactly one CORPUS");
+    if (model_path && feature_opts)
+        return cli_usage_error("features", "with -m the features are the model's; drop the "
+                                           "feature options");
+    slant_error err = {{0}};
+    slant_model *model = NULL;
+    slant_status st;
+    if (model_path && (st = slant_model_load(model_path, &model, &err)))
+        return cli_fail(st, &err);
+    slant_corpus *corpus = NULL;
+    int rc = cli_read_corpus(argv[optind], fmt, NULL, &corpus);
+    if (rc == EXIT_OK) {
+        st = slant_corpus_write_libsvm(corpus, &o, model, label, output, &err);
+        rc = st ? cli_fail(st, &err) : EXIT_OK;
+        if (!st)
+            printf("wrote %zu documents to %s and %s.map.tsv\n", slant_corpus_size(corpus),
+                   output, output);
+    }
+    slant_corpus_free(corpus);
+    slant_model_free(model);
+    return rc;
+}
