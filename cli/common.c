@@ -174,8 +174,8 @@ const char cli_train_options_help[] =
     "      --seed N           seed of every random choice (1)\n"
     "  -l, --label NAME       learn this label column; repeatable (default: every\n"
     "                         column but id and text)\n"
-    "  -f, --format F         corpus format: tsv, jsonl, fasttext, dir (default: from\n"
-    "                         the name, then the content)\n";
+    "  -f, --format F         corpus format: tsv, jsonl, fasttext, dir, libsvm (default:\n"
+    "                         from the name, then the content)\n";
 
 int cli_train_option(int opt, const char *arg, slant_options *o)
 {
@@ -363,7 +363,7 @@ int cli_parse_format(const char *s, slant_format *out)
 {
     int f = slant_format_parse(s);
     if (f < 0) {
-        cli_error("--format: '%s' is not one of tsv, jsonl, fasttext, dir, lines, text", s);
+        cli_error("--format: '%s' is not one of tsv, jsonl, fasttext, dir, lines, text, libsvm", s);
         return -1;
     }
     *out = (slant_format)f;

@@ -108,23 +108,28 @@ int cmd_inspect(int argc, char **argv)
         p += len + (nl ? 1 : 0);
     }
     printf("features: %zu, ", slant_model_features(m));
-    if (o.word_max)
-        printf("word n-grams %u-%u, ", o.word_min, o.word_max);
-    else
-        printf("no word n-grams, ");
-    if (o.char_max)
-        printf("character n-grams %u-%u, ", o.char_min, o.char_max);
-    if (o.punct)
-        printf("punctuation tokens, ");
-    if (o.keep_case)
-        printf("case kept, ");
-    if (o.hash_bits)
-        printf("hashed into 2^%u buckets, ", o.hash_bits);
-    else
-        printf("vocabulary of n-grams seen %u+ times, ", o.min_count);
-    printf("%s\n", o.weighting == SLANT_WEIGHTING_TFIDF ? "tf-idf on (sublinear tf, L2-normalized)"
-                   : o.weighting == SLANT_WEIGHTING_BINARY ? "binary (1 for each n-gram present)"
-                                                           : "tf-idf off (raw counts)");
+    if (slant_model_takes_vectors(m)) {
+        printf("LIBSVM vectors: labels vectors, not text (feature numbers and values as given)\n");
+    } else {
+        if (o.word_max)
+            printf("word n-grams %u-%u, ", o.word_min, o.word_max);
+        else
+            printf("no word n-grams, ");
+        if (o.char_max)
+            printf("character n-grams %u-%u, ", o.char_min, o.char_max);
+        if (o.punct)
+            printf("punctuation tokens, ");
+        if (o.keep_case)
+            printf("case kept, ");
+        if (o.hash_bits)
+            printf("hashed into 2^%u buckets, ", o.hash_bits);
+        else
+            printf("vocabulary of n-grams seen %u+ times, ", o.min_count);
+        printf("%s\n", o.weighting == SLANT_WEIGHTING_TFIDF
+                           ? "tf-idf on (sublinear tf, L2-normalized)"
+                       : o.weighting == SLANT_WEIGHTING_BINARY ? "binary (1 for each n-gram present)"
+                                                               : "tf-idf off (raw counts)");
+    }
     for (size_t h = 0; h < slant_model_heads(m); h++) {
         double gamma = 0;
         size_t n_sv = slant_model_support_vectors(m, h, &gamma);

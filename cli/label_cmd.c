@@ -18,6 +18,7 @@ static const char label_usage[] =
     "\n"
     "Labels articles with every head of MODEL.  Each FILE is one article, except a\n"
     ".tsv or .jsonl corpus (one article per row; its label columns are ignored), a\n"
+    "LIBSVM file (.svm: one vector per line, for a model trained on vectors), a\n"
     "folder (each file in it one article, in name order) and, with --lines, any\n"
     "file (one article per line).  With no FILE, or '-', reads standard input as\n"
     "one article (or one per line with --lines).\n"
@@ -278,8 +279,10 @@ int cmd_label(int argc, char **argv)
             rc = label_folder(&o, path, threads);
             continue;
         } else if (f == SLANT_FORMAT_AUTO)
-            f = has_suffix(path, ".tsv") || has_suffix(path, ".jsonl") ? SLANT_FORMAT_AUTO
-                                                                        : SLANT_FORMAT_TEXT;
+            f = has_suffix(path, ".tsv") || has_suffix(path, ".jsonl") || has_suffix(path, ".svm")
+                        || has_suffix(path, ".libsvm") || has_suffix(path, ".svmlight")
+                    ? SLANT_FORMAT_AUTO
+                    : SLANT_FORMAT_TEXT;
         rc = label_stream(&o, path, f, threads);
     }
     slant_model_free(model);
@@ -295,7 +298,7 @@ static const char eval_usage[] =
     "the model never saw count as errors and appear as classes of their own.\n"
     "\n"
     "  -m, --model MODEL      the model file (required)\n"
-    "  -f, --format F         corpus format: tsv, jsonl, fasttext, dir\n"
+    "  -f, --format F         corpus format: tsv, jsonl, fasttext, dir, libsvm\n"
     "      --json             print one JSON object:\n"
     "    {\"documents\": N, \"heads\": {HEAD: {\"accuracy\": A, \"macro_f1\": F,\n"
     "      \"classes\": {CLASS: {\"precision\": P, \"recall\": R, \"f1\": F, \"support\": N}},\n"

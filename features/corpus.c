@@ -37,6 +37,7 @@
 #include <jansson.h>
 
 #include "common.h"
+#include "pipeline.h"
 
 /* The name standard input goes by in messages and ids. */
 #define STDIN_NAME "<stdin>"
@@ -53,7 +54,7 @@
 
 /* Indexed by slant_format. */
 static const char *const format_names[] = {"auto", "tsv", "jsonl", "fasttext",
-                                           "dir", "lines", "text"};
+                                           "dir", "lines", "text", "libsvm"};
 #define N_FORMATS (sizeof format_names / sizeof format_names[0])
 
 int slant_format_parse(const char *name)
@@ -258,6 +259,11 @@ void slant_corpus_free(slant_corpus *corpus)
     free(corpus->head_names);
     free(corpus->source);
     free(corpus);
+}
+
+int slant_corpus_holds_vectors(const slant_corpus *corpus)
+{
+    return corpus ? corpus->vectors : 0;
 }
 
 size_t slant_corpus_size(const slant_corpus *corpus)
@@ -739,6 +745,8 @@ typedef struct line_parser {
     json_t *index;       /* JSONL: head name to number */
     const char **labels; /* one per head */
     size_t total;        /* documents read so far, in every batch */
+    char **map;          /* LIBSVM: pairs of class number and class name, from the sidecar */
+    size_t n_map;        /* pairs in map; 0: labels are taken as written */
 } line_parser;
 
 /* Appends a document to p->c; one without an id gets its number in the
@@ -759,6 +767,9 @@ static slant_status parser_append(line_parser *p, const char *id, const char *te
 
 static void parser_free(line_parser *p)
 {
+    for (size_t i = 0; i < 2 * p->n_map; i++)
+        free(p->map[i]);
+    free(p->map);
     slant_corpus_free(p->c);
     free(p->head_col);
     free(p->fields);
@@ -1075,6 +1086,137 @@ static slant_status lines_line(line_parser *p, char *line, size_t l, size_t line
     return parser_append(p, id, line, l, NULL, err);
 }
 
+/* ---- LIBSVM vectors ---- */
+
+/* Reads the sidecar that slant features writes beside a LIBSVM file, if it
+ * is there: its "label" rows into p->map, its "info head" row into *head
+ * (output, malloc'ed; NULL when absent). */
+static slant_status libsvm_sidecar(line_parser *p, const char *path, char **head,
+                                   slant_error *err)
+{
+    *head = NULL;
+    size_t n = strlen(path);
+    char *side = malloc(n + sizeof ".map.tsv");
+    if (!side)
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+    memcpy(side, path, n);
+    memcpy(side + n, ".map.tsv", sizeof ".map.tsv");
+    struct stat sb;
+    if (stat(side, &sb) != 0) { /* no sidecar: labels as written */
+        free(side);
+        return SLANT_STATUS_OK;
+    }
+    char *buf;
+    size_t len;
+    slant_status st = read_path(side, &buf, &len, err);
+    if (st) {
+        free(side);
+        return st;
+    }
+    size_t lineno = 0, cap = 0;
+    for (char *q = buf, *end = buf + len; q < end && !st;) {
+        char *nl = memchr(q, '\n', (size_t)(end - q)), *e = nl ? nl : end;
+        lineno++;
+        *e = '\0';
+        char *t1 = strchr(q, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+        if (!t1 || !t2 || strchr(t2 + 1, '\t'))
+            st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: expected 3 fields", side,
+                            lineno);
+        else {
+            *t1 = *t2 = '\0';
+            const char *kind = q, *key = t1 + 1, *value = t2 + 1;
+            if (!strcmp(kind, "info") && !strcmp(key, "head") && strcmp(value, "(none)")) {
+                free(*head);
+                if (!(*head = slant_strdup(value)))
+                    st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+            } else if (!strcmp(kind, "label") && strcmp(key, "0")) {
+                if (!*key || !*value)
+                    st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: an empty label",
+                                    side, lineno);
+                else if (slant_grow((void **)&p->map, &cap, 2 * p->n_map + 2, sizeof *p->map)
+                         || !(p->map[2 * p->n_map] = slant_strdup(key))
+                         || !(p->map[2 * p->n_map + 1] = slant_strdup(value))) {
+                    if (p->map && 2 * p->n_map < cap && p->map[2 * p->n_map]) {
+                        free(p->map[2 * p->n_map]); /* the number without its name */
+                        p->map[2 * p->n_map] = NULL;
+                    }
+                    st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+                } else
+                    p->n_map++;
+            }
+        }
+        q = nl ? nl + 1 : end;
+    }
+    free(buf);
+    free(side);
+    return st;
+}
+
+/* "LABEL FEATURE:VALUE ...": the label a number, the features 1-based and
+ * increasing, the values finite; a '#' starts a comment. */
+static slant_status libsvm_line(line_parser *p, char *line, size_t l, size_t lineno,
+                                slant_error *err)
+{
+    const char *name = p->name;
+    char *q = line, *end = line + l;
+    while (q < end && is_space(*q))
+        q++;
+    char *tok = q;
+    while (q < end && !is_space(*q))
+        q++;
+    char *label_end = q;
+    char save = *label_end;
+    *label_end = '\0';
+    char *e;
+    strtod(tok, &e);
+    int number = e != tok && *e == '\0';
+    *label_end = save;
+    if (!number)
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                          "%s:%zu: a LIBSVM line starts with its label, a number", name, lineno);
+    while (q < end && is_space(*q))
+        q++;
+    char *text = q;
+    long prev = 0;
+    /* The whole line must parse; slant_vector_parse skips what does not. */
+    for (char *t = q; t < end;) {
+        while (t < end && is_space(*t))
+            t++;
+        if (t == end || *t == '#')
+            break;
+        char *a = t;
+        while (t < end && !is_space(*t))
+            t++;
+        slant_feature one[1], *pone = one;
+        size_t cap1 = 1, b1 = 0;
+        long got = slant_vector_parse(a, (size_t)(t - a), 0, &pone, &cap1, &b1);
+        if (got != 1 || b1)
+            return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                              "%s:%zu: '%.*s' is not FEATURE:VALUE (a feature number from 1, a "
+                              "finite value)", name, lineno, (int)(t - a < 40 ? t - a : 40), a);
+        if ((long)one[0].index + 1 <= prev)
+            return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                              "%s:%zu: feature %u after %ld: the numbers must increase", name,
+                              lineno, one[0].index + 1, prev);
+        prev = (long)one[0].index + 1;
+    }
+    *label_end = '\0';
+    const char *label = tok;
+    if (p->n_map) { /* the sidecar's class names; 0 is no label */
+        const char *found = NULL;
+        for (size_t k = 0; k < p->n_map && !found; k++)
+            if (!strcmp(p->map[2 * k], tok) || strtod(p->map[2 * k], NULL) == strtod(tok, NULL))
+                found = p->map[2 * k + 1];
+        if (!found && strtod(tok, NULL) != 0)
+            return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                              "%s:%zu: label %s is not in the sidecar %s.map.tsv", name, lineno,
+                              tok, name);
+        label = found;
+    }
+    const char *labels[1] = {label};
+    return parser_append(p, NULL, text, (size_t)(end - text), labels, err);
+}
+
 static slant_status parser_start(line_parser *p, slant_format format, const char *name,
                                  slant_error *err)
 {
@@ -1084,6 +1226,18 @@ static slant_status parser_start(line_parser *p, slant_format format, const char
     p->name = name;
     if (format == SLANT_FORMAT_FASTTEXT)
         return slant_corpus_new(1, ft_heads, name, &p->c, err);
+    if (format == SLANT_FORMAT_LIBSVM) {
+        char *head = NULL;
+        slant_status st = strcmp(name, STDIN_NAME) ? libsvm_sidecar(p, name, &head, err)
+                                                   : SLANT_STATUS_OK;
+        const char *heads[1] = {head ? head : LABEL_HEAD};
+        if (!st)
+            st = slant_corpus_new(1, heads, name, &p->c, err);
+        free(head);
+        if (!st)
+            p->c->vectors = 1;
+        return st;
+    }
     if (format == SLANT_FORMAT_LINES)
         return slant_corpus_new(0, NULL, name, &p->c, err);
     return SLANT_STATUS_OK;
@@ -1101,6 +1255,7 @@ static slant_status parser_line(line_parser *p, char *line, size_t l, size_t lin
         return p->c ? tsv_row(p, line, l, lineno, err) : tsv_header(p, line, l, lineno, err);
     case SLANT_FORMAT_JSONL: return jsonl_line(p, line, l, lineno, err);
     case SLANT_FORMAT_FASTTEXT: return fasttext_line(p, line, l, lineno, err);
+    case SLANT_FORMAT_LIBSVM: return libsvm_line(p, line, l, lineno, err);
     default: return lines_line(p, line, l, lineno, err);
     }
 }
@@ -1294,7 +1449,43 @@ static slant_format format_of_name(const char *path)
         return SLANT_FORMAT_JSONL;
     if (has_suffix(path, ".ft") || has_suffix(path, ".fasttext"))
         return SLANT_FORMAT_FASTTEXT;
+    if (has_suffix(path, ".svm") || has_suffix(path, ".libsvm") || has_suffix(path, ".svmlight"))
+        return SLANT_FORMAT_LIBSVM;
     return SLANT_FORMAT_AUTO;
+}
+
+/* A number, then at least one FEATURE:VALUE pair, and nothing else. */
+static int looks_like_libsvm(const char *p, size_t len)
+{
+    const char *end = p + len, *tok = p;
+    while (p < end && !is_space(*p))
+        p++;
+    char buf[64];
+    size_t tl = (size_t)(p - tok);
+    if (tl == 0 || tl >= sizeof buf)
+        return 0;
+    memcpy(buf, tok, tl);
+    buf[tl] = '\0';
+    char *e;
+    strtod(buf, &e);
+    if (*e)
+        return 0;
+    size_t pairs = 0;
+    while (p < end) {
+        while (p < end && is_space(*p))
+            p++;
+        if (p == end || *p == '#')
+            break;
+        const char *t = p;
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+        if (p == t || p == end || *p != ':')
+            return 0;
+        while (p < end && !is_space(*p))
+            p++;
+        pairs++;
+    }
+    return pairs > 0;
 }
 
 /* The format the first non-blank line suggests, or SLANT_FORMAT_AUTO.
@@ -1315,6 +1506,8 @@ static slant_format format_of_content(const char *buf, size_t len)
                 return SLANT_FORMAT_FASTTEXT;
             if (*q == '{')
                 return SLANT_FORMAT_JSONL;
+            if (looks_like_libsvm(q, (size_t)(e - q)))
+                return SLANT_FORMAT_LIBSVM;
             if (!memchr(p, '\t', (size_t)(e - p)))
                 return SLANT_FORMAT_AUTO;
             for (const char *f = p; f <= e;) {
@@ -1519,6 +1712,7 @@ slant_status slant_reader_next(slant_reader *r, size_t max_docs, size_t max_byte
     if ((st = slant_corpus_new(p->c->n_heads, (const char *const *)p->c->head_names, p->name,
                                &next, err)))
         return st;
+    next->vectors = p->c->vectors;
     *batch = p->c;
     p->c = next;
     return SLANT_STATUS_OK;

@@ -19,6 +19,7 @@ struct slant_corpus {
     char **labels;     /* n_docs x n_heads, row-major; NULL = missing */
     size_t cap;        /* allocated rows */
     char *source;      /* path the corpus was read from, for messages */
+    int vectors;       /* 1: a LIBSVM file; texts are "FEATURE:VALUE ..." */
 };
 
 /* Appends one document; id may be NULL (then the 1-based row number is

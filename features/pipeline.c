@@ -523,9 +523,77 @@ static long sorted_row(const slant_pipeline *p, slant_vec_scratch *s, slant_feat
     return (long)r;
 }
 
+/* By index, then value: a total order, so duplicates resolve the same
+ * way whatever the sort. */
+static int cmp_feature_index(const void *a, const void *b)
+{
+    const slant_feature *x = a, *y = b;
+    if (x->index != y->index)
+        return x->index < y->index ? -1 : 1;
+    return (x->value > y->value) - (x->value < y->value);
+}
+
+long slant_vector_parse(const char *text, size_t len, uint32_t n_features, slant_feature **out,
+                        size_t *cap, size_t *bad)
+{
+    const char *p = text, *end = text + len;
+    size_t n = 0, dropped = 0;
+    int sorted = 1;
+    while (p < end) {
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        if (p == end || *p == '#')
+            break;
+        const char *tok = p;
+        while (p < end && *p != ' ' && *p != '\t')
+            p++;
+        /* FEATURE: 1..2^32-1 in decimal; VALUE: a finite number */
+        char buf[96];
+        size_t tl = (size_t)(p - tok);
+        const char *colon = memchr(tok, ':', tl);
+        uint64_t f = 0;
+        int ok = colon && colon > tok && tl < sizeof buf && (size_t)(colon - tok) <= 10;
+        for (const char *q = tok; ok && q < colon; q++)
+            ok = *q >= '0' && *q <= '9' && (f = f * 10 + (uint64_t)(*q - '0')) <= UINT32_MAX;
+        double v = 0;
+        if (ok) {
+            size_t vl = tl - (size_t)(colon + 1 - tok);
+            memcpy(buf, colon + 1, vl);
+            buf[vl] = '\0';
+            char *e;
+            v = strtod(buf, &e);
+            ok = vl > 0 && *e == '\0' && isfinite(v) && f >= 1 && (!n_features || f <= n_features);
+        }
+        if (!ok) {
+            dropped++;
+            continue;
+        }
+        if (slant_grow((void **)out, cap, n + 1, sizeof **out))
+            return -1;
+        (*out)[n] = (slant_feature){(uint32_t)(f - 1), (float)v};
+        sorted &= n == 0 || (*out)[n - 1].index < (*out)[n].index;
+        n++;
+    }
+    if (!sorted) {
+        size_t m = 0;
+        qsort(*out, n, sizeof **out, cmp_feature_index);
+        for (size_t k = 0; k < n; k++)
+            if (m == 0 || (*out)[m - 1].index != (*out)[k].index)
+                (*out)[m++] = (*out)[k];
+            else
+                dropped++;
+        n = m;
+    }
+    if (bad)
+        *bad = dropped;
+    return (long)n;
+}
+
 long slant_pipeline_vectorize(const slant_pipeline *p, const char *text, size_t len,
                               slant_vec_scratch *s, slant_feature **out, size_t *cap)
 {
+    if (p->cfg.token_flags & SLANT_TOK_VECTORS)
+        return slant_vector_parse(text, len, p->n_features, out, cap, NULL);
     if (slant_distinct_grams(&p->cfg, text, len, s, 0))
         return -1;
     lookup_distinct(p, s);
@@ -993,6 +1061,49 @@ static int find_candidates(fit_ctx *c, size_t n_docs, uint32_t threads)
     return 0;
 }
 
+/* Vectors given as text: the rows are the vectors, the features as many
+ * as the largest number seen. */
+static slant_status fit_vectors(const char *const *texts, const size_t *lens, size_t n_docs,
+                                slant_fitted *f, slant_csr *x, slant_error *err)
+{
+    slant_feature *row = NULL;
+    size_t row_cap = 0, cap = 0, nnz = 0;
+    uint64_t top = 0;
+    x->rows = n_docs;
+    x->rowptr = slant_alloc_array(n_docs + 1, sizeof *x->rowptr);
+    if (!x->rowptr)
+        goto oom;
+    x->rowptr[0] = 0;
+    for (size_t d = 0; d < n_docs; d++) {
+        long r = slant_vector_parse(texts[d], lens[d], 0, &row, &row_cap, NULL);
+        if (r < 0)
+            goto oom;
+        if (nnz + (size_t)r > cap) {
+            size_t c1 = cap, c2 = cap;
+            if (slant_grow((void **)&x->index, &c1, nnz + (size_t)r, sizeof *x->index)
+                || slant_grow((void **)&x->value, &c2, nnz + (size_t)r, sizeof *x->value))
+                goto oom;
+            cap = c1 < c2 ? c1 : c2;
+        }
+        for (long k = 0; k < r; k++) {
+            x->index[nnz] = row[k].index;
+            x->value[nnz++] = row[k].value;
+            if ((uint64_t)row[k].index + 1 > top)
+                top = (uint64_t)row[k].index + 1;
+        }
+        x->rowptr[d + 1] = nnz;
+    }
+    free(row);
+    if (top >= UINT32_MAX)
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT, "feature numbers past 2^32-2");
+    x->cols = (size_t)top;
+    f->pipe.n_features = (uint32_t)top;
+    return SLANT_STATUS_OK;
+oom:
+    free(row);
+    return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory reading vectors");
+}
+
 slant_status slant_pipeline_fit(const slant_fconfig *cfg, const char *const *texts,
                                 const size_t *lens, size_t n_docs, uint32_t threads,
                                 slant_fitted *f, slant_csr *x, slant_error *err)
@@ -1000,6 +1111,14 @@ slant_status slant_pipeline_fit(const slant_fconfig *cfg, const char *const *tex
     memset(f, 0, sizeof *f);
     memset(x, 0, sizeof *x);
     f->pipe.cfg = *cfg;
+    if (cfg->token_flags & SLANT_TOK_VECTORS) {
+        slant_status vs = fit_vectors(texts, lens, n_docs, f, x, err);
+        if (vs) {
+            slant_csr_free(x);
+            memset(x, 0, sizeof *x);
+        }
+        return vs;
+    }
     if (n_docs >= UINT32_MAX)
         return slant_fail(err, SLANT_STATUS_BAD_INPUT,
                           "%zu documents are more than one model takes", n_docs);

@@ -74,6 +74,10 @@ int slant_tokenize(const char *text, size_t len, uint64_t seed, slant_tokens *ou
  * SLANT_TOK_KEEP_CASE keeps the case (NFKC without the case folding). */
 #define SLANT_TOK_PUNCT 1u
 #define SLANT_TOK_KEEP_CASE 2u
+/* Not a tokenizer rule but a pipeline of its own: each text is already a
+ * vector, "FEATURE:VALUE ..." with 1-based feature numbers (a LIBSVM
+ * file's lines); the values are used as they are.  See slant_vector_parse. */
+#define SLANT_TOK_VECTORS 4u
 int slant_tokenize_with(const char *text, size_t len, uint64_t seed, unsigned flags,
                         slant_tokens *out);
 void slant_tokens_free(slant_tokens *t); /* frees the buffers, not t */
@@ -182,6 +186,17 @@ int slant_distinct_grams(const slant_fconfig *cfg, const char *text, size_t len,
  * out. */
 long slant_pipeline_vectorize(const slant_pipeline *p, const char *text, size_t len,
                               slant_vec_scratch *s, slant_feature **out, size_t *cap);
+
+/* ---- Vectors given as text ---------------------------------------------
+ * Parses "FEATURE:VALUE ..." (separated by spaces or tabs; a '#' starts a
+ * comment to the end) into *out (growable, *cap entries) as 0-based
+ * indices, sorted, each index once (a feature given twice keeps its
+ * smaller value).  Pairs
+ * that do not parse, features past N_FEATURES (unless 0) and values that
+ * are not finite are left out; *bad (output, may be NULL) counts them.
+ * Returns the number of entries, or -1 when memory runs out. */
+long slant_vector_parse(const char *text, size_t len, uint32_t n_features, slant_feature **out,
+                        size_t *cap, size_t *bad);
 
 /* ---- Fitting -----------------------------------------------------------
  * Fits a pipeline on documents and returns the training matrix.  The

@@ -77,10 +77,14 @@ typedef enum slant_format {
     SLANT_FORMAT_FASTTEXT, /* __label__X text, one document per line; head "label" */
     SLANT_FORMAT_DIR,      /* DIR/<label>/<file>, one document per file; head "label" */
     SLANT_FORMAT_LINES,    /* one unlabeled document per line */
-    SLANT_FORMAT_TEXT      /* one unlabeled document: the whole file */
+    SLANT_FORMAT_TEXT,     /* one unlabeled document: the whole file */
+    SLANT_FORMAT_LIBSVM    /* LIBSVM/svmlight vectors, "LABEL FEATURE:VALUE ...", one per
+                            * line; head "label" (or FILE.map.tsv's), classes from
+                            * FILE.map.tsv when it is there, 0 there meaning none */
 } slant_format;
 
-/* Parses "tsv", "jsonl", "fasttext", "dir", "lines", "text"; -1 if unknown. */
+/* Parses "tsv", "jsonl", "fasttext", "dir", "lines", "text", "libsvm"; -1 if
+ * unknown. */
 SLANT_API int slant_format_parse(const char *name);
 SLANT_API const char *slant_format_name(slant_format format);
 
@@ -106,6 +110,9 @@ SLANT_API const char *slant_corpus_head_name(const slant_corpus *corpus, size_t 
 SLANT_API const char *slant_corpus_id(const slant_corpus *corpus, size_t doc);
 SLANT_API const char *slant_corpus_text(const slant_corpus *corpus, size_t doc, size_t *len);
 SLANT_API const char *slant_corpus_label(const slant_corpus *corpus, size_t doc, size_t head);
+/* 1 when the corpus holds vectors (a LIBSVM file: each text is its
+ * "FEATURE:VALUE ..." part), not text. */
+SLANT_API int slant_corpus_holds_vectors(const slant_corpus *corpus);
 /* Reading a corpus a batch at a time, so that memory holds a batch and not
  * the input: TSV, JSONL, fastText and lines files and streams ("-" for
  * standard input) are read as they come; the text and folder formats come
@@ -278,6 +285,9 @@ SLANT_API const char *slant_model_provenance(const slant_model *model);
 /* Human-readable name of feature INDEX ("good movie", "#1234" if hashed). */
 SLANT_API slant_status slant_model_feature_name(const slant_model *model, uint32_t index,
                                                 char *buf, size_t size);
+/* 1 when the model was trained on vectors (a LIBSVM file), and labels
+ * vectors, not text. */
+SLANT_API int slant_model_takes_vectors(const slant_model *model);
 /* Support vectors an RBF head keeps, and its gamma into *gamma (output, may
  * be NULL); 0 for a head of weights. */
 SLANT_API size_t slant_model_support_vectors(const slant_model *model, size_t head,

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "model.h"
 #include "eval.h"
 
 typedef struct eval_head {
@@ -489,6 +490,9 @@ slant_status slant_eval_corpus(slant_eval *ev, const slant_model *model,
 {
     if (!ev || !model || !corpus)
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no evaluation, model or corpus");
+    slant_status vs = slant_model_check_input(model, corpus, err);
+    if (vs)
+        return vs;
     size_t size = slant_corpus_size(corpus);
     size_t n = docs ? n_docs : size;
     if (docs)

@@ -62,6 +62,9 @@ slant_status slant_model_predict_corpus(const slant_model *model, const slant_co
     if (first > corpus->n_docs || count > corpus->n_docs - first)
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "documents %zu..%zu are past the "
                           "corpus's %zu", first, first + count, corpus->n_docs);
+    slant_status st = slant_model_check_input(model, corpus, err);
+    if (st)
+        return st;
     label_job j = {model, corpus, first, count, 0, probs, best, 0};
     /* Small batches are not worth a thread each. */
     uint32_t t = slant_threads_for(threads, (count + 63) / 64);

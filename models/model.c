@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "corpus.h"
 #include "model.h"
 #include "svm.h"
 
@@ -188,6 +189,28 @@ size_t slant_model_support_vectors(const slant_model *m, size_t h, double *gamma
     return slant_svm_head_vectors(m->heads[h].svm);
 }
 
+int slant_model_takes_vectors(const slant_model *m)
+{
+    return (m->pipe.cfg.token_flags & SLANT_TOK_VECTORS) != 0;
+}
+
+slant_status slant_model_check_input(const slant_model *m, const slant_corpus *c,
+                                     slant_error *err)
+{
+    const char *src = c->source ? c->source : "corpus";
+    if (slant_model_takes_vectors(m) && !c->vectors)
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                          "%s: text, but the model was trained on LIBSVM vectors and labels "
+                          "vectors; give it a LIBSVM file (slant features -m MODEL writes one)",
+                          src);
+    if (!slant_model_takes_vectors(m) && c->vectors)
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                          "%s: LIBSVM vectors, but the model labels text; train a model on the "
+                          "vectors to label them",
+                          src);
+    return SLANT_STATUS_OK;
+}
+
 size_t slant_model_heads(const slant_model *m) { return m->n_heads; }
 const char *slant_model_head_name(const slant_model *m, size_t h) { return m->heads[h].name; }
 size_t slant_model_classes(const slant_model *m, size_t h) { return m->heads[h].n_classes; }
@@ -214,6 +237,8 @@ slant_status slant_model_feature_name(const slant_model *m, uint32_t index, char
         return slant_fail(NULL, SLANT_STATUS_BAD_OPTION, "no such feature");
     if (m->pipe.names)
         snprintf(buf, size, "%s", m->pipe.names + m->pipe.name_off[index]);
+    else if (m->pipe.cfg.token_flags & SLANT_TOK_VECTORS) /* the number in the LIBSVM file */
+        snprintf(buf, size, "feature %llu", (unsigned long long)index + 1);
     else
         snprintf(buf, size, "#%u", index);
     return SLANT_STATUS_OK;

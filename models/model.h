@@ -69,6 +69,11 @@ slant_status slant_model_build(slant_model_kind kind, const slant_options *opt,
                                const slant_head_parts *heads, const char *provenance,
                                slant_model **out, slant_error *err);
 
+/* Whether MODEL can label CORPUS: text with a text model, vectors (a
+ * LIBSVM file) with a model trained on vectors. */
+slant_status slant_model_check_input(const slant_model *m, const slant_corpus *c,
+                                     slant_error *err);
+
 /* Fills what the options leave to the model and the solver: c, alpha,
  * max_iter and tol when 0 (alpha stays 0, "chosen", for nbsvm). */
 void slant_options_resolve(slant_options *o);

@@ -26,7 +26,8 @@
  *                 u32 n_features, n_heads; u64 vocab_cap; f64 alpha, c, tol;
  *                 u32 max_iter, class_weight; u64 training seed;
  *                 u32 nb_scale, u32 solver; u64 hot_cap; u32 token flags
- *                 (1: punctuation tokens, 2: case kept); u32 kernel (svm: 0
+ *                 (1: punctuation tokens, 2: case kept, 4: LIBSVM vectors
+ *                 given as text, no vocabulary); u32 kernel (svm: 0
  *                 linear, 1 rbf; 0 for other kinds); f64 beta (nbsvm; the
  *                 chosen values are in the provenance)
  *   3 HEADS       per head: u32 length + name; u32 n_classes; per class:
@@ -194,7 +195,7 @@ slant_status slant_model_build(slant_model_kind kind, const slant_options *opt,
     sec[n++] = (section){SEC_HEADS, NULL, heads_size(n_heads, heads)};
     if (pipe->cfg.hash_bits && pipe->cfg.weighting == SLANT_WEIGHTING_TFIDF)
         sec[n++] = (section){SEC_IDF, pipe->idf, nf * 4};
-    if (!pipe->cfg.hash_bits) {
+    if (!pipe->cfg.hash_bits && !(pipe->cfg.token_flags & SLANT_TOK_VECTORS)) {
         sec[n++] = (section){SEC_HOT, pipe->hot, pipe->hot_cap * sizeof *pipe->hot};
         sec[n++] = (section){SEC_VOCAB, pipe->vocab, pipe->vocab_cap * sizeof *pipe->vocab};
         sec[n++] = (section){SEC_NAME_OFFS, pipe->name_off, (nf + 1) * 4};
@@ -407,8 +408,11 @@ static slant_status parse_config(slant_model *m, const unsigned char *p, const c
         || (c->char_min == 0) != (c->char_max == 0) || (c->word_max == 0 && c->char_max == 0))
         return BAD("%s: impossible n-gram ranges", name);
     if (c->hash_bits > SLANT_MAX_HASH_BITS || c->weighting > SLANT_WEIGHTING_BINARY
-        || (c->token_flags & ~(SLANT_TOK_PUNCT | SLANT_TOK_KEEP_CASE)))
+        || (c->token_flags & ~(SLANT_TOK_PUNCT | SLANT_TOK_KEEP_CASE | SLANT_TOK_VECTORS)))
         return BAD("%s: impossible feature settings", name);
+    if ((c->token_flags & SLANT_TOK_VECTORS)
+        && (c->hash_bits || *vocab_cap || *hot_cap || c->weighting != SLANT_WEIGHTING_COUNTS))
+        return BAD("%s: a model of given vectors with text features", name);
     if (c->hash_bits && m->pipe.n_features != (uint32_t)1 << c->hash_bits)
         return BAD("%s: %u features do not match %u hash bits", name, m->pipe.n_features,
                    c->hash_bits);
@@ -605,7 +609,7 @@ static slant_status parse_image(unsigned char *image, size_t size, int mapped, c
                 goto fail;
             }
     }
-    if (!pp->cfg.hash_bits) {
+    if (!pp->cfg.hash_bits && !(pp->cfg.token_flags & SLANT_TOK_VECTORS)) {
         /* Every feature in exactly one slot of one table. */
         uint8_t *seen = calloc(nf / 8 + 1, 1);
         uint64_t used = 0;

@@ -285,6 +285,13 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
     }
 
     slant_fconfig cfg = slant_fconfig_of(o);
+    if (c->vectors) { /* a LIBSVM file: its vectors as they are */
+        cfg.token_flags = SLANT_TOK_VECTORS;
+        cfg.weighting = SLANT_WEIGHTING_COUNTS;
+        cfg.hash_bits = 0;
+        resolved.weighting = SLANT_WEIGHTING_COUNTS;
+        resolved.hash_bits = 0;
+    }
     slant_log("extracting features from %zu documents", n_docs);
     if ((st = slant_pipeline_fit(&cfg, texts, lens, n_docs, o->threads, &fitted, &x, err)))
         goto out;

@@ -134,7 +134,7 @@ static void test_format_names(void **state)
     (void)state;
     const slant_format all[] = {SLANT_FORMAT_AUTO, SLANT_FORMAT_TSV, SLANT_FORMAT_JSONL,
                                 SLANT_FORMAT_FASTTEXT, SLANT_FORMAT_DIR, SLANT_FORMAT_LINES,
-                                SLANT_FORMAT_TEXT};
+                                SLANT_FORMAT_TEXT, SLANT_FORMAT_LIBSVM};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         assert_int_equal(slant_format_parse(slant_format_name(all[i])), (int)all[i]);
     assert_string_equal(slant_format_name(SLANT_FORMAT_FASTTEXT), "fasttext");
@@ -573,13 +573,13 @@ static size_t batches_match_whole(const char *path, slant_format format, size_t 
 static void test_hostile_input(void **state)
 {
     (void)state;
-    static const char alphabet[] = "\t\n\r{}[]\":,\\u0 text id label __label__ \xff\xc3\xef\xbb\xbf";
+    static const char alphabet[] = "\t\n\r{}[]\":,\\u0 text id label __label__ \xff\xc3\xef\xbb\xbf 1:2 3:0.5 -1 #";
     uint64_t s = 42;
     char buf[256];
     size_t n_read = 0, n_failed = 0;
     const slant_format formats[] = {SLANT_FORMAT_AUTO, SLANT_FORMAT_TSV, SLANT_FORMAT_JSONL,
                                     SLANT_FORMAT_FASTTEXT, SLANT_FORMAT_LINES,
-                                    SLANT_FORMAT_TEXT};
+                                    SLANT_FORMAT_TEXT, SLANT_FORMAT_LIBSVM};
     for (int round = 0; round < 300; round++) {
         s = s * 6364136223846793005u + 1442695040888963407u;
         size_t len = (size_t)(s >> 33) % sizeof buf;
@@ -760,6 +760,69 @@ static void test_reader_stream(void **state)
     close(fd[0]);
 }
 
+static void test_libsvm(void **state)
+{
+    (void)state;
+    /* No sidecar: labels as written; the text is the vector part. */
+    const char *p = PUT("v.svm", "+1 1:0.5 3:2 # a comment\n-1 2:1\n\n3 7:1e-3\n");
+    slant_corpus *c = read_ok(p, SLANT_FORMAT_AUTO);
+    assert_true(slant_corpus_holds_vectors(c));
+    assert_int_equal(slant_corpus_size(c), 3);
+    assert_int_equal(slant_corpus_heads(c), 1);
+    assert_string_equal(slant_corpus_head_name(c, 0), "label");
+    assert_string_equal(slant_corpus_label(c, 0, 0), "+1");
+    assert_string_equal(slant_corpus_label(c, 2, 0), "3");
+    ASSERT_TEXT(c, 1, "2:1");
+    slant_corpus_free(c);
+    /* Detected from the content too, and a stream's batches keep the kind. */
+    p = PUT("v.txt", "1 4:1 9:0.25\n2 1:3\n");
+    c = read_ok(p, SLANT_FORMAT_AUTO);
+    assert_true(slant_corpus_holds_vectors(c));
+    slant_corpus_free(c);
+    slant_reader *r = NULL;
+    slant_corpus *b = NULL;
+    assert_int_equal(slant_reader_open(p, SLANT_FORMAT_AUTO, &r, NULL), SLANT_STATUS_OK);
+    assert_int_equal(slant_reader_next(r, 1, SIZE_MAX, &b, NULL), SLANT_STATUS_OK);
+    slant_corpus_free(b);
+    assert_int_equal(slant_reader_next(r, 1, SIZE_MAX, &b, NULL), SLANT_STATUS_OK);
+    assert_true(slant_corpus_holds_vectors(b));
+    slant_corpus_free(b);
+    slant_reader_free(r);
+    c = read_ok(PUT("t.tsv", "label\ttext\na\tb\n"), SLANT_FORMAT_TSV);
+    assert_false(slant_corpus_holds_vectors(c));
+    slant_corpus_free(c);
+
+    /* The sidecar names the head and the classes; 0 is no label. */
+    p = PUT("n.svm", "1 1:1\n2 2:1\n0 1:1 2:1\n");
+    PUT("n.svm.map.tsv", "kind\tkey\tvalue\ninfo\thead\tstance\nlabel\t0\t(no label)\n"
+                         "label\t1\tcritical\nlabel\t2\tfavorable\nfeature\t1\tthe\n");
+    c = read_ok(p, SLANT_FORMAT_LIBSVM);
+    assert_string_equal(slant_corpus_head_name(c, 0), "stance");
+    assert_string_equal(slant_corpus_label(c, 0, 0), "critical");
+    assert_string_equal(slant_corpus_label(c, 1, 0), "favorable");
+    assert_null(slant_corpus_label(c, 2, 0));
+    slant_corpus_free(c);
+
+    read_fails(PUT("e1.svm", "1 1:1\n1 3:1 2:1\n"), SLANT_FORMAT_LIBSVM, SLANT_STATUS_BAD_INPUT,
+               "e1.svm:2: feature 2 after 3: the numbers must increase");
+    read_fails(PUT("e2.svm", "1 1:x\n"), SLANT_FORMAT_LIBSVM, SLANT_STATUS_BAD_INPUT,
+               "e2.svm:1: '1:x' is not FEATURE:VALUE");
+    read_fails(PUT("e3.svm", "1 0:1\n"), SLANT_FORMAT_LIBSVM, SLANT_STATUS_BAD_INPUT,
+               "e3.svm:1: '0:1' is not");
+    read_fails(PUT("e4.svm", "pos 1:1\n"), SLANT_FORMAT_LIBSVM, SLANT_STATUS_BAD_INPUT,
+               "e4.svm:1: a LIBSVM line starts with its label, a number");
+    read_fails(PUT("e5.svm", "1 1:nan\n"), SLANT_FORMAT_LIBSVM, SLANT_STATUS_BAD_INPUT,
+               "e5.svm:1:");
+    PUT("e6.svm", "7 1:1\n");
+    PUT("e6.svm.map.tsv", "kind\tkey\tvalue\nlabel\t1\ta\n");
+    read_fails(path_of("e6.svm"), SLANT_FORMAT_LIBSVM, SLANT_STATUS_BAD_INPUT,
+               "label 7 is not in the sidecar");
+    PUT("e7.svm", "1 1:1\n");
+    PUT("e7.svm.map.tsv", "kind\tkey\tvalue\nlabel 1 a\n");
+    read_fails(path_of("e7.svm"), SLANT_FORMAT_LIBSVM, SLANT_STATUS_BAD_INPUT,
+               "e7.svm.map.tsv:2: expected 3 fields");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -783,6 +846,7 @@ int main(void)
         cmocka_unit_test(test_reader_long_lines),
         cmocka_unit_test(test_reader_error_after_batches),
         cmocka_unit_test(test_reader_stream),
+        cmocka_unit_test(test_libsvm),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

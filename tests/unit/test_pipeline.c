@@ -304,10 +304,35 @@ static void test_hot_and_main_tables(void **state)
     slant_csr_free(&x);
 }
 
+/* LIBSVM vectors given as text: 0-based, sorted, each feature once. */
+static void test_vector_parse(void **state)
+{
+    (void)state;
+    slant_feature *v = NULL;
+    size_t cap = 0, bad = 0;
+    static const char line[] = "3:0.5\t1:2  9:1e2 x:1 2: 4:inf 5:-1 3:0.25 0:1 # 6:1";
+    long n = slant_vector_parse(line, sizeof line - 1, 0, &v, &cap, &bad);
+    const slant_feature want[] = {{0, 2}, {2, 0.25f}, {4, -1}, {8, 100}};
+    assert_int_equal(n, 4);
+    assert_int_equal(bad, 5); /* x:1, 2:, 4:inf, 0:1, and the second 3 */
+    for (int k = 0; k < 4; k++) {
+        assert_int_equal(v[k].index, want[k].index);
+        assert_true(v[k].value == want[k].value);
+    }
+    /* Features past the model's are left out, as unknown n-grams are. */
+    n = slant_vector_parse(line, sizeof line - 1, 5, &v, &cap, &bad);
+    assert_int_equal(n, 3);
+    assert_int_equal(bad, 6);
+    n = slant_vector_parse("", 0, 0, &v, &cap, NULL);
+    assert_int_equal(n, 0);
+    free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_word_ngrams),
+        cmocka_unit_test(test_vector_parse),
         cmocka_unit_test(test_char_ngrams),
         cmocka_unit_test(test_tfidf_by_hand),
         cmocka_unit_test(test_binary),
