@@ -27,17 +27,23 @@ static const char label_usage[] =
     "label's probability; or with --json one JSON object per article:\n"
     "  {\"id\": ID, \"heads\": {HEAD: {\"label\": L, \"probability\": P,\n"
     "                            \"probabilities\": {CLASS: P, ...}}}}\n"
+    "or with --output-format fasttext a line per article as fastText's predict-prob\n"
+    "writes it: __label__CLASS P (one head named label), else __label__HEAD=CLASS P\n"
+    "for each head.\n"
     "\n"
     "  -m, --model MODEL      the model file (required)\n"
     "      --lines            one article per line\n"
     "  -f, --format F         read every FILE as a corpus of this format\n"
-    "      --json             JSON lines instead of TSV\n"
+    "      --json             JSON lines instead of TSV (--output-format json)\n"
+    "      --output-format F  tsv (default), json or fasttext\n"
     "  -t, --threads N        threads; 0 for every core (0)\n"
     "  -h, --help             this help\n";
 
+enum { OUT_TSV, OUT_JSON, OUT_FASTTEXT };
+
 typedef struct label_out {
     const slant_model *model;
-    int json;
+    int format; /* an OUT_* */
 } label_out;
 
 /* A JSON string of an id (a file name, a corpus cell) that may not be
@@ -79,7 +85,23 @@ static int print_row(const label_out *o, const char *id, const double *probs, co
 {
     const slant_model *m = o->model;
     size_t nh = slant_model_heads(m);
-    if (!o->json) {
+    if (o->format == OUT_FASTTEXT) {
+        /* as fastText's predict-prob: a tag and its probability per head;
+         * HEAD=CLASS tags unless the model's one head is "label" */
+        int plain = nh == 1 && strcmp(slant_model_head_name(m, 0), "label") == 0;
+        for (size_t h = 0; h < nh; h++) {
+            size_t off = slant_model_class_offset(m, h);
+            const char *cls = slant_model_class_name(m, h, best[h]);
+            if (plain)
+                printf("%s__label__%s %.6f", h ? " " : "", cls, probs[off + best[h]]);
+            else
+                printf("%s__label__%s=%s %.6f", h ? " " : "", slant_model_head_name(m, h), cls,
+                       probs[off + best[h]]);
+        }
+        putchar('\n');
+        return 0;
+    }
+    if (o->format == OUT_TSV) {
         put_tsv_field(id);
         for (size_t h = 0; h < nh; h++) {
             size_t off = slant_model_class_offset(m, h);
@@ -229,11 +251,12 @@ int cmd_label(int argc, char **argv)
         {"lines", no_argument, 0, 'L'},
         {"format", required_argument, 0, 'f'},
         {"json", no_argument, 0, 'j'},
+        {"output-format", required_argument, 0, 'O'},
         {"threads", required_argument, 0, 't'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     const char *model_path = NULL;
-    int lines = 0, json = 0, c;
+    int lines = 0, out = OUT_TSV, c;
     slant_format fmt = SLANT_FORMAT_AUTO;
     uint32_t threads = 0;
     optind = 1;
@@ -241,7 +264,17 @@ int cmd_label(int argc, char **argv)
         switch (c) {
         case 'm': model_path = optarg; break;
         case 'L': lines = 1; break;
-        case 'j': json = 1; break;
+        case 'j': out = OUT_JSON; break;
+        case 'O':
+            if (!strcmp(optarg, "tsv"))
+                out = OUT_TSV;
+            else if (!strcmp(optarg, "json"))
+                out = OUT_JSON;
+            else if (!strcmp(optarg, "fasttext"))
+                out = OUT_FASTTEXT;
+            else
+                return cli_usage_error("label", "--output-format is tsv, json or fasttext");
+            break;
         case 'f':
             if (cli_parse_format(optarg, &fmt))
                 return EXIT_BAD;
@@ -263,8 +296,8 @@ int cmd_label(int argc, char **argv)
     slant_status st = slant_model_load(model_path, &model, &err);
     if (st)
         return cli_fail(st, &err);
-    label_out o = {.model = model, .json = json};
-    if (!json)
+    label_out o = {.model = model, .format = out};
+    if (out == OUT_TSV)
         print_header(model);
     char *stdin_only[] = {"-"};
     char **inputs = optind < argc ? argv + optind : stdin_only;

@@ -747,6 +747,8 @@ typedef struct line_parser {
     size_t total;        /* documents read so far, in every batch */
     char **map;          /* LIBSVM: pairs of class number and class name, from the sidecar */
     size_t n_map;        /* pairs in map; 0: labels are taken as written */
+    int texts_only;      /* fastText in batches: the tags are checked, then dropped */
+    int ft_kind, ft_multi; /* fastText: the kind of tags seen; a line had several plain ones */
 } line_parser;
 
 /* Appends a document to p->c; one without an id gets its number in the
@@ -1038,44 +1040,192 @@ static int is_label_tag(const char *p, size_t len)
     return len >= FT_PREFIX_LEN && !memcmp(p, FT_PREFIX, FT_PREFIX_LEN);
 }
 
+/* fastText lines.  Every token that starts with __label__ is a tag,
+ * wherever it stands (as fastText reads them), and the text is the line
+ * without its tags.  Tags __label__HEAD=VALUE give one head per HEAD;
+ * plain tags __label__VALUE one head "label", or, once a line has
+ * several, a multi-label set: one head per tag, its classes yes and no.
+ * A file mixes the two kinds of tag at its peril: the first line that
+ * does is an error.  While reading, a document's tags wait in the one
+ * provisional head, joined by spaces (tags hold none); fasttext_finish
+ * sorts them into heads at the end. */
+enum { FT_UNKNOWN, FT_PLAIN, FT_KEYED };
+
+/* The next whitespace-separated token of [*t, end) into *tok and *len;
+ * *gap (may be NULL) receives where the space before it began.  Returns 0
+ * at the end. */
+static int next_token(char **t, char *end, char **gap, char **tok, size_t *len)
+{
+    if (gap)
+        *gap = *t;
+    while (*t < end && is_space(**t))
+        (*t)++;
+    *tok = *t;
+    while (*t < end && !is_space(**t))
+        (*t)++;
+    *len = (size_t)(*t - *tok);
+    return *len > 0;
+}
+
 static slant_status fasttext_line(line_parser *p, char *line, size_t l, size_t lineno,
                                   slant_error *err)
 {
     const char *name = p->name;
-    char *q = line, *end = line + l;
-    while (q < end && is_space(*q))
-        q++;
-    char *tag = q;
-    while (q < end && !is_space(*q))
-        q++;
-    if (!is_label_tag(tag, (size_t)(q - tag)))
-        return slant_fail(err, SLANT_STATUS_BAD_INPUT,
-                          "%s:%zu: no __label__ tag at the start of the line", name, lineno);
-    char *label = tag + FT_PREFIX_LEN, *label_end = q;
-    if (label == label_end || has_nul(label, (size_t)(label_end - label)))
-        return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: %s", name, lineno,
-                          label == label_end ? "empty __label__ tag"
-                                             : "the label holds a NUL byte");
-    while (q < end && is_space(*q))
-        q++;
-    char *text = q;
-    /* fastText takes a __label__ token anywhere in the line as a label, so
-     * one after the first makes the line multi-label. */
-    while (q < end) {
-        while (q < end && is_space(*q))
-            q++;
-        char *tok = q;
-        while (q < end && !is_space(*q))
-            q++;
-        if (is_label_tag(tok, (size_t)(q - tok)))
+    char *end = line + l, *t, *tok, *gap;
+    size_t tl, n_tags = 0;
+    for (t = line; next_token(&t, end, NULL, &tok, &tl);) {
+        if (!is_label_tag(tok, tl))
+            continue;
+        char *v = tok + FT_PREFIX_LEN, *ve = t, *eq = memchr(v, '=', (size_t)(ve - v));
+        if (v == ve || has_nul(v, (size_t)(ve - v)))
+            return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: %s", name, lineno,
+                              v == ve ? "empty __label__ tag" : "the label holds a NUL byte");
+        if (eq && (eq == v || eq + 1 == ve))
             return slant_fail(err, SLANT_STATUS_BAD_INPUT,
-                              "%s:%zu: several __label__ tags; multi-label lines are not "
-                              "supported",
-                              name, lineno);
+                              "%s:%zu: __label__%.*s: a keyed tag is __label__HEAD=VALUE", name,
+                              lineno, (int)(ve - v), v);
+        int kind = eq ? FT_KEYED : FT_PLAIN;
+        if (p->ft_kind != FT_UNKNOWN && p->ft_kind != kind)
+            return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                              "%s:%zu: a %s tag in a file of %s tags; use one kind: "
+                              "__label__HEAD=VALUE for several heads, __label__VALUE otherwise",
+                              name, lineno, kind == FT_KEYED ? "keyed" : "plain",
+                              kind == FT_KEYED ? "plain" : "keyed");
+        p->ft_kind = kind;
+        n_tags++;
     }
-    *label_end = '\0';
-    const char *labels[1] = {label};
-    return parser_append(p, NULL, text, (size_t)(end - text), labels, err);
+    if (n_tags == 0)
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                          "%s:%zu: no __label__ tag on the line", name, lineno);
+    if (n_tags > 1 && p->ft_kind == FT_PLAIN)
+        p->ft_multi = 1;
+    /* The tags without their prefix, joined by spaces, then the text: the
+     * other tokens with the spacing between them as it was. */
+    char *scratch = malloc(l + 2), *w = scratch;
+    if (!scratch)
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
+    for (t = line; next_token(&t, end, NULL, &tok, &tl);)
+        if (is_label_tag(tok, tl)) {
+            if (w != scratch)
+                *w++ = ' ';
+            memcpy(w, tok + FT_PREFIX_LEN, tl - FT_PREFIX_LEN);
+            w += tl - FT_PREFIX_LEN;
+        }
+    *w++ = '\0';
+    char *text = w;
+    for (t = line; next_token(&t, end, &gap, &tok, &tl);) {
+        if (is_label_tag(tok, tl))
+            continue;
+        if (w != text) {
+            memcpy(w, gap, (size_t)(tok - gap));
+            w += tok - gap;
+        }
+        memcpy(w, tok, tl);
+        w += tl;
+    }
+    size_t text_len = (size_t)(w - text);
+    slant_status st = SLANT_STATUS_OK;
+    /* Keyed tags: each head once a line. */
+    for (char *a = scratch; p->ft_kind == FT_KEYED && *a && !st;) {
+        char *ae = strchr(a, ' ');
+        size_t hl = strcspn(a, "=");
+        for (char *b = ae; b && !st; b = strchr(b + 1, ' '))
+            if (strcspn(b + 1, "=") == hl && !memcmp(a, b + 1, hl))
+                st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: two tags for head \"%.*s\"",
+                                name, lineno, (int)hl, a);
+        a = ae ? ae + 1 : a + strlen(a);
+    }
+    if (!st) {
+        const char *labels[1] = {scratch};
+        st = parser_append(p, NULL, text, text_len, p->texts_only ? NULL : labels, err);
+    }
+    free(scratch);
+    return st;
+}
+
+/* Sorts the provisional tags of a whole fastText file into its heads
+ * (see fasttext_line): p->c is replaced. */
+static slant_status fasttext_finish(line_parser *p, slant_error *err)
+{
+    slant_corpus *c = p->c;
+    if (p->texts_only || p->ft_kind == FT_UNKNOWN || (p->ft_kind == FT_PLAIN && !p->ft_multi))
+        return SLANT_STATUS_OK; /* one plain tag a line: the head "label" holds it already */
+    /* The heads, in order of first appearance: HEAD of keyed tags, the tag
+     * itself of a multi-label set. */
+    json_t *index = json_object();
+    const char **names = NULL;
+    size_t n = 0, cap = 0;
+    slant_status st = SLANT_STATUS_OK;
+    if (!index)
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", p->name);
+    for (size_t d = 0; d < c->n_docs && !st; d++) {
+        for (const char *a = c->labels[d]; *a && !st;) {
+            const char *ae = strchr(a, ' '), *stop = ae ? ae : a + strlen(a);
+            const char *eq = p->ft_kind == FT_KEYED ? memchr(a, '=', (size_t)(stop - a)) : NULL;
+            size_t hl = (size_t)((eq ? eq : stop) - a);
+            if (!json_object_getn(index, a, hl)) {
+                if (slant_grow((void **)&names, &cap, n + 1, sizeof *names)
+                    || json_object_setn_new(index, a, hl, json_integer((json_int_t)n)))
+                    st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", p->name);
+                else
+                    names[n++] = a;
+            }
+            a = ae ? ae + 1 : stop;
+        }
+    }
+    /* names[] point into the labels, which end at a space or '=': copy */
+    char **heads = st ? NULL : slant_calloc_array(n ? n : 1, sizeof *heads);
+    const char **vals = st ? NULL : slant_calloc_array(n ? n : 1, sizeof *vals);
+    char **own = st ? NULL : slant_calloc_array(n ? n : 1, sizeof *own);
+    slant_corpus *out = NULL;
+    if (!st && (!heads || !vals || !own))
+        st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", p->name);
+    for (size_t h = 0; h < n && !st; h++) {
+        const char *a = names[h];
+        size_t hl = strcspn(a, p->ft_kind == FT_KEYED ? "= " : " ");
+        if (!(heads[h] = slant_strndup(a, hl)))
+            st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", p->name);
+    }
+    if (!st)
+        st = slant_corpus_new(n, (const char *const *)heads, p->name, &out, err);
+    for (size_t d = 0; d < c->n_docs && !st; d++) {
+        for (size_t h = 0; h < n; h++) {
+            vals[h] = p->ft_kind == FT_KEYED ? NULL : "no";
+            own[h] = NULL;
+        }
+        for (const char *a = c->labels[d]; *a && !st;) {
+            const char *ae = strchr(a, ' '), *stop = ae ? ae : a + strlen(a);
+            const char *eq = p->ft_kind == FT_KEYED ? memchr(a, '=', (size_t)(stop - a)) : NULL;
+            size_t hl = (size_t)((eq ? eq : stop) - a);
+            size_t h = (size_t)json_integer_value(json_object_getn(index, a, hl));
+            if (eq) {
+                if (!(own[h] = slant_strndup(eq + 1, (size_t)(stop - eq - 1))))
+                    st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", p->name);
+                vals[h] = own[h];
+            } else {
+                vals[h] = "yes";
+            }
+            a = ae ? ae + 1 : stop;
+        }
+        if (!st)
+            st = slant_corpus_append(out, c->ids[d], c->texts[d], c->lens[d], vals, err);
+        for (size_t h = 0; h < n; h++)
+            free(own[h]);
+    }
+    for (size_t h = 0; heads && h < n; h++)
+        free(heads[h]);
+    free(heads);
+    free(vals);
+    free(own);
+    free(names);
+    json_decref(index);
+    if (st) {
+        slant_corpus_free(out);
+        return st;
+    }
+    slant_corpus_free(p->c);
+    p->c = out;
+    return SLANT_STATUS_OK;
 }
 
 static slant_status lines_line(line_parser *p, char *line, size_t l, size_t lineno,
@@ -1217,15 +1367,18 @@ static slant_status libsvm_line(line_parser *p, char *line, size_t l, size_t lin
     return parser_append(p, NULL, text, (size_t)(end - text), labels, err);
 }
 
+/* WHOLE: the whole input goes into one corpus (else batches, whose
+ * fastText tags are checked and dropped). */
 static slant_status parser_start(line_parser *p, slant_format format, const char *name,
-                                 slant_error *err)
+                                 int whole, slant_error *err)
 {
     static const char *const ft_heads[] = {LABEL_HEAD};
     memset(p, 0, sizeof *p);
     p->format = format;
     p->name = name;
+    p->texts_only = !whole && format == SLANT_FORMAT_FASTTEXT;
     if (format == SLANT_FORMAT_FASTTEXT)
-        return slant_corpus_new(1, ft_heads, name, &p->c, err);
+        return slant_corpus_new(p->texts_only ? 0 : 1, ft_heads, name, &p->c, err);
     if (format == SLANT_FORMAT_LIBSVM) {
         char *head = NULL;
         slant_status st = strcmp(name, STDIN_NAME) ? libsvm_sidecar(p, name, &head, err)
@@ -1263,6 +1416,8 @@ static slant_status parser_line(line_parser *p, char *line, size_t l, size_t lin
 /* The end of the input. */
 static slant_status parser_end(line_parser *p, slant_error *err)
 {
+    if (p->c && p->format == SLANT_FORMAT_FASTTEXT)
+        return fasttext_finish(p, err);
     if (p->c)
         return SLANT_STATUS_OK;
     if (p->format == SLANT_FORMAT_TSV)
@@ -1572,8 +1727,8 @@ void slant_reader_free(slant_reader *r)
     free(r);
 }
 
-slant_status slant_reader_open(const char *path, slant_format format, slant_reader **out,
-                               slant_error *err)
+static slant_status reader_open(const char *path, slant_format format, int whole,
+                                slant_reader **out, slant_error *err)
 {
     if (!out)
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no place to put the reader");
@@ -1637,7 +1792,7 @@ slant_status slant_reader_open(const char *path, slant_format format, slant_read
             goto done;
         }
     }
-    st = parser_start(&r->parser, format, r->name, err);
+    st = parser_start(&r->parser, format, r->name, whole, err);
 done:
     if (st) {
         slant_reader_free(r);
@@ -1645,6 +1800,12 @@ done:
     }
     *out = r;
     return SLANT_STATUS_OK;
+}
+
+slant_status slant_reader_open(const char *path, slant_format format, slant_reader **out,
+                               slant_error *err)
+{
+    return reader_open(path, format, 0, out, err);
 }
 
 /* Reads documents into r->parser.c (empty or not yet made) until it holds
@@ -1725,7 +1886,7 @@ slant_status slant_corpus_read(const char *path, slant_format format, slant_corp
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no place to put the corpus");
     *out = NULL;
     slant_reader *r;
-    slant_status st = slant_reader_open(path, format, &r, err);
+    slant_status st = reader_open(path, format, 1, &r, err);
     if (st)
         return st;
     if (!r->whole && !(st = read_batch(r, SIZE_MAX, SIZE_MAX, 0, err))) {

@@ -125,7 +125,9 @@ SLANT_API slant_status slant_reader_open(const char *path, slant_format format,
  * stream has no more ready (only a batch's first document is waited for).
  * NULL at the end of the input.  Ids without a column in the input number
  * the documents of the whole input.  Bad input fails with its line, after
- * the batches before it, and ends the reading. */
+ * the batches before it, and ends the reading.  fastText batches hold the
+ * texts only: which heads a fastText file has depends on all its tags (read
+ * it with slant_corpus_read for them). */
 SLANT_API slant_status slant_reader_next(slant_reader *r, size_t max_docs, size_t max_bytes,
                                          slant_corpus **batch, slant_error *err);
 SLANT_API void slant_reader_free(slant_reader *reader);
