@@ -6,6 +6,7 @@
 #   make install       PREFIX=/usr/local DESTDIR=
 # Debian packages: see the README's first command.
 
+SHELL := /bin/bash
 PREFIX ?= /usr/local
 DESTDIR ?=
 BLAS ?= openblas
@@ -41,6 +42,20 @@ CPPFLAGS += $(OPENBLAS_CFLAGS)
 LDLIBS += $(OPENBLAS_LIBS)
 else
 $(error BLAS must be openblas or ref)
+endif
+
+# Sanitizer builds, each in its own folder: SAN=address (with leak
+# checking) or SAN=undefined; any finding stops the program.
+ifeq ($(SAN),address)
+B := build/asan
+CFLAGS += -fsanitize=address -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address
+else ifeq ($(SAN),undefined)
+B := build/ubsan
+CFLAGS += -fsanitize=undefined -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=undefined
+else ifneq ($(SAN),)
+$(error SAN must be address or undefined)
 endif
 
 LIB_SRCS := $(sort $(wildcard common/*.c features/*.c models/*.c train/*.c infer/*.c))
@@ -96,6 +111,53 @@ test check: all $(TESTS) checksymbols $(B)/bench/kernels
 	tests/install/run
 	tests/accuracy/run $(B)/bin/slant
 
+# The whole test suite on sanitizer builds, and the command-line tests
+# under valgrind's memcheck; each fails on any finding.
+asan:
+	$(MAKE) --no-print-directory SAN=address run-tests
+ubsan:
+	$(MAKE) --no-print-directory SAN=undefined run-tests
+run-tests: all $(TESTS)
+	tests/run-unit $(TESTS)
+	tests/cli/run $(B)/bin/slant
+	tests/accuracy/run $(B)/bin/slant
+valgrind: all
+	tests/valgrind/run $(B)/bin/slant
+
+# libFuzzer harnesses (clang, Debian's libclang-rt-14-dev) for the corpus
+# readers, the tokenizer and features, and the model loader, on a build of
+# the library with address and undefined-behaviour checks; each runs
+# FUZZ_SECONDS from the seeds in tests/fuzz/seeds and the models made here.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+  -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+FUZZ_OBJS := $(LIB_SRCS:%.c=build/fuzz/%.o)
+FUZZERS := build/fuzz/fuzz_corpus build/fuzz/fuzz_features build/fuzz/fuzz_model
+.SECONDARY: $(FUZZ_OBJS)
+build/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -std=c11 -pthread -c $< -o $@
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -std=c11 -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
+build/fuzz/seeds/model: $(B)/bin/slant tests/cli/data/tiny.tsv
+	@mkdir -p $@
+	$(B)/bin/slant train tests/cli/data/tiny.tsv -o $@/nb.slant --model nb --min-count 1 >/dev/null
+	$(B)/bin/slant train tests/cli/data/tiny.tsv -o $@/lr-hashed.slant --hash-bits 8 --char-ngrams 2-3 >/dev/null
+	$(B)/bin/slant train tests/cli/data/tiny.tsv -o $@/svm-rbf.slant --model svm --kernel rbf --min-count 1 >/dev/null
+	$(B)/bin/slant features tests/cli/data/tiny.tsv -o build/fuzz/tiny.svm --min-count 1 >/dev/null
+	$(B)/bin/slant train build/fuzz/tiny.svm -o $@/vectors.slant >/dev/null
+fuzz: all $(FUZZERS) build/fuzz/seeds/model
+	@for f in corpus features model; do \
+	  mkdir -p build/fuzz/work/$$f; \
+	  seeds=tests/fuzz/seeds/$$f; [ $$f = model ] && seeds=build/fuzz/seeds/model; \
+	  echo "== fuzz_$$f for $(FUZZ_SECONDS) s"; \
+	  build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
+	    -artifact_prefix=build/fuzz/fuzz_$$f- build/fuzz/work/$$f $$seeds 2>&1 | \
+	    grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|#[0-9]+ +DONE)' ; \
+	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done
+
 demo: all
 	@echo "== 5-fold cross-validation of data/demo/corpus.tsv"
 	$(B)/bin/slant cv data/demo/corpus.tsv -k 5
@@ -137,5 +199,5 @@ install: all
 clean:
 	rm -rf build bin
 
-.PHONY: all test check demo bench bench-peers install clean checksymbols
+.PHONY: all test check demo bench bench-peers install clean checksymbols asan ubsan run-tests valgrind fuzz
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

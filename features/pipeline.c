@@ -89,10 +89,10 @@ static inline uint64_t mix64(uint64_t x)
 int slant_ngram_hashes(const slant_tokens *t, const slant_fconfig *cfg, uint64_t **out,
                        size_t *cap, uint64_t **origins, size_t *origins_cap, size_t *n)
 {
-    if (cfg->word_min > 0) {
-        size_t total = 0;
-        for (uint32_t k = cfg->word_min; k <= cfg->word_max; k++)
-            total += t->n >= k ? t->n - k + 1 : 0;
+    size_t total = 0;
+    for (uint32_t k = cfg->word_min; k > 0 && k <= cfg->word_max; k++)
+        total += t->n >= k ? t->n - k + 1 : 0;
+    if (total > 0) { /* else nothing to add, and *out may still be NULL */
         if (slant_grow((void **)out, cap, *n + total, sizeof **out)
             || (origins && slant_grow((void **)origins, origins_cap, *n + total, sizeof **origins)))
             return -1;

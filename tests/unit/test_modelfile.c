@@ -297,6 +297,32 @@ static void test_forged_vocabulary(void **state)
     unlink(a);
 }
 
+/* An n-gram name offset past its section, behind a valid checksum (found
+ * by fuzz_model: the loader read through it before it saw the offsets
+ * out of order). */
+static void test_forged_name_offset(void **state)
+{
+    (void)state;
+    slant_model *m = trained_model();
+    char a[128];
+    snprintf(a, sizeof a, "%s/o.slant", dir);
+    assert_int_equal(slant_model_save(m, a, NULL), SLANT_STATUS_OK);
+    slant_model_free(m);
+    size_t n;
+    unsigned char *d = read_all(a, &n);
+    uint64_t size;
+    size_t offs = section_at(d, 6, &size);
+    uint32_t far = 0x7ffffff0;
+    memcpy(d + offs + 4, &far, 4);
+    reseal(d, n);
+    slant_model *r = NULL;
+    slant_error err = {{0}};
+    assert_int_equal(slant_model_load_memory(d, n, "o.slant", &r, &err), SLANT_STATUS_BAD_MODEL);
+    assert_non_null(strstr(err.message, "n-gram name 0 is malformed"));
+    free(d);
+    unlink(a);
+}
+
 /* Damage to the SVM section behind a valid checksum is refused by name. */
 static void test_forged_svm(void **state)
 {
@@ -464,6 +490,7 @@ int main(void)
         cmocka_unit_test(test_forged_checksum),
         cmocka_unit_test(test_forged_vocabulary),
         cmocka_unit_test(test_forged_svm),
+        cmocka_unit_test(test_forged_name_offset),
         cmocka_unit_test(test_one_vs_rest_far_below_zero),
         cmocka_unit_test(test_newer_and_foreign),
         cmocka_unit_test(test_save_failure_keeps_old),

@@ -1,0 +1,83 @@
+/*
+ * fuzz_corpus.c: libFuzzer harness for the corpus readers.  The input is a
+ * file, read in every format, whole and in batches; whatever the bytes, a
+ * read either fails with a message or gives documents that keep the
+ * corpus's invariants, and the batches hold what the whole read holds.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* memfd_create */
+#endif
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "slant.h"
+
+static const slant_format formats[] = {SLANT_FORMAT_AUTO,  SLANT_FORMAT_TSV,   SLANT_FORMAT_JSONL,
+                                       SLANT_FORMAT_FASTTEXT, SLANT_FORMAT_LINES,
+                                       SLANT_FORMAT_TEXT, SLANT_FORMAT_LIBSVM};
+
+static void check_corpus(const slant_corpus *c)
+{
+    size_t heads = slant_corpus_heads(c);
+    for (size_t h = 0; h < heads; h++)
+        if (!slant_corpus_head_name(c, h))
+            abort();
+    for (size_t d = 0; d < slant_corpus_size(c); d++) {
+        size_t len;
+        const char *text = slant_corpus_text(c, d, &len);
+        if (!text || text[len] != '\0' || !slant_corpus_id(c, d))
+            abort();
+        for (size_t h = 0; h < heads; h++) {
+            const char *l = slant_corpus_label(c, d, h);
+            if (l && !*l)
+                abort(); /* an empty label is a missing one */
+        }
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    int fd = memfd_create("slant-fuzz", 0);
+    if (fd < 0)
+        return 0;
+    if (size && write(fd, data, size) != (ssize_t)size) {
+        close(fd);
+        return 0;
+    }
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    for (size_t f = 0; f < sizeof formats / sizeof formats[0]; f++) {
+        slant_corpus *c = NULL;
+        slant_error err = {{0}};
+        slant_status st = slant_corpus_read(path, formats[f], &c, &err);
+        if (st != SLANT_STATUS_OK) {
+            if (c || !err.message[0])
+                abort(); /* a failure says why and leaves nothing */
+            continue;
+        }
+        check_corpus(c);
+        /* The same file in batches of three. */
+        slant_reader *r = NULL;
+        size_t seen = 0;
+        if (slant_reader_open(path, formats[f], &r, &err) == SLANT_STATUS_OK) {
+            for (;;) {
+                slant_corpus *b = NULL;
+                if (slant_reader_next(r, 3, 64, &b, &err) != SLANT_STATUS_OK || !b)
+                    break;
+                check_corpus(b);
+                seen += slant_corpus_size(b);
+                slant_corpus_free(b);
+            }
+            slant_reader_free(r);
+            if (seen != slant_corpus_size(c))
+                abort();
+        }
+        slant_corpus_free(c);
+    }
+    close(fd);
+    return 0;
+}
