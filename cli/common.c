@@ -161,7 +161,8 @@ const char cli_train_options_help[] =
     "Features:\n"
     "      --word-ngrams A-B  word n-grams of lengths A..B, 0 for none (1-2)\n"
     "      --char-ngrams A-B  character n-grams within words, 0 for none (0)\n"
-    "      --hash-bits B      hash n-grams into 2^B buckets instead of a vocabulary\n"
+    "      --hash-bits B      hash n-grams into 2^B buckets (B <= 24) instead of a\n"
+    "                         vocabulary\n"
     "      --min-count N      vocabulary: keep n-grams seen N times or more (2)\n"
     "      --weighting W      an n-gram's value: tfidf (sublinear tf-idf, rows\n"
     "                         L2-normalized; default), counts or binary (present: 1)\n"
@@ -226,7 +227,7 @@ int cli_train_option(int opt, const char *arg, slant_options *o)
     }
     case 1001: return cli_parse_range("word-ngrams", arg, &o->word_min, &o->word_max) ? -1 : 1;
     case 1002: return cli_parse_range("char-ngrams", arg, &o->char_min, &o->char_max) ? -1 : 1;
-    case 1003: return cli_parse_u32("hash-bits", arg, 1, 30, &o->hash_bits) ? -1 : 1;
+    case 1003: return cli_parse_u32("hash-bits", arg, 1, SLANT_MAX_HASH_BITS, &o->hash_bits) ? -1 : 1;
     case 1004: return cli_parse_u32("min-count", arg, 1, UINT32_MAX, &o->min_count) ? -1 : 1;
     case 1005:
         if (strcmp(arg, "on") == 0)

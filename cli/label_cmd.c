@@ -3,6 +3,7 @@
  * against gold).
  */
 #include <errno.h>
+#include <signal.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,6 +290,9 @@ int cmd_label(int argc, char **argv)
     }
     if (!model_path)
         return cli_usage_error("label", "give the model with -m MODEL");
+    /* A reader that goes away (a closed pipe) is a write error to report,
+     * not a signal that ends slant without a word. */
+    signal(SIGPIPE, SIG_IGN);
     if (lines && fmt != SLANT_FORMAT_AUTO)
         return cli_usage_error("label", "--lines and --format exclude each other");
     slant_error err = {{0}};

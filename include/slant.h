@@ -171,6 +171,10 @@ typedef enum slant_kernel {
 SLANT_API int slant_kernel_parse(const char *name); /* "linear", "rbf"; -1 */
 SLANT_API const char *slant_kernel_name(slant_kernel kernel);
 
+/* The most --hash-bits: 16M buckets, 64 MiB of weights for each class
+ * (the solvers ask for several times that). */
+#define SLANT_MAX_HASH_BITS 24
+
 /* Documents above which --model svm refuses to train unless forced:
  * libsvm's time grows about as the square of the documents. */
 #define SLANT_SVM_MAX_DOCS 20000

@@ -20,7 +20,6 @@
 #define SLANT_MAX_HEADS 256
 #define SLANT_MAX_CLASSES 65536
 #define SLANT_MAX_NGRAM 8
-#define SLANT_MAX_HASH_BITS 30
 
 typedef struct slant_head {
     const char *name;

@@ -64,6 +64,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "common.h"
 #include "model.h"
 #include "svm.h"
@@ -752,69 +753,26 @@ slant_status slant_model_load(const char *path, slant_model **out, slant_error *
 
 slant_status slant_model_save(const slant_model *m, const char *path, slant_error *err)
 {
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (!tmp)
-        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp.XXXXXX", 12);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        slant_status st = slant_fail(err, SLANT_STATUS_IO, "%s: cannot create a temporary file "
-                                     "beside it: %s", path, strerror(errno));
-        free(tmp);
+    slant_atomic a;
+    slant_status st = slant_atomic_open(&a, path, err);
+    if (st)
         return st;
-    }
-    /* mkstemp makes the file 0600; a model is an ordinary file. */
-    mode_t mask = umask(0);
-    umask(mask);
-    const char *what = "write";
-    int ok = fchmod(fd, 0666 & ~mask) == 0;
     size_t done = 0;
-    while (ok && done < m->image_size) {
-        ssize_t w = write(fd, m->image + done, m->image_size - done);
+    while (done < m->image_size) {
+        ssize_t w = write(a.fd, m->image + done, m->image_size - done);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
-            ok = 0;
-            if (w == 0)
-                errno = EIO;
+            st = slant_fail(err, SLANT_STATUS_IO, "cannot write %s: %s", path,
+                            strerror(w == 0 ? EIO : errno));
             break;
         }
         done += (size_t)w;
     }
-    if (ok && fsync(fd) != 0) {
-        ok = 0;
-        what = "flush";
-    }
-    int e = errno;
-    if (close(fd) != 0 && ok) {
-        ok = 0;
-        e = errno;
-        what = "close";
-    }
-    if (ok && rename(tmp, path) != 0) {
-        ok = 0;
-        e = errno;
-        what = "rename the temporary file to";
-    }
-    if (!ok) {
-        unlink(tmp);
-        free(tmp);
-        return slant_fail(err, SLANT_STATUS_IO, "cannot %s %s: %s", what, path, strerror(e));
-    }
-    free(tmp);
-    /* Make the rename itself durable. */
-    char *dir = slant_strdup(path);
-    if (dir) {
-        char *slash = strrchr(dir, '/');
-        const char *d = slash ? (slash == dir ? "/" : (*slash = '\0', dir)) : ".";
-        int dfd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
-        }
-        free(dir);
-    }
-    return SLANT_STATUS_OK;
+    if (!st)
+        st = slant_atomic_commit(&a, err);
+    if (close(a.fd) != 0 && !st)
+        st = slant_fail(err, SLANT_STATUS_IO, "cannot close %s: %s", path, strerror(errno));
+    slant_atomic_abort(&a);
+    return st;
 }

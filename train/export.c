@@ -11,9 +11,12 @@
  * (documents, features, head, source), "label" rows (number to class) and,
  * in vocabulary mode, "feature" rows (number to n-gram).
  *
- * Both files are written to temporary files beside them, flushed and
- * renamed into place, so a failure leaves what was there before.
+ * Each file replaces its path whole or not at all (atomic.h): a failure
+ * leaves what was there before.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* fopencookie */
+#endif
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,71 +24,82 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "common.h"
 #include "corpus.h"
 #include "linear.h"
 #include "model.h"
 #include "pipeline.h"
 
-/* A file written under a temporary name and renamed into place. */
+/* A file that replaces its path whole (atomic.h), written through stdio. */
 typedef struct out_file {
-    const char *path;
-    char *tmp;
+    slant_atomic a;
     FILE *f;
 } out_file;
 
+/* stdio's buffer drains through write(2) itself (glibc's own file streams
+ * call an internal alias), so that a failing write is the same failure
+ * everywhere, tests' injected ones included. */
+static ssize_t out_drain(void *cookie, const char *buf, size_t n)
+{
+    const out_file *o = cookie;
+    size_t done = 0;
+    while (done < n) {
+        ssize_t w = write(o->a.fd, buf + done, n - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return done ? (ssize_t)done : -1;
+        done += (size_t)w;
+    }
+    return (ssize_t)n;
+}
+
+static int out_close_fd(void *cookie)
+{
+    const out_file *o = cookie;
+    return close(o->a.fd);
+}
+
 static slant_status out_open(out_file *o, const char *path, slant_error *err)
 {
-    o->path = path;
     o->f = NULL;
-    size_t n = strlen(path);
-    o->tmp = malloc(n + 16);
-    if (!o->tmp)
-        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
-    memcpy(o->tmp, path, n);
-    memcpy(o->tmp + n, ".tmp.XXXXXX", 12);
-    int fd = mkstemp(o->tmp);
-    if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
-        slant_status st = slant_fail(err, SLANT_STATUS_IO, "%s: cannot create a temporary file "
-                                     "beside it: %s", path, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(o->tmp);
-        }
-        free(o->tmp);
-        o->tmp = NULL;
+    slant_status st = slant_atomic_open(&o->a, path, err);
+    if (st)
         return st;
+    cookie_io_functions_t io = {NULL, out_drain, NULL, out_close_fd};
+    if (!(o->f = fopencookie(o, "w", io))) {
+        close(o->a.fd);
+        slant_atomic_abort(&o->a);
+        o->a.path = NULL;
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
     }
-    /* mkstemp makes the file 0600; these are ordinary files. */
-    mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
     return SLANT_STATUS_OK;
 }
 
-/* Flushes and closes the temporary file; 0, or -1 with errno set. */
-static int out_close(out_file *o)
+/* Flushes, puts the file in place and closes it. */
+static slant_status out_commit(out_file *o, slant_error *err)
 {
-    int bad = fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0;
-    int e = errno;
-    if (fclose(o->f) != 0 && !bad) {
-        bad = 1;
-        e = errno;
-    }
+    slant_status st = SLANT_STATUS_OK;
+    if (fflush(o->f) != 0 || ferror(o->f))
+        st = slant_fail(err, SLANT_STATUS_IO, "cannot write %s: %s", o->a.path,
+                        strerror(errno ? errno : EIO));
+    else
+        st = slant_atomic_commit(&o->a, err);
+    if (fclose(o->f) != 0 && !st)
+        st = slant_fail(err, SLANT_STATUS_IO, "cannot close %s: %s", o->a.path, strerror(errno));
     o->f = NULL;
-    errno = e;
-    return bad ? -1 : 0;
+    return st;
 }
 
 static void out_discard(out_file *o)
 {
     if (o->f)
         fclose(o->f);
-    if (o->tmp)
-        unlink(o->tmp);
-    free(o->tmp);
-    o->tmp = NULL;
     o->f = NULL;
+    if (o->a.path)
+        slant_atomic_abort(&o->a);
+    o->a.path = NULL;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -271,18 +285,8 @@ slant_status slant_corpus_write_libsvm(const slant_corpus *c, const slant_option
         put_name(map.f, "label", NULL, cl.names[k], k + 1);
     for (uint32_t f = 0; pipe->names && f < pipe->n_features; f++)
         put_name(map.f, "feature", NULL, pipe->names + pipe->name_off[f], (size_t)f + 1);
-    const char *failed = out_close(&data) ? path : out_close(&map) ? map_path : NULL;
-    if (!failed && rename(data.tmp, path) != 0)
-        failed = path;
-    if (!failed && rename(map.tmp, map_path) != 0)
-        failed = map_path;
-    if (failed)
-        st = slant_fail(err, SLANT_STATUS_IO, "cannot write %s: %s", failed, strerror(errno));
-    else {
-        free(data.tmp);
-        free(map.tmp);
-        data.tmp = map.tmp = NULL;
-    }
+    if (!(st = out_commit(&data, err)))
+        st = out_commit(&map, err);
 out:
     out_discard(&data);
     out_discard(&map);

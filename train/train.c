@@ -297,6 +297,19 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
         goto out;
     size_t nf = fitted.pipe.n_features;
     slant_log("%zu features, %zu non-zeros", nf, x.rowptr[n_docs]);
+    /* A model past 2 GiB of weights is refused before the solvers ask for
+     * several times that: it is a setting's mistake, not a model. */
+    size_t classes = 0;
+    for (size_t h = 0; h < c->n_heads; h++)
+        classes += hc[h].n;
+    if ((double)(nf + 1) * (double)classes * 4.0 > 2147483648.0) {
+        st = slant_fail(err, SLANT_STATUS_BAD_OPTION,
+                        "%s: %zu features x %zu classes would take %.1f GiB of weights, past "
+                        "the 2 GiB a model may hold; use fewer --hash-bits or a higher "
+                        "--min-count", src, nf, classes,
+                        (double)(nf + 1) * (double)classes * 4.0 / 1073741824.0);
+        goto out;
+    }
     if (o->class_weight && !(sw = slant_alloc_array(n_docs, sizeof *sw))) {
         st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
         goto out;
