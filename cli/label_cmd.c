@@ -28,15 +28,16 @@ static const char label_usage[] =
     "label's probability; or with --json one JSON object per article:\n"
     "  {\"id\": ID, \"heads\": {HEAD: {\"label\": L, \"probability\": P,\n"
     "                            \"probabilities\": {CLASS: P, ...}}}}\n"
-    "or with --output-format fasttext a line per article as fastText's predict-prob\n"
+    "or with --format fasttext a line per article as fastText's predict-prob\n"
     "writes it: __label__CLASS P (one head named label), else __label__HEAD=CLASS P\n"
     "for each head.\n"
     "\n"
     "  -m, --model MODEL      the model file (required)\n"
     "      --lines            one article per line\n"
-    "  -f, --format F         read every FILE as a corpus of this format\n"
-    "      --json             JSON lines instead of TSV (--output-format json)\n"
-    "      --output-format F  tsv (default), json or fasttext\n"
+    "      --format F         output: tsv (default), json or fasttext\n"
+    "      --json             the same as --format json\n"
+    "  -f, --input-format F   read every FILE as a corpus of this format (tsv, jsonl,\n"
+    "                         fasttext, lines, text, libsvm)\n"
     "  -t, --threads N        threads; 0 for every core (0)\n"
     "  -h, --help             this help\n";
 
@@ -250,9 +251,9 @@ int cmd_label(int argc, char **argv)
     static const struct option longopts[] = {
         {"model", required_argument, 0, 'm'},
         {"lines", no_argument, 0, 'L'},
-        {"format", required_argument, 0, 'f'},
+        {"input-format", required_argument, 0, 'f'},
         {"json", no_argument, 0, 'j'},
-        {"output-format", required_argument, 0, 'O'},
+        {"format", required_argument, 0, 'O'},
         {"threads", required_argument, 0, 't'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
@@ -274,7 +275,8 @@ int cmd_label(int argc, char **argv)
             else if (!strcmp(optarg, "fasttext"))
                 out = OUT_FASTTEXT;
             else
-                return cli_usage_error("label", "--output-format is tsv, json or fasttext");
+                return cli_usage_error("label", "--format is tsv, json or fasttext (the input's is "
+                                                "--input-format)");
             break;
         case 'f':
             if (cli_parse_format(optarg, &fmt))
