@@ -45,7 +45,15 @@ $(error BLAS must be openblas or ref)
 endif
 
 # Sanitizer builds, each in its own folder: SAN=address (with leak
-# checking) or SAN=undefined; any finding stops the program.
+# checking) or SAN=undefined; any finding stops the program.  They use
+# clang where it is installed: its undefined-behaviour checks go further
+# than gcc's (a zero offset added to a NULL pointer, for one).
+ifneq ($(SAN),)
+SAN_CC := $(shell command -v clang >/dev/null 2>&1 && echo clang)
+ifneq ($(SAN_CC),)
+CC := $(SAN_CC)
+endif
+endif
 ifeq ($(SAN),address)
 B := build/asan
 CFLAGS += -fsanitize=address -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -152,7 +160,7 @@ fuzz: all $(FUZZERS) build/fuzz/seeds/model
 	  mkdir -p build/fuzz/work/$$f; \
 	  seeds=tests/fuzz/seeds/$$f; [ $$f = model ] && seeds=build/fuzz/seeds/model; \
 	  echo "== fuzz_$$f for $(FUZZ_SECONDS) s"; \
-	  build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
+	  build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 	    -artifact_prefix=build/fuzz/fuzz_$$f- build/fuzz/work/$$f $$seeds 2>&1 | \
 	    grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|==|SUMMARY|#[0-9]+ +DONE)' ; \
 	  test $${PIPESTATUS[0]} -eq 0 || exit 1; \

@@ -500,6 +500,8 @@ static long sorted_row(const slant_pipeline *p, slant_vec_scratch *s, slant_feat
                        size_t *cap)
 {
     size_t d = s->n_distinct;
+    if (d == 0) /* no n-grams at all (the buffers may not exist yet) */
+        return 0;
     if (slant_grow(&s->sort_buf, &s->sort_cap, 2 * d, sizeof(entry))
         || slant_grow((void **)out, cap, d, sizeof **out))
         return -1;
@@ -784,7 +786,7 @@ static void pass_counts(void *vctx, size_t begin, size_t end, uint32_t worker)
         size_t m = 0;
         if (c->cfg->hash_bits) {
             m = s->n_distinct;
-            if (!c->df)
+            if (!c->df || m == 0)
                 goto next;
             /* A bucket's df counts documents, not n-grams. */
             if (slant_grow(&s->sort_buf, &s->sort_cap, 2 * s->n_distinct, sizeof(entry))) {
