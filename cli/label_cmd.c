@@ -296,7 +296,7 @@ int cmd_label(int argc, char **argv)
      * not a signal that ends slant without a word. */
     signal(SIGPIPE, SIG_IGN);
     if (lines && fmt != SLANT_FORMAT_AUTO)
-        return cli_usage_error("label", "--lines and --format exclude each other");
+        return cli_usage_error("label", "--lines and --input-format exclude each other");
     slant_error err = {{0}};
     slant_model *model = NULL;
     slant_status st = slant_model_load(model_path, &model, &err);

@@ -71,7 +71,7 @@ slant_status slant_atomic_open(slant_atomic *a, const char *path, slant_error *e
         slant_atomic_abort(a);
         return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
     }
-    a->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, file_mode());
+    a->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, file_mode()); /* read back by copy_to_named */
     free(dir);
 #endif
     if (a->fd < 0 && (a->fd = open_named(a)) < 0) {
@@ -119,8 +119,11 @@ static int copy_to_named(slant_atomic *a)
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0) {
-            if (r == 0 && fsync(out) == 0 && close(out) == 0)
-                return 0;
+            if (r == 0 && fsync(out) == 0) {
+                if (close(out) == 0)
+                    return 0;
+                out = -1; /* closed, if badly */
+            }
             break;
         }
         for (ssize_t done = 0; done < r;) {
@@ -135,7 +138,8 @@ static int copy_to_named(slant_atomic *a)
     }
 fail:;
     int e = errno;
-    close(out);
+    if (out >= 0)
+        close(out);
     unlink(a->tmp);
     free(a->tmp);
     a->tmp = NULL;
@@ -143,7 +147,7 @@ fail:;
     return -1;
 }
 
-slant_status slant_atomic_commit(slant_atomic *a, slant_error *err)
+slant_status slant_atomic_ready(slant_atomic *a, slant_error *err)
 {
     const char *what = "flush";
     if (fsync(a->fd) != 0)
@@ -152,7 +156,18 @@ slant_status slant_atomic_commit(slant_atomic *a, slant_error *err)
     /* the unnamed file: a name first, or else a named copy */
     if (!a->tmp && link_unnamed(a) != 0 && copy_to_named(a) != 0)
         goto fail;
-    what = "rename the temporary file to";
+    return SLANT_STATUS_OK;
+fail:;
+    int e = errno ? errno : EIO;
+    return slant_fail(err, SLANT_STATUS_IO, "cannot %s %s: %s", what, a->path, strerror(e));
+}
+
+slant_status slant_atomic_commit(slant_atomic *a, slant_error *err)
+{
+    slant_status st = a->tmp ? SLANT_STATUS_OK : slant_atomic_ready(a, err);
+    if (st)
+        return st;
+    const char *what = "rename the temporary file to";
     if (rename(a->tmp, a->path) != 0)
         goto fail;
     free(a->tmp);

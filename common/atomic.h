@@ -22,6 +22,10 @@ typedef struct slant_atomic {
 slant_status slant_atomic_open(slant_atomic *a, const char *path, slant_error *err);
 /* Flushes the contents to disk and renames them over the target. */
 slant_status slant_atomic_commit(slant_atomic *a, slant_error *err);
+/* The first half of a commit: flushed to disk and named beside the
+ * target, which is untouched; commit then only renames.  For files that
+ * go together, all of them ready before any is renamed. */
+slant_status slant_atomic_ready(slant_atomic *a, slant_error *err);
 /* Frees A; before a commit, what was written disappears. */
 void slant_atomic_abort(slant_atomic *a);
 

@@ -18,6 +18,7 @@
  * splits documents over threads; its result does not depend on how, so
  * the model does not depend on the thread count.
  */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -535,6 +536,12 @@ static int cmp_feature_index(const void *a, const void *b)
     return (x->value > y->value) - (x->value < y->value);
 }
 
+/* The separators of LIBSVM pairs: the corpus reader's blanks too. */
+static int is_vector_space(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\v' || ch == '\f' || ch == '\n';
+}
+
 long slant_vector_parse(const char *text, size_t len, uint32_t n_features, slant_feature **out,
                         size_t *cap, size_t *bad)
 {
@@ -542,12 +549,12 @@ long slant_vector_parse(const char *text, size_t len, uint32_t n_features, slant
     size_t n = 0, dropped = 0;
     int sorted = 1;
     while (p < end) {
-        while (p < end && (*p == ' ' || *p == '\t'))
+        while (p < end && is_vector_space(*p))
             p++;
         if (p == end || *p == '#')
             break;
         const char *tok = p;
-        while (p < end && *p != ' ' && *p != '\t')
+        while (p < end && !is_vector_space(*p))
             p++;
         /* FEATURE: 1..2^32-1 in decimal; VALUE: a finite number */
         char buf[96];
@@ -564,7 +571,8 @@ long slant_vector_parse(const char *text, size_t len, uint32_t n_features, slant
             buf[vl] = '\0';
             char *e;
             v = strtod(buf, &e);
-            ok = vl > 0 && *e == '\0' && isfinite(v) && f >= 1 && (!n_features || f <= n_features);
+            ok = vl > 0 && *e == '\0' && fabs(v) <= FLT_MAX && f >= 1
+                 && (!n_features || f <= n_features);
         }
         if (!ok) {
             dropped++;

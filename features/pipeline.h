@@ -188,12 +188,12 @@ long slant_pipeline_vectorize(const slant_pipeline *p, const char *text, size_t 
                               slant_vec_scratch *s, slant_feature **out, size_t *cap);
 
 /* ---- Vectors given as text ---------------------------------------------
- * Parses "FEATURE:VALUE ..." (separated by spaces or tabs; a '#' starts a
- * comment to the end) into *out (growable, *cap entries) as 0-based
- * indices, sorted, each index once (a feature given twice keeps its
- * smaller value).  Pairs
- * that do not parse, features past N_FEATURES (unless 0) and values that
- * are not finite are left out; *bad (output, may be NULL) counts them.
+ * Parses "FEATURE:VALUE ..." (separated by blanks, as the LIBSVM reader
+ * splits them; a '#' starts a comment to the end) into *out (growable,
+ * *cap entries) as 0-based indices, sorted, each index once (a feature
+ * given twice keeps its smaller value).  Pairs that do not parse, features
+ * past N_FEATURES (unless 0) and values that are not finite floats are
+ * left out; *bad (output, may be NULL) counts them.
  * Returns the number of entries, or -1 when memory runs out. */
 long slant_vector_parse(const char *text, size_t len, uint32_t n_features, slant_feature **out,
                         size_t *cap, size_t *bad);

@@ -77,15 +77,19 @@ static slant_status out_open(out_file *o, const char *path, slant_error *err)
     return SLANT_STATUS_OK;
 }
 
-/* Flushes, puts the file in place and closes it. */
+/* Flushes the file to disk under a temporary name (atomic.h's ready). */
+static slant_status out_ready(out_file *o, slant_error *err)
+{
+    if (fflush(o->f) != 0 || ferror(o->f))
+        return slant_fail(err, SLANT_STATUS_IO, "cannot write %s: %s", o->a.path,
+                          strerror(errno ? errno : EIO));
+    return slant_atomic_ready(&o->a, err);
+}
+
+/* Puts the readied file in place and closes it. */
 static slant_status out_commit(out_file *o, slant_error *err)
 {
-    slant_status st = SLANT_STATUS_OK;
-    if (fflush(o->f) != 0 || ferror(o->f))
-        st = slant_fail(err, SLANT_STATUS_IO, "cannot write %s: %s", o->a.path,
-                        strerror(errno ? errno : EIO));
-    else
-        st = slant_atomic_commit(&o->a, err);
+    slant_status st = slant_atomic_commit(&o->a, err);
     if (fclose(o->f) != 0 && !st)
         st = slant_fail(err, SLANT_STATUS_IO, "cannot close %s: %s", o->a.path, strerror(errno));
     o->f = NULL;
@@ -230,10 +234,17 @@ slant_status slant_corpus_write_libsvm(const slant_corpus *c, const slant_option
     const slant_pipeline *pipe;
     if ((st = collect(c, head, model, mh, &cl, err)))
         goto out;
+    if (model && (st = slant_model_check_input(model, c, err)))
+        goto out;
     if (model) {
         pipe = &model->pipe;
     } else {
         slant_fconfig cfg = slant_fconfig_of(opt);
+        if (c->vectors) { /* a LIBSVM file: its vectors as they are, as training takes them */
+            cfg.token_flags = SLANT_TOK_VECTORS;
+            cfg.weighting = SLANT_WEIGHTING_COUNTS;
+            cfg.hash_bits = 0;
+        }
         const char **texts = slant_alloc_array(c->n_docs ? c->n_docs : 1, sizeof *texts);
         if (!texts) {
             st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
@@ -285,8 +296,11 @@ slant_status slant_corpus_write_libsvm(const slant_corpus *c, const slant_option
         put_name(map.f, "label", NULL, cl.names[k], k + 1);
     for (uint32_t f = 0; pipe->names && f < pipe->n_features; f++)
         put_name(map.f, "feature", NULL, pipe->names + pipe->name_off[f], (size_t)f + 1);
-    if (!(st = out_commit(&data, err)))
-        st = out_commit(&map, err);
+    /* Both files flushed and named before either replaces its path; the
+     * sidecar goes first, so that new vectors never meet an old map. */
+    if (!(st = out_ready(&data, err)) && !(st = out_ready(&map, err))
+        && !(st = out_commit(&map, err)))
+        st = out_commit(&data, err);
 out:
     out_discard(&data);
     out_discard(&map);

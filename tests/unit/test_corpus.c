@@ -848,6 +848,8 @@ static void test_libsvm(void **state)
                "e4.svm:1: a LIBSVM line starts with its label, a number");
     read_fails(PUT("e5.svm", "1 1:nan\n"), SLANT_FORMAT_LIBSVM, SLANT_STATUS_BAD_INPUT,
                "e5.svm:1:");
+    read_fails(PUT("e8.svm", "1 1:1e39\n"), SLANT_FORMAT_LIBSVM, SLANT_STATUS_BAD_INPUT,
+               "e8.svm:1: '1:1e39' is not FEATURE:VALUE");
     PUT("e6.svm", "7 1:1\n");
     PUT("e6.svm.map.tsv", "kind\tkey\tvalue\nlabel\t1\ta\n");
     read_fails(path_of("e6.svm"), SLANT_FORMAT_LIBSVM, SLANT_STATUS_BAD_INPUT,
