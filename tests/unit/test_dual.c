@@ -20,16 +20,7 @@
 
 #include "linear.h"
 
-static uint64_t rng_state;
-
-static double uniform01(void) /* [0, 1), splitmix64 */
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    z ^= z >> 31;
-    return (double)(z >> 11) * 0x1.0p-53;
-}
+#include "rng.h"
 
 typedef struct problem {
     slant_csr x;

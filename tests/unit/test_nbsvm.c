@@ -19,16 +19,7 @@
 
 #include "linear.h"
 
-static uint64_t rng_state;
-
-static double uniform01(void) /* [0, 1), splitmix64 */
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    z ^= z >> 31;
-    return (double)(z >> 11) * 0x1.0p-53;
-}
+#include "rng.h"
 
 /* Binary presence rows: features 0..3 lean to class 1, 4..7 to class 0,
  * the rest are noise; about 30% of rows are class 1. */
