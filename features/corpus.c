@@ -1328,7 +1328,7 @@ static slant_status libsvm_line(line_parser *p, char *line, size_t l, size_t lin
         q++;
     char *text = q;
     long prev = 0;
-    /* The whole line must parse; slant_vector_parse skips what does not. */
+    /* The whole line must parse (slant_vector_parse would skip what does not). */
     for (char *t = q; t < end;) {
         while (t < end && is_space(*t))
             t++;
@@ -1337,18 +1337,16 @@ static slant_status libsvm_line(line_parser *p, char *line, size_t l, size_t lin
         char *a = t;
         while (t < end && !is_space(*t))
             t++;
-        slant_feature one[1], *pone = one;
-        size_t cap1 = 1, b1 = 0;
-        long got = slant_vector_parse(a, (size_t)(t - a), 0, &pone, &cap1, &b1);
-        if (got != 1 || b1)
+        slant_feature one;
+        if (!slant_vector_pair(a, (size_t)(t - a), 0, &one))
             return slant_fail(err, SLANT_STATUS_BAD_INPUT,
                               "%s:%zu: '%.*s' is not FEATURE:VALUE (a feature number from 1, a "
                               "finite value)", name, lineno, (int)(t - a < 40 ? t - a : 40), a);
-        if ((long)one[0].index + 1 <= prev)
+        if ((long)one.index + 1 <= prev)
             return slant_fail(err, SLANT_STATUS_BAD_INPUT,
                               "%s:%zu: feature %u after %ld: the numbers must increase", name,
-                              lineno, one[0].index + 1, prev);
-        prev = (long)one[0].index + 1;
+                              lineno, one.index + 1, prev);
+        prev = (long)one.index + 1;
     }
     *label_end = '\0';
     const char *label = tok;

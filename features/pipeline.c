@@ -536,10 +536,38 @@ static int cmp_feature_index(const void *a, const void *b)
     return (x->value > y->value) - (x->value < y->value);
 }
 
+void slant_features_sort(slant_feature *x, size_t n)
+{
+    if (n > 1)
+        qsort(x, n, sizeof *x, cmp_feature_index);
+}
+
 /* The separators of LIBSVM pairs: the corpus reader's blanks too. */
 static int is_vector_space(char ch)
 {
     return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\v' || ch == '\f' || ch == '\n';
+}
+
+int slant_vector_pair(const char *tok, size_t len, uint32_t n_features, slant_feature *out)
+{
+    /* FEATURE: 1..2^32-1 in decimal; VALUE: a number in a float's range */
+    char buf[96];
+    const char *colon = memchr(tok, ':', len);
+    if (!colon || colon == tok || len >= sizeof buf || colon - tok > 10)
+        return 0;
+    uint64_t f = 0;
+    for (const char *q = tok; q < colon; q++)
+        if (*q < '0' || *q > '9' || (f = f * 10 + (uint64_t)(*q - '0')) > UINT32_MAX)
+            return 0;
+    size_t vl = len - (size_t)(colon + 1 - tok);
+    memcpy(buf, colon + 1, vl);
+    buf[vl] = '\0';
+    char *e;
+    double v = strtod(buf, &e);
+    if (vl == 0 || *e != '\0' || !(fabs(v) <= FLT_MAX) || f < 1 || (n_features && f > n_features))
+        return 0;
+    *out = (slant_feature){(uint32_t)(f - 1), (float)v};
+    return 1;
 }
 
 long slant_vector_parse(const char *text, size_t len, uint32_t n_features, slant_feature **out,
@@ -556,37 +584,20 @@ long slant_vector_parse(const char *text, size_t len, uint32_t n_features, slant
         const char *tok = p;
         while (p < end && !is_vector_space(*p))
             p++;
-        /* FEATURE: 1..2^32-1 in decimal; VALUE: a finite number */
-        char buf[96];
-        size_t tl = (size_t)(p - tok);
-        const char *colon = memchr(tok, ':', tl);
-        uint64_t f = 0;
-        int ok = colon && colon > tok && tl < sizeof buf && (size_t)(colon - tok) <= 10;
-        for (const char *q = tok; ok && q < colon; q++)
-            ok = *q >= '0' && *q <= '9' && (f = f * 10 + (uint64_t)(*q - '0')) <= UINT32_MAX;
-        double v = 0;
-        if (ok) {
-            size_t vl = tl - (size_t)(colon + 1 - tok);
-            memcpy(buf, colon + 1, vl);
-            buf[vl] = '\0';
-            char *e;
-            v = strtod(buf, &e);
-            ok = vl > 0 && *e == '\0' && fabs(v) <= FLT_MAX && f >= 1
-                 && (!n_features || f <= n_features);
-        }
-        if (!ok) {
+        slant_feature one;
+        if (!slant_vector_pair(tok, (size_t)(p - tok), n_features, &one)) {
             dropped++;
             continue;
         }
         if (slant_grow((void **)out, cap, n + 1, sizeof **out))
             return -1;
-        (*out)[n] = (slant_feature){(uint32_t)(f - 1), (float)v};
+        (*out)[n] = one;
         sorted &= n == 0 || (*out)[n - 1].index < (*out)[n].index;
         n++;
     }
     if (!sorted) {
         size_t m = 0;
-        qsort(*out, n, sizeof **out, cmp_feature_index);
+        slant_features_sort(*out, n);
         for (size_t k = 0; k < n; k++)
             if (m == 0 || (*out)[m - 1].index != (*out)[k].index)
                 (*out)[m++] = (*out)[k];

@@ -197,6 +197,11 @@ long slant_pipeline_vectorize(const slant_pipeline *p, const char *text, size_t 
  * Returns the number of entries, or -1 when memory runs out. */
 long slant_vector_parse(const char *text, size_t len, uint32_t n_features, slant_feature **out,
                         size_t *cap, size_t *bad);
+/* One FEATURE:VALUE token of LEN bytes into *out; 0 when it is not one
+ * (by the rules above). */
+int slant_vector_pair(const char *tok, size_t len, uint32_t n_features, slant_feature *out);
+/* Sorts by index, then value: the same order whatever qsort does. */
+void slant_features_sort(slant_feature *x, size_t n);
 
 /* ---- Fitting -----------------------------------------------------------
  * Fits a pipeline on documents and returns the training matrix.  The

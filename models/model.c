@@ -250,12 +250,6 @@ float slant_model_weight(const slant_model *m, size_t h, size_t c, uint32_t inde
     return hd->weights ? hd->weights[(size_t)index * hd->n_classes + c] : 0.0f;
 }
 
-static int cmp_feature(const void *a, const void *b)
-{
-    const slant_feature *x = a, *y = b;
-    return (x->index > y->index) - (x->index < y->index);
-}
-
 size_t slant_model_vectorize(const slant_model *m, const char *text, size_t len,
                              slant_feature *out, size_t cap)
 {
@@ -264,7 +258,7 @@ size_t slant_model_vectorize(const slant_model *m, const char *text, size_t len,
     size_t rcap = 0;
     long n = slant_pipeline_vectorize(&m->pipe, text, len, &s, &row, &rcap);
     size_t r = n < 0 ? 0 : (size_t)n;
-    qsort(row, r, sizeof *row, cmp_feature);
+    slant_features_sort(row, r);
     memcpy(out, row, (r < cap ? r : cap) * sizeof *out);
     free(row);
     slant_vec_scratch_free(&s);

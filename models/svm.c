@@ -30,6 +30,7 @@
 #include <libsvm/svm.h>
 
 #include "common.h"
+#include "pipeline.h"
 
 _Static_assert(sizeof(struct svm_node) == 16 && offsetof(struct svm_node, value) == 8,
                "the SVM section stores libsvm's nodes as they lie in memory");
@@ -477,12 +478,6 @@ slant_status slant_svm_head_parse(const unsigned char *p, uint64_t size, uint32_
     return SLANT_STATUS_OK;
 }
 
-static int cmp_feature(const void *a, const void *b)
-{
-    const slant_feature *x = a, *y = b;
-    return (x->index > y->index) - (x->index < y->index);
-}
-
 int slant_svm_head_score(const slant_svm_head *h, const slant_feature *x, size_t n,
                          double *probs)
 {
@@ -493,7 +488,7 @@ int slant_svm_head_score(const slant_svm_head *h, const slant_feature *x, size_t
     int rc = -1;
     if (sorted && nodes && est) {
         memcpy(sorted, x, n * sizeof *x);
-        qsort(sorted, n, sizeof *sorted, cmp_feature);
+        slant_features_sort(sorted, n);
         for (size_t j = 0; j < n; j++)
             nodes[j] = (struct svm_node){(int)sorted[j].index + 1, sorted[j].value};
         nodes[n] = (struct svm_node){-1, 0.0};

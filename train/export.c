@@ -111,12 +111,6 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int cmp_feature(const void *a, const void *b)
-{
-    const slant_feature *x = a, *y = b;
-    return (x->index > y->index) - (x->index < y->index);
-}
-
 /* The class numbers: names[0..n) are classes 1..n. */
 typedef struct class_list {
     const char **names;
@@ -280,7 +274,7 @@ slant_status slant_corpus_write_libsvm(const slant_corpus *c, const slant_option
             st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory vectorizing %s", src);
             goto out;
         }
-        qsort(row, (size_t)r, sizeof *row, cmp_feature);
+        slant_features_sort(row, (size_t)r);
         fprintf(data.f, "%zu", label);
         for (long k = 0; k < r; k++)
             fprintf(data.f, " %u:%.9g", row[k].index + 1, row[k].value);
