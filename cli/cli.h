@@ -84,6 +84,10 @@ int cli_parse_format(const char *s, slant_format *out);
  * "folds" (cross-validation).  Returns 0 or an exit code. */
 int cli_print_eval(const slant_eval *ev, int json, uint32_t folds);
 
+/* Sends the library's log to stderr as "slant: LINE": warnings always,
+ * progress only when VERBOSE. */
+void cli_set_log(int verbose);
+
 /* Checks stdout for write errors and closes it; returns an exit code. */
 int cli_finish_stdout(int code);
 

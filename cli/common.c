@@ -26,6 +26,19 @@ void cli_error(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+static void log_line(const char *line, void *user)
+{
+    if (*(const int *)user || strncmp(line, "warning: ", 9) == 0)
+        fprintf(stderr, "%s: %s\n", cli_prog, line);
+}
+
+void cli_set_log(int verbose)
+{
+    static int show_progress;
+    show_progress = verbose;
+    slant_set_log(log_line, &show_progress);
+}
+
 int cli_exit_code(slant_status st)
 {
     switch (st) {

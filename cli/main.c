@@ -37,6 +37,7 @@ int main(int argc, char **argv)
         fputs(usage, stderr);
         return EXIT_BAD;
     }
+    cli_set_log(0); /* warnings reach the user; -v adds progress */
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage, stdout);

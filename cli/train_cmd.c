@@ -15,12 +15,6 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void log_to_stderr(const char *line, void *user)
-{
-    (void)user;
-    fprintf(stderr, "slant: %s\n", line);
-}
-
 static const char train_usage[] =
     "Usage: slant train CORPUS -o MODEL [OPTIONS]\n"
     "\n"
@@ -75,8 +69,7 @@ int cmd_train(int argc, char **argv)
         return cli_usage_error("train", "give exactly one CORPUS");
     if (!output)
         return cli_usage_error("train", "give the model file to write with -o MODEL");
-    if (verbose)
-        slant_set_log(log_to_stderr, NULL);
+    cli_set_log(verbose);
     slant_error err = {{0}};
     slant_status st = slant_options_check(&o, &err);
     if (st)
@@ -166,8 +159,7 @@ int cmd_cv(int argc, char **argv)
     }
     if (optind != argc - 1)
         return cli_usage_error("cv", "give exactly one CORPUS");
-    if (verbose)
-        slant_set_log(log_to_stderr, NULL);
+    cli_set_log(verbose);
     slant_error err = {{0}};
     slant_status st = slant_options_check(&o, &err);
     if (st)

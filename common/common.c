@@ -34,6 +34,19 @@ void slant_log(const char *fmt, ...)
     log_fn(line, log_user);
 }
 
+void slant_warn(const char *fmt, ...)
+{
+    if (!log_fn)
+        return;
+    char line[1024];
+    memcpy(line, "warning: ", 9);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line + 9, sizeof line - 9, fmt, ap);
+    va_end(ap);
+    log_fn(line, log_user);
+}
+
 slant_status slant_fail(slant_error *err, slant_status status, const char *fmt, ...)
 {
     if (err) {

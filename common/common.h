@@ -25,6 +25,18 @@ slant_status slant_fail(slant_error *err, slant_status status, const char *fmt, 
 
 /* Sends one line to the log callback, if any. */
 void slant_log(const char *fmt, ...) SLANT_PRINTF(1, 2);
+/* The same for a warning: the line starts with "warning: ", which the
+ * program shows even when it hides progress. */
+void slant_warn(const char *fmt, ...) SLANT_PRINTF(1, 2);
+
+/* The rule for names (labels, head names, ids, n-grams; see name.c): NULL
+ * when the LEN bytes at S are valid UTF-8 without control characters, else
+ * what is wrong ("is not valid UTF-8", ...). */
+const char *slant_name_problem(const char *s, size_t len);
+/* S as it can be shown in a message, into BUF (output, SIZE bytes, at
+ * least 8): bytes that are not UTF-8, control characters and backslashes
+ * as \xHH, cut with "..." when long.  Returns BUF. */
+const char *slant_name_quote(const char *s, size_t len, char *buf, size_t size);
 
 /* n * size bytes, or NULL when the product overflows or memory runs out. */
 void *slant_alloc_array(size_t n, size_t size);

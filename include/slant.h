@@ -56,7 +56,10 @@ typedef struct slant_error {
     char message[512];
 } slant_error;
 
-/* Log lines (progress, warnings) go here; the default drops them. */
+/* Log lines (progress, warnings) go here; the default drops them.  A
+ * warning's line starts with "warning: " (something the caller should hear
+ * of even when it hides progress: an option that changes nothing, a label
+ * column that looks like an identifier). */
 typedef void (*slant_log_fn)(const char *line, void *user);
 SLANT_API void slant_set_log(slant_log_fn fn, void *user);
 

@@ -1,0 +1,73 @@
+/*
+ * name.c: the rule for names.  Every string slant writes as a name (a
+ * label, a head name, an id, an n-gram) reaches TSV cells, JSON strings,
+ * fastText tags and provenance lines, so each must be valid UTF-8 without
+ * control characters: a tab or a line break would split a TSV row or a
+ * provenance line, and bytes that are not UTF-8 cannot be JSON at all.
+ * Readers refuse a name that breaks the rule with its file and line, and
+ * the model loader refuses a model that holds one.
+ */
+#include "common.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+/* C0 controls, DEL and C1 controls. */
+static int is_control(utf8proc_int32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+}
+
+const char *slant_name_problem(const char *s, size_t len)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    while (len) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, (utf8proc_ssize_t)(len < 4 ? len : 4), &cp);
+        if (n <= 0)
+            return "is not valid UTF-8";
+        if (is_control(cp))
+            return "holds a control character (a tab, a line break, a NUL or another)";
+        p += n;
+        len -= (size_t)n;
+    }
+    return NULL;
+}
+
+const char *slant_name_quote(const char *s, size_t len, char *buf, size_t size)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t at = 0;
+    if (!size)
+        return buf;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    while (len && at + 5 < size) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, (utf8proc_ssize_t)(len < 4 ? len : 4), &cp);
+        if (n > 0 && !is_control(cp) && cp != '\\') {
+            if (at + (size_t)n >= size)
+                break;
+            memcpy(buf + at, p, (size_t)n);
+            at += (size_t)n;
+        } else {
+            /* one byte at a time, so that what is not UTF-8 shows as it is */
+            n = n > 0 && cp == '\\' ? 1 : n > 0 ? n : 1;
+            for (utf8proc_ssize_t i = 0; i < n && at + 5 < size; i++) {
+                buf[at++] = '\\';
+                buf[at++] = 'x';
+                buf[at++] = hex[p[i] >> 4];
+                buf[at++] = hex[p[i] & 15];
+            }
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    if (len && at + 3 < size) {
+        memcpy(buf + at, "...", 3);
+        at += 3;
+    }
+    buf[at] = '\0';
+    return buf;
+}

@@ -1,0 +1,63 @@
+/*
+ * test_name.c: the rule for names (valid UTF-8, no control characters) and
+ * how a name that breaks it is shown in a message.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common.h"
+
+static void test_good_names(void **state)
+{
+    (void)state;
+    assert_null(slant_name_problem("", 0));
+    assert_null(slant_name_problem("state_media", 11));
+    assert_null(slant_name_problem("caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80", 14));
+    assert_null(slant_name_problem("a b/c\\d", 7));
+}
+
+static void test_bad_names(void **state)
+{
+    (void)state;
+    assert_string_equal(slant_name_problem("\xff\xfe" "bad", 5), "is not valid UTF-8");
+    assert_non_null(slant_name_problem("caf\xc3", 4));          /* cut short */
+    assert_non_null(slant_name_problem("\xc0\xaf", 2));         /* overlong */
+    assert_non_null(slant_name_problem("\xed\xa0\x80", 3));     /* a surrogate */
+    assert_non_null(slant_name_problem("a\tb", 3));
+    assert_non_null(slant_name_problem("a\nb", 3));
+    assert_non_null(slant_name_problem("a\rb", 3));
+    assert_non_null(slant_name_problem("a\0b", 3));
+    assert_non_null(slant_name_problem("a\x7f", 2));
+    assert_non_null(slant_name_problem("a\xc2\x85", 3));        /* NEL, a C1 control */
+    /* the length is what counts, not a NUL */
+    assert_null(slant_name_problem("ab\tc", 2));
+}
+
+static void test_quote(void **state)
+{
+    (void)state;
+    char buf[64];
+    assert_string_equal(slant_name_quote("\xff\xfe" "bad", 5, buf, sizeof buf), "\\xff\\xfebad");
+    assert_string_equal(slant_name_quote("a\tb\\c", 5, buf, sizeof buf), "a\\x09b\\x5cc");
+    assert_string_equal(slant_name_quote("caf\xc3\xa9", 5, buf, sizeof buf), "caf\xc3\xa9");
+    /* cut short with "..." and always NUL-terminated */
+    char small[12];
+    const char *q = slant_name_quote("abcdefghijklmnop", 16, small, sizeof small);
+    assert_true(strlen(q) < sizeof small);
+    assert_non_null(strstr(q, "..."));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_good_names),
+        cmocka_unit_test(test_bad_names),
+        cmocka_unit_test(test_quote),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
