@@ -24,6 +24,11 @@ const char *slant_name_problem(const char *s, size_t len)
 {
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
     while (len) {
+        if (*p >= 0x20 && *p < 0x7F) { /* printable ASCII, most of every name */
+            p++;
+            len--;
+            continue;
+        }
         utf8proc_int32_t cp;
         utf8proc_ssize_t n = utf8proc_iterate(p, (utf8proc_ssize_t)(len < 4 ? len : 4), &cp);
         if (n <= 0)

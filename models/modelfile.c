@@ -312,9 +312,12 @@ static slant_status parse_heads(slant_model *m, const unsigned char *p, size_t s
                     if (size - at < 4)
                         return BAD("%s: head %u is cut short", name, h + 1);
                     uint32_t l = get32(p + at);
-                    if (l == 0 || l > size - at - 4 || size - at - 4 - l < 8
-                        || memchr(p + at + 4, 0, l))
+                    if (l == 0 || l > size - at - 4 || size - at - 4 - l < 8)
                         return BAD("%s: head %u has a bad class name", name, h + 1);
+                    const char *why = slant_name_problem((const char *)p + at + 4, l);
+                    if (why)
+                        return BAD("%s: the name of class %u of head %u %s", name, k + 1,
+                                   h + 1, why);
                     at += 4 + (size_t)l + 8;
                     strbytes += (size_t)l + 1;
                 }
@@ -323,8 +326,11 @@ static slant_status parse_heads(slant_model *m, const unsigned char *p, size_t s
                 if (size - at < 4)
                     return BAD("%s: the head table is cut short", name);
                 uint32_t l = get32(p + at);
-                if (l == 0 || l > size - at - 4 || memchr(p + at + 4, 0, l))
+                if (l == 0 || l > size - at - 4)
                     return BAD("%s: head %u has a bad name", name, h + 1);
+                const char *why = slant_name_problem((const char *)p + at + 4, l);
+                if (why)
+                    return BAD("%s: the name of head %u %s", name, h + 1, why);
                 at += 4 + (size_t)l;
                 strbytes += (size_t)l + 1;
             }
@@ -650,6 +656,13 @@ static slant_status parse_image(unsigned char *image, size_t size, int mapped, c
                 || pp->names[pp->name_off[i + 1] - 1]) {
                 st = BAD("%s: n-gram name %llu is malformed", name, (unsigned long long)i);
                 goto fail;
+            } else {
+                const char *why = slant_name_problem(pp->names + pp->name_off[i],
+                                                     pp->name_off[i + 1] - 1 - pp->name_off[i]);
+                if (why) {
+                    st = BAD("%s: n-gram name %llu %s", name, (unsigned long long)i, why);
+                    goto fail;
+                }
             }
     }
     const float *w = (const float *)sec[SEC_WEIGHTS];

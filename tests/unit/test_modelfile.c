@@ -323,6 +323,48 @@ static void test_forged_name_offset(void **state)
     unlink(a);
 }
 
+/* Names that would break an output (not UTF-8, a tab) behind a valid
+ * checksum: a head name, a class name, an n-gram name; each refused. */
+static void test_forged_names(void **state)
+{
+    (void)state;
+    slant_model *m = trained_model();
+    char a[128];
+    snprintf(a, sizeof a, "%s/n.slant", dir);
+    assert_int_equal(slant_model_save(m, a, NULL), SLANT_STATUS_OK);
+    slant_model_free(m);
+    size_t n;
+    unsigned char *orig = read_all(a, &n), *d = malloc(n);
+    uint64_t size;
+    /* HEADS: u32 length, then the first head's name ("topic"), u32
+     * classes, u32 length, then its first class's name ("chips") */
+    size_t heads = section_at(orig, 3, &size), names = section_at(orig, 7, &size);
+    struct {
+        size_t at;
+        unsigned char byte;
+        const char *says;
+    } cases[] = {
+        {heads + 4, 0xff, "name of head 1 is not valid UTF-8"},
+        {heads + 4 + 5 + 4 + 4 + 1, '\t', "name of class 1 of head 1 holds a control"},
+        {names, 0xc3, "n-gram name 0 is not valid UTF-8"},
+        {names, '\n', "n-gram name 0 holds a control"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memcpy(d, orig, n);
+        d[cases[i].at] = cases[i].byte;
+        reseal(d, n);
+        slant_model *r = NULL;
+        slant_error err = {{0}};
+        assert_int_equal(slant_model_load_memory(d, n, "n.slant", &r, &err),
+                         SLANT_STATUS_BAD_MODEL);
+        if (!strstr(err.message, cases[i].says))
+            fail_msg("case %zu: '%s' does not mention '%s'", i, err.message, cases[i].says);
+    }
+    free(orig);
+    free(d);
+    unlink(a);
+}
+
 /* Damage to the SVM section behind a valid checksum is refused by name. */
 static void test_forged_svm(void **state)
 {
@@ -491,6 +533,7 @@ int main(void)
         cmocka_unit_test(test_forged_vocabulary),
         cmocka_unit_test(test_forged_svm),
         cmocka_unit_test(test_forged_name_offset),
+        cmocka_unit_test(test_forged_names),
         cmocka_unit_test(test_one_vs_rest_far_below_zero),
         cmocka_unit_test(test_newer_and_foreign),
         cmocka_unit_test(test_save_failure_keeps_old),
