@@ -491,11 +491,19 @@ int cli_print_eval(const slant_eval *ev, int json, uint32_t folds)
 
 int cli_finish_stdout(int code)
 {
-    int bad = ferror(stdout);
-    if (fclose(stdout) != 0)
+    /* Whatever is still buffered goes out now, so that its failure (a
+     * closed pipe, a full disk) has an errno to name. */
+    errno = 0;
+    int bad = fflush(stdout) != 0;
+    int e = errno;
+    bad |= ferror(stdout);
+    errno = 0;
+    if (fclose(stdout) != 0) {
         bad = 1;
+        e = e ? e : errno;
+    }
     if (bad && code == EXIT_OK) {
-        cli_error("error writing to standard output: %s", strerror(errno));
+        cli_error("error writing to standard output: %s", e ? strerror(e) : "a write failed");
         return EXIT_FAILURE_;
     }
     return code;

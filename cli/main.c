@@ -2,6 +2,7 @@
  * main.c: the slant program: dispatches to a subcommand.
  */
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,6 +39,10 @@ int main(int argc, char **argv)
         return EXIT_BAD;
     }
     cli_set_log(0); /* warnings reach the user; -v adds progress */
+    /* A reader that goes away (`| head`) is a write error that every
+     * command reports with exit status 1, not a signal that ends slant
+     * without a word. */
+    signal(SIGPIPE, SIG_IGN);
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage, stdout);
