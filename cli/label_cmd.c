@@ -246,6 +246,31 @@ static int label_folder(const label_out *o, const char *path, uint32_t threads)
     return rc;
 }
 
+/* fastText tags are split at blanks, and a keyed tag at its first '=':
+ * a model whose names would not read back is refused before any output. */
+static int check_fasttext_names(const slant_model *m)
+{
+    size_t nh = slant_model_heads(m);
+    int plain = nh == 1 && strcmp(slant_model_head_name(m, 0), "label") == 0;
+    for (size_t h = 0; h < nh; h++) {
+        const char *head = slant_model_head_name(m, h);
+        if (!plain && head[strcspn(head, " =")]) {
+            cli_error("--format fasttext: head \"%s\" holds a blank or '=', which a "
+                      "__label__HEAD=CLASS tag cannot; use --format tsv or json", head);
+            return EXIT_BAD;
+        }
+        for (size_t c = 0; c < slant_model_classes(m, h); c++) {
+            const char *cls = slant_model_class_name(m, h, c);
+            if (cls[strcspn(cls, " ")]) {
+                cli_error("--format fasttext: class \"%s\" of head \"%s\" holds a blank, "
+                          "which a __label__ tag cannot; use --format tsv or json", cls, head);
+                return EXIT_BAD;
+            }
+        }
+    }
+    return EXIT_OK;
+}
+
 int cmd_label(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -302,6 +327,10 @@ int cmd_label(int argc, char **argv)
     slant_status st = slant_model_load(model_path, &model, &err);
     if (st)
         return cli_fail(st, &err);
+    if (out == OUT_FASTTEXT && check_fasttext_names(model)) {
+        slant_model_free(model);
+        return EXIT_BAD;
+    }
     label_out o = {.model = model, .format = out};
     if (out == OUT_TSV)
         print_header(model);

@@ -76,3 +76,28 @@ const char *slant_name_quote(const char *s, size_t len, char *buf, size_t size)
     buf[at] = '\0';
     return buf;
 }
+
+const char *slant_heads_clash(const char *const *names, size_t n, char *buf, size_t size)
+{
+    char q1[128], q2[128];
+    for (size_t h = 0; h < n; h++) {
+        size_t len = strlen(names[h]);
+        if (!strcmp(names[h], "id")) {
+            snprintf(buf, size, "a head named \"id\": the labels slant writes start with an "
+                     "\"id\" column; rename that label column");
+            return buf;
+        }
+        if (len <= 5 || strcmp(names[h] + len - 5, "_prob"))
+            continue;
+        for (size_t k = 0; k < n; k++)
+            if (k != h && strlen(names[k]) == len - 5 && !memcmp(names[k], names[h], len - 5)) {
+                slant_name_quote(names[k], len - 5, q1, sizeof q1);
+                slant_name_quote(names[h], len, q2, sizeof q2);
+                snprintf(buf, size, "heads \"%s\" and \"%s\": the labels slant writes would "
+                         "have two \"%s\" columns; leave one out (--ignore %s, or --label)",
+                         q1, q2, q2, q2);
+                return buf;
+            }
+    }
+    return NULL;
+}

@@ -252,6 +252,9 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
     if (c->n_heads > SLANT_MAX_HEADS)
         return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: %zu label columns, more than %d",
                           src, c->n_heads, SLANT_MAX_HEADS);
+    char clash[512];
+    if (slant_heads_clash((const char *const *)c->head_names, c->n_heads, clash, sizeof clash))
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: %s", src, clash);
 
     const char **texts = slant_alloc_array(n_docs, sizeof *texts);
     size_t *lens = slant_alloc_array(n_docs, sizeof *lens);

@@ -52,12 +52,29 @@ static void test_quote(void **state)
     assert_non_null(strstr(q, "..."));
 }
 
+static void test_heads_clash(void **state)
+{
+    (void)state;
+    char buf[512];
+    const char *fine[] = {"stance", "source_type", "prob", "_prob"};
+    assert_null(slant_heads_clash(fine, 4, buf, sizeof buf));
+    const char *pair[] = {"stance_prob", "tone", "stance"};
+    const char *why = slant_heads_clash(pair, 3, buf, sizeof buf);
+    assert_non_null(why);
+    assert_non_null(strstr(why, "heads \"stance\" and \"stance_prob\""));
+    const char *id[] = {"tone", "id"};
+    why = slant_heads_clash(id, 2, buf, sizeof buf);
+    assert_non_null(why);
+    assert_non_null(strstr(why, "a head named \"id\""));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_names),
         cmocka_unit_test(test_bad_names),
         cmocka_unit_test(test_quote),
+        cmocka_unit_test(test_heads_clash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
