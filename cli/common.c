@@ -415,6 +415,11 @@ static int print_eval_text(const slant_eval *ev, uint32_t folds)
             if (l > width)
                 width = l;
         }
+        if (slant_eval_labeled(ev, h) == 0) {
+            printf("\nhead %s: no labels (none of the %zu documents has a gold label for it)\n",
+                   slant_eval_head_name(ev, h), slant_eval_documents(ev));
+            continue;
+        }
         printf("\nhead %s: accuracy %.4f  macro-F1 %.4f\n", slant_eval_head_name(ev, h),
                slant_eval_accuracy(ev, h), slant_eval_macro_f1(ev, h));
         printf("  %-*s %9s %9s %9s %9s\n", width, "class", "precision", "recall", "f1",
@@ -450,8 +455,12 @@ static int print_eval_json(const slant_eval *ev, uint32_t folds)
         size_t nc = slant_eval_classes(ev, h);
         json_t *hd = json_object(), *classes = json_object(), *labels = json_array(),
                *matrix = json_array();
-        json_object_set_new(hd, "accuracy", json_real(slant_eval_accuracy(ev, h)));
-        json_object_set_new(hd, "macro_f1", json_real(slant_eval_macro_f1(ev, h)));
+        uint64_t labeled = slant_eval_labeled(ev, h);
+        json_object_set_new(hd, "labeled", json_integer((json_int_t)labeled));
+        json_object_set_new(hd, "accuracy",
+                            labeled ? json_real(slant_eval_accuracy(ev, h)) : json_null());
+        json_object_set_new(hd, "macro_f1",
+                            labeled ? json_real(slant_eval_macro_f1(ev, h)) : json_null());
         for (size_t c = 0; c < nc; c++) {
             slant_class_scores s = slant_eval_class(ev, h, c);
             json_t *cl = json_object();

@@ -360,25 +360,66 @@ int cmd_label(int argc, char **argv)
 static const char eval_usage[] =
     "Usage: slant eval -m MODEL CORPUS [OPTIONS]\n"
     "\n"
-    "Labels a labeled CORPUS with MODEL and reports, for each head, accuracy,\n"
-    "macro-F1, per-class precision, recall, F1 and support, and the confusion\n"
-    "matrix.  The corpus needs a column for every head of the model; gold labels\n"
-    "the model never saw count as errors and appear as classes of their own.\n"
+    "Labels a labeled CORPUS ('-' for standard input) with MODEL and reports, for\n"
+    "each head, accuracy, macro-F1, per-class precision, recall, F1 and support,\n"
+    "and the confusion matrix.  The corpus needs a label column for every head\n"
+    "scored; gold labels the model never saw count as errors and appear as classes\n"
+    "of their own; a document without a gold label for a head is not scored for\n"
+    "it.  TSV, JSON lines and LIBSVM corpora are read a batch at a time, so memory\n"
+    "does not grow with the corpus.  A corpus that is the model's own training\n"
+    "corpus (by the hash the model records) gets a warning: those figures measure\n"
+    "the fit, not labeling of new articles.\n"
     "\n"
     "  -m, --model MODEL      the model file (required)\n"
-    "  -f, --format F         corpus format: tsv, jsonl, fasttext, dir, libsvm\n"
+    "  -l, --label NAME       score this head only; repeatable (default: every head)\n"
+    "  -f, --format F         corpus format: tsv, jsonl, fasttext, dir, libsvm (default:\n"
+    "      --input-format F   from the name, then the content)\n"
     "      --json             print one JSON object:\n"
-    "    {\"documents\": N, \"heads\": {HEAD: {\"accuracy\": A, \"macro_f1\": F,\n"
-    "      \"classes\": {CLASS: {\"precision\": P, \"recall\": R, \"f1\": F, \"support\": N}},\n"
-    "      \"confusion\": {\"labels\": [...], \"matrix\": [[...]]}}}}\n"
+    "    {\"documents\": N, \"heads\": {HEAD: {\"labeled\": N, \"accuracy\": A,\n"
+    "      \"macro_f1\": F, \"classes\": {CLASS: {\"precision\": P, \"recall\": R,\n"
+    "      \"f1\": F, \"support\": N}}, \"confusion\": {\"labels\": [...],\n"
+    "      \"matrix\": [[...]]}}}}  (accuracy and macro_f1 null for a head with no\n"
+    "      gold labels)\n"
     "  -t, --threads N        threads; 0 for every core (0)\n"
     "  -h, --help             this help\n";
+
+/* Records PATH in EV a batch at a time (TSV, JSON lines, LIBSVM), or whole
+ * (fastText, whose heads depend on every line; folders). */
+static int eval_stream(slant_eval *ev, const slant_model *model, const char *path,
+                       slant_format fmt, uint32_t threads)
+{
+    enum { BATCH_DOCS = 4096 };
+    const size_t batch_bytes = (size_t)64 << 20;
+    slant_error err = {{0}};
+    slant_reader *r = NULL;
+    slant_status st = slant_reader_open(path, fmt, &r, &err);
+    if (!st && slant_reader_format(r) == SLANT_FORMAT_FASTTEXT) {
+        slant_reader_free(r);
+        r = NULL;
+        slant_corpus *whole = NULL;
+        if (!(st = slant_corpus_read(path, SLANT_FORMAT_FASTTEXT, &whole, &err)))
+            st = slant_eval_corpus(ev, model, whole, NULL, 0, threads, &err);
+        slant_corpus_free(whole);
+        return st ? cli_fail(st, &err) : EXIT_OK;
+    }
+    while (!st) {
+        slant_corpus *batch = NULL;
+        if ((st = slant_reader_next(r, BATCH_DOCS, batch_bytes, &batch, &err)) || !batch)
+            break;
+        st = slant_eval_corpus(ev, model, batch, NULL, 0, threads, &err);
+        slant_corpus_free(batch);
+    }
+    slant_reader_free(r);
+    return st ? cli_fail(st, &err) : EXIT_OK;
+}
 
 int cmd_eval(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"model", required_argument, 0, 'm'},
         {"format", required_argument, 0, 'f'},
+        {"input-format", required_argument, 0, 'f'},
+        {"label", required_argument, 0, 'l'},
         {"json", no_argument, 0, 'j'},
         {"threads", required_argument, 0, 't'},
         {"help", no_argument, 0, 'h'},
@@ -386,14 +427,19 @@ int cmd_eval(int argc, char **argv)
     const char *model_path = NULL;
     int json = 0, c;
     slant_format fmt = SLANT_FORMAT_AUTO;
+    cli_labels labels = {0};
     uint32_t threads = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:f:t:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "m:f:l:t:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'm': model_path = optarg; break;
         case 'j': json = 1; break;
         case 'f':
             if (cli_parse_format(optarg, &fmt))
+                return EXIT_BAD;
+            break;
+        case 'l':
+            if (cli_add_label(&labels, optarg))
                 return EXIT_BAD;
             break;
         case 't':
@@ -408,23 +454,25 @@ int cmd_eval(int argc, char **argv)
         return cli_usage_error("eval", "give the model with -m MODEL");
     if (optind != argc - 1)
         return cli_usage_error("eval", "give exactly one CORPUS");
+    const char *path = argv[optind];
     slant_error err = {{0}};
     slant_model *model = NULL;
     slant_status st = slant_model_load(model_path, &model, &err);
     if (st)
         return cli_fail(st, &err);
-    slant_corpus *corpus = NULL;
-    int rc = cli_read_corpus(argv[optind], fmt, NULL, &corpus);
     slant_eval *ev = NULL;
+    st = slant_eval_new_heads(model, labels.n ? labels.names : NULL, labels.n, &ev, &err);
+    int rc = st ? cli_fail(st, &err) : eval_stream(ev, model, path, fmt, threads);
     if (rc == EXIT_OK) {
-        st = slant_eval_new(model, &ev, &err);
-        if (!st)
-            st = slant_eval_corpus(ev, model, corpus, NULL, slant_corpus_size(corpus), threads,
-                                   &err);
-        rc = st ? cli_fail(st, &err) : cli_print_eval(ev, json, 0);
+        if (slant_eval_on_training_corpus(ev))
+            cli_error("warning: %s is the corpus %s was trained on (the same %zu documents): "
+                      "these figures measure how it fits its training data, not how it labels "
+                      "new articles; use a held-out corpus or 'slant cv'",
+                      strcmp(path, "-") ? path : "standard input", model_path,
+                      slant_eval_documents(ev));
+        rc = cli_print_eval(ev, json, 0);
     }
     slant_eval_free(ev);
-    slant_corpus_free(corpus);
     slant_model_free(model);
     return rc;
 }

@@ -445,22 +445,32 @@ static uint64_t hash_field(uint64_t h, const char *p, size_t len)
     return p ? slant_hash64(p, len, h) : h;
 }
 
-uint64_t slant_corpus_hash(const slant_corpus *c, const size_t *docs, size_t n_docs)
+uint64_t slant_corpus_hash_begin(size_t n_heads)
 {
     /* The number of heads first, so that a head-less corpus cannot hash
      * like a labeled one whose labels happen to equal its texts. */
-    uint64_t h = hash_u64(CORPUS_HASH_SEED, (uint64_t)c->n_heads);
-    size_t n = docs ? n_docs : c->n_docs;
-    for (size_t k = 0; k < n; k++) {
-        size_t d = docs ? docs[k] : k;
-        if (d >= c->n_docs)
-            continue; /* a caller's bug; ignored rather than read out of bounds */
-        for (size_t hd = 0; hd < c->n_heads; hd++) {
-            const char *label = c->labels[d * c->n_heads + hd];
-            h = hash_field(h, label, label ? strlen(label) : 0);
-        }
-        h = hash_field(h, c->texts[d], c->lens[d]);
+    return hash_u64(CORPUS_HASH_SEED, (uint64_t)n_heads);
+}
+
+uint64_t slant_corpus_hash_doc(uint64_t h, const slant_corpus *c, size_t d, const size_t *cols,
+                               size_t n_cols)
+{
+    if (d >= c->n_docs)
+        return h; /* a caller's bug; ignored rather than read out of bounds */
+    for (size_t k = 0; k < n_cols; k++) {
+        size_t hd = cols ? cols[k] : k;
+        const char *label = hd < c->n_heads ? c->labels[d * c->n_heads + hd] : NULL;
+        h = hash_field(h, label, label ? strlen(label) : 0);
     }
+    return hash_field(h, c->texts[d], c->lens[d]);
+}
+
+uint64_t slant_corpus_hash(const slant_corpus *c, const size_t *docs, size_t n_docs)
+{
+    uint64_t h = slant_corpus_hash_begin(c->n_heads);
+    size_t n = docs ? n_docs : c->n_docs;
+    for (size_t k = 0; k < n; k++)
+        h = slant_corpus_hash_doc(h, c, docs ? docs[k] : k, NULL, c->n_heads);
     return h;
 }
 
@@ -1689,6 +1699,7 @@ struct slant_reader {
     line_parser parser;
     slant_corpus *whole; /* the text and folder formats: their one batch */
     int done;            /* the input has ended, or failed */
+    slant_format format; /* as detected */
 };
 
 /* Buffers the input up to its first non-blank line, whole, or to its end,
@@ -1754,6 +1765,7 @@ static slant_status reader_open(const char *path, slant_format format, int whole
     }
     r->src.fd = -1;
     r->src.name = r->name;
+    r->format = format;
     slant_status st = SLANT_STATUS_OK;
     if (format == SLANT_FORMAT_DIR) {
         st = read_dir(path, &r->whole, err);
@@ -1790,6 +1802,7 @@ static slant_status reader_open(const char *path, slant_format format, int whole
             goto done;
         }
     }
+    r->format = format;
     st = parser_start(&r->parser, format, r->name, whole, err);
 done:
     if (st) {
@@ -1798,6 +1811,11 @@ done:
     }
     *out = r;
     return SLANT_STATUS_OK;
+}
+
+slant_format slant_reader_format(const slant_reader *r)
+{
+    return r ? r->format : SLANT_FORMAT_AUTO;
 }
 
 slant_status slant_reader_open(const char *path, slant_format format, slant_reader **out,

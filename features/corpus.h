@@ -33,5 +33,12 @@ slant_status slant_corpus_new(size_t n_heads, const char *const *head_names, con
 /* A 64-bit hash of every document's labels and text, independent of the
  * format it was read from; recorded in models as provenance. */
 uint64_t slant_corpus_hash(const slant_corpus *c, const size_t *docs, size_t n_docs);
+/* The same hash built a document at a time, for a corpus read in batches:
+ * start with slant_corpus_hash_begin(N_COLS), then chain each document D
+ * with the labels of columns COLS[0..N_COLS) (NULL: the corpus's own heads
+ * in order; a column past the corpus's heads counts as missing labels). */
+uint64_t slant_corpus_hash_begin(size_t n_cols);
+uint64_t slant_corpus_hash_doc(uint64_t h, const slant_corpus *c, size_t d, const size_t *cols,
+                               size_t n_cols);
 
 #endif /* SLANT_CORPUS_H */

@@ -134,6 +134,8 @@ SLANT_API slant_status slant_reader_open(const char *path, slant_format format,
 SLANT_API slant_status slant_reader_next(slant_reader *r, size_t max_docs, size_t max_bytes,
                                          slant_corpus **batch, slant_error *err);
 SLANT_API void slant_reader_free(slant_reader *reader);
+/* The format the reader reads (as detected, for SLANT_FORMAT_AUTO). */
+SLANT_API slant_format slant_reader_format(const slant_reader *reader);
 /* Keeps only the named heads, in the given order.  Fails on an unknown name. */
 SLANT_API slant_status slant_corpus_select_heads(slant_corpus *corpus, const char *const *names,
                                                  size_t n_names, slant_error *err);
@@ -357,6 +359,10 @@ typedef struct slant_eval slant_eval;
 
 SLANT_API slant_status slant_eval_new(const slant_model *model, slant_eval **out,
                                       slant_error *err);
+/* The same for the named heads of MODEL only (all of them when NAMES is
+ * NULL): a corpus then needs label columns for those heads alone. */
+SLANT_API slant_status slant_eval_new_heads(const slant_model *model, const char *const *names,
+                                            size_t n_names, slant_eval **out, slant_error *err);
 /* Creates an accumulator with explicit heads and classes (cross-validation
  * pools several models that share them). */
 SLANT_API slant_status slant_eval_new_like(const slant_eval *proto, slant_eval **out,
@@ -368,11 +374,19 @@ SLANT_API slant_status slant_eval_add(slant_eval *ev, const char *const *gold, c
                                       slant_error *err);
 /* Labels documents docs[0..n_docs) of CORPUS (every document when docs is
  * NULL, whatever n_docs) with MODEL and records them.  The corpus must have
- * the model's heads (by name, any order); extra columns are ignored. */
+ * a label column for each of EV's heads (by name, any order); extra columns
+ * are ignored.  A corpus read in batches is recorded a batch at a time. */
 SLANT_API slant_status slant_eval_corpus(slant_eval *ev, const slant_model *model,
                                          const slant_corpus *corpus, const size_t *docs,
                                          size_t n_docs, uint32_t threads, slant_error *err);
 SLANT_API size_t slant_eval_documents(const slant_eval *ev);
+/* Documents with a gold label for HEAD (the others are not scored). */
+SLANT_API uint64_t slant_eval_labeled(const slant_eval *ev, size_t head);
+/* 1 when the documents recorded, whole corpora in order, are the very
+ * corpus the model of slant_eval_new was trained on (its recorded count
+ * and hash, over its heads' labels and the texts): the figures then
+ * measure the fit to the training data, not labeling of new articles. */
+SLANT_API int slant_eval_on_training_corpus(const slant_eval *ev);
 SLANT_API size_t slant_eval_heads(const slant_eval *ev);
 SLANT_API const char *slant_eval_head_name(const slant_eval *ev, size_t head);
 SLANT_API size_t slant_eval_classes(const slant_eval *ev, size_t head);

@@ -12,10 +12,12 @@
  * a cross-validation, where a rare class can be missing from a fold's
  * training documents).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
+#include "corpus.h"
 #include "model.h"
 #include "eval.h"
 
@@ -32,6 +34,13 @@ struct slant_eval {
     size_t n_heads;
     eval_head *heads;
     size_t documents;  /* calls that recorded a document */
+    /* Whether the documents recorded are the model's training corpus: the
+     * count and hash its provenance records, and the same hash of what
+     * was recorded so far (labels of the model's heads, in its order). */
+    int trained_known;       /* the model recorded both */
+    int trained_same;        /* every document so far came whole, in order, from one model's
+                              * slant_eval_corpus calls: the hash below means something */
+    uint64_t trained_hash, trained_docs, hash;
 };
 
 /* ------------------------------------------------------------------ */
@@ -268,27 +277,83 @@ static slant_status tables_create(name_tables *t, size_t n_heads, slant_eval **o
     return st;
 }
 
-slant_status slant_eval_new(const slant_model *model, slant_eval **out, slant_error *err)
+/* The training corpus's document count and hash from PROV (see train.c's
+ * provenance); 0 when either is missing. */
+static int recorded_corpus(const char *prov, uint64_t *docs, uint64_t *hash)
+{
+    static const char dkey[] = "\ncorpus_documents=", hkey[] = "\ncorpus_hash=xxh3:";
+    const char *d = prov ? strstr(prov, dkey) : NULL;
+    const char *h = prov ? strstr(prov, hkey) : NULL;
+    if (!d || !h)
+        return 0;
+    d += sizeof dkey - 1;
+    h += sizeof hkey - 1;
+    char *end;
+    *docs = strtoull(d, &end, 10);
+    if (end == d || *end != '\n')
+        return 0;
+    *hash = strtoull(h, &end, 16);
+    return end == h + 16 && *end == '\n';
+}
+
+slant_status slant_eval_new_heads(const slant_model *model, const char *const *names,
+                                  size_t n_names, slant_eval **out, slant_error *err)
 {
     *out = NULL;
     if (!model)
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no model to evaluate");
-    size_t nh = slant_model_heads(model);
+    size_t mh = slant_model_heads(model), nh = names ? n_names : mh;
     name_tables t;
     if (tables_alloc(&t, nh))
         return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
     for (size_t h = 0; h < nh; h++) {
-        size_t nc = slant_model_classes(model, h);
-        t.heads[h] = slant_model_head_name(model, h);
+        size_t m = h;
+        if (names) {
+            for (m = 0; m < mh && strcmp(slant_model_head_name(model, m), names[h]); m++)
+                ;
+            if (m == mh) {
+                tables_free(&t, nh);
+                char heads[256] = "";
+                for (size_t k = 0, at = 0; k < mh && at < sizeof heads; k++) {
+                    int w = snprintf(heads + at, sizeof heads - at, "%s%s", k ? ", " : "",
+                                     slant_model_head_name(model, k));
+                    at += w > 0 ? (size_t)w : 0;
+                }
+                return slant_fail(err, SLANT_STATUS_BAD_OPTION,
+                                  "the model has no head \"%s\"; its heads are: %s", names[h],
+                                  heads);
+            }
+        }
+        size_t nc = slant_model_classes(model, m);
+        t.heads[h] = slant_model_head_name(model, m);
         t.n_classes[h] = nc;
         if (!(t.classes[h] = slant_alloc_array(nc, sizeof **t.classes))) {
             tables_free(&t, nh);
             return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
         }
         for (size_t c = 0; c < nc; c++)
-            t.classes[h][c] = slant_model_class_name(model, h, c);
+            t.classes[h][c] = slant_model_class_name(model, m, c);
     }
-    return tables_create(&t, nh, out, err);
+    slant_status st = tables_create(&t, nh, out, err);
+    if (!st) {
+        slant_eval *ev = *out;
+        ev->trained_known = recorded_corpus(slant_model_provenance(model), &ev->trained_docs,
+                                            &ev->trained_hash);
+        ev->trained_same = ev->trained_known;
+        ev->hash = slant_corpus_hash_begin(mh);
+    }
+    return st;
+}
+
+slant_status slant_eval_new(const slant_model *model, slant_eval **out, slant_error *err)
+{
+    return slant_eval_new_heads(model, NULL, 0, out, err);
+}
+
+int slant_eval_on_training_corpus(const slant_eval *ev)
+{
+    return ev && ev->trained_known && ev->trained_same && ev->documents == ev->trained_docs
+           && ev->hash == ev->trained_hash;
 }
 
 slant_status slant_eval_new_like(const slant_eval *proto, slant_eval **out, slant_error *err)
@@ -363,6 +428,7 @@ slant_status slant_eval_add(slant_eval *ev, const char *const *gold, const size_
             eh->counts[g * eh->cap + pred[h]]++;
     }
     ev->documents++;
+    ev->trained_same = 0;
     return SLANT_STATUS_OK;
 }
 
@@ -388,6 +454,7 @@ slant_status slant_eval_add_names(slant_eval *ev, const char *const *gold,
             eh->counts[g * eh->cap + p]++;
     }
     ev->documents++;
+    ev->trained_same = 0;
     return SLANT_STATUS_OK;
 }
 
@@ -502,11 +569,11 @@ slant_status slant_eval_corpus(slant_eval *ev, const slant_model *model,
                                   "corpus's %zu", docs[i] + 1, size);
 
     size_t mh = slant_model_heads(model), eh = ev->n_heads;
-    for (size_t m = 0; m < mh; m++)
-        if (corpus_head(corpus, slant_model_head_name(model, m)) == (size_t)-1)
-            return slant_fail(err, SLANT_STATUS_BAD_INPUT, "the corpus has no label column "
-                              "\"%s\", which the model predicts",
-                              slant_model_head_name(model, m));
+    for (size_t e = 0; e < eh; e++)
+        if (corpus_head(corpus, ev->heads[e].name) == (size_t)-1)
+            return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: no label column \"%s\", "
+                              "which the model predicts", corpus->source ? corpus->source
+                              : "the corpus", ev->heads[e].name);
     size_t *model_of = slant_alloc_array(eh, sizeof *model_of);  /* ev head -> model head */
     size_t *corpus_of = slant_alloc_array(eh, sizeof *corpus_of); /* ev head -> corpus head */
     size_t *class_map = slant_alloc_array(slant_model_total_classes(model), sizeof *class_map);
@@ -577,6 +644,26 @@ slant_status slant_eval_corpus(slant_eval *ev, const slant_model *model,
             eval_head *h = &ev->heads[e];
             h->counts[g * h->cap + p]++;
         }
+    /* The training-corpus hash chains whole corpora only, in order, from
+     * the model whose training corpus it is. */
+    uint64_t docs_m, hash_m;
+    if (ev->trained_same && !docs && recorded_corpus(slant_model_provenance(model), &docs_m, &hash_m)
+        && docs_m == ev->trained_docs && hash_m == ev->trained_hash) {
+        size_t *cols = slant_alloc_array(mh, sizeof *cols);
+        if (cols) {
+            for (size_t m = 0; m < mh; m++) {
+                cols[m] = corpus_head(corpus, slant_model_head_name(model, m));
+                if (cols[m] == (size_t)-1)
+                    cols[m] = SIZE_MAX;
+            }
+            for (size_t i = 0; i < n; i++)
+                ev->hash = slant_corpus_hash_doc(ev->hash, corpus, i, cols, mh);
+        }
+        ev->trained_same = cols != NULL;
+        free(cols);
+    } else {
+        ev->trained_same = 0;
+    }
     ev->documents += n;
 
 out:
@@ -625,6 +712,18 @@ uint64_t slant_eval_count(const slant_eval *ev, size_t head, size_t g, size_t p)
         return 0;
     const eval_head *h = &ev->heads[head];
     return h->counts[g * h->cap + p];
+}
+
+uint64_t slant_eval_labeled(const slant_eval *ev, size_t head)
+{
+    if (!ev || head >= ev->n_heads)
+        return 0;
+    const eval_head *h = &ev->heads[head];
+    uint64_t total = 0;
+    for (size_t g = 0; g < h->n; g++)
+        for (size_t p = 0; p < h->n; p++)
+            total += h->counts[g * h->cap + p];
+    return total;
 }
 
 /* Accuracy over the documents that had a gold label for HEAD; 0 if none. */

@@ -491,6 +491,86 @@ static void test_eval_corpus_heads(void **state)
     slant_corpus_free(corpus);
 }
 
+/* eval knows its model's own training corpus by the recorded hash, read
+ * whole or in batches, whatever other columns it has; not a part of it,
+ * another order or the corpus twice. */
+static void test_training_corpus(void **state)
+{
+    (void)state;
+    slant_corpus *corpus = topic_corpus(20, 0);
+    size_t n = slant_corpus_size(corpus);
+    slant_options opt;
+    slant_options_init(&opt);
+    slant_model *model = NULL;
+    slant_error err = {{0}};
+    assert_int_equal(slant_train(corpus, &opt, &model, &err), SLANT_STATUS_OK);
+
+    slant_eval *ev = NULL;
+    assert_int_equal(slant_eval_new(model, &ev, &err), SLANT_STATUS_OK);
+    assert_false(slant_eval_on_training_corpus(ev));
+    assert_int_equal(slant_eval_corpus(ev, model, corpus, NULL, 0, 1, &err), SLANT_STATUS_OK);
+    assert_true(slant_eval_on_training_corpus(ev));
+    assert_int_equal(slant_eval_corpus(ev, model, corpus, NULL, 0, 1, &err), SLANT_STATUS_OK);
+    assert_false(slant_eval_on_training_corpus(ev)); /* twice is not the corpus */
+    slant_eval_free(ev);
+
+    /* two batches, each with an extra column before the model's head */
+    const char **texts = calloc(n, sizeof *texts), **labels = calloc(2 * n, sizeof *labels);
+    assert_non_null(texts);
+    assert_non_null(labels);
+    for (size_t d = 0; d < n; d++) {
+        texts[d] = slant_corpus_text(corpus, d, NULL);
+        labels[2 * d] = "extra";
+        labels[2 * d + 1] = slant_corpus_label(corpus, d, 0);
+    }
+    static const char *const heads[] = {"other", "topic"};
+    slant_corpus *a = NULL, *b = NULL;
+    size_t half = n / 2;
+    assert_int_equal(slant_corpus_from_memory(half, texts, 2, heads, labels, &a, &err), 0);
+    assert_int_equal(slant_corpus_from_memory(n - half, texts + half, 2, heads, labels + 2 * half,
+                                              &b, &err), 0);
+    assert_int_equal(slant_eval_new(model, &ev, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_eval_corpus(ev, model, a, NULL, 0, 2, &err), SLANT_STATUS_OK);
+    assert_false(slant_eval_on_training_corpus(ev));
+    assert_int_equal(slant_eval_corpus(ev, model, b, NULL, 0, 2, &err), SLANT_STATUS_OK);
+    assert_true(slant_eval_on_training_corpus(ev));
+    slant_eval_free(ev);
+    /* the batches the other way round */
+    assert_int_equal(slant_eval_new(model, &ev, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_eval_corpus(ev, model, b, NULL, 0, 2, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_eval_corpus(ev, model, a, NULL, 0, 2, &err), SLANT_STATUS_OK);
+    assert_false(slant_eval_on_training_corpus(ev));
+    slant_eval_free(ev);
+    /* every document, listed: a subset's call never counts */
+    size_t *all = calloc(n, sizeof *all);
+    assert_non_null(all);
+    for (size_t d = 0; d < n; d++)
+        all[d] = d;
+    assert_int_equal(slant_eval_new(model, &ev, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_eval_corpus(ev, model, corpus, all, n, 1, &err), SLANT_STATUS_OK);
+    assert_false(slant_eval_on_training_corpus(ev));
+    slant_eval_free(ev);
+
+    /* heads by name: an unknown one is refused, a known one kept alone */
+    static const char *const topic[] = {"topic"}, *const mood[] = {"mood"};
+    assert_int_equal(slant_eval_new_heads(model, mood, 1, &ev, &err), SLANT_STATUS_BAD_OPTION);
+    assert_non_null(strstr(err.message, "no head \"mood\""));
+    assert_int_equal(slant_eval_new_heads(model, topic, 1, &ev, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_eval_heads(ev), 1);
+    assert_int_equal(slant_eval_labeled(ev, 0), 0);
+    assert_int_equal(slant_eval_corpus(ev, model, corpus, NULL, 0, 1, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_eval_labeled(ev, 0), n);
+    slant_eval_free(ev);
+
+    free(all);
+    free(texts);
+    free(labels);
+    slant_corpus_free(a);
+    slant_corpus_free(b);
+    slant_model_free(model);
+    slant_corpus_free(corpus);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -504,6 +584,7 @@ int main(void)
         cmocka_unit_test(test_cross_validate_rare_class),
         cmocka_unit_test(test_cross_validate_deterministic),
         cmocka_unit_test(test_eval_corpus_heads),
+        cmocka_unit_test(test_training_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

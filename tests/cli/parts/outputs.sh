@@ -35,3 +35,39 @@ run blank-class-fasttext 2 "$SLANT" label -m blank.slant --format fasttext "$dat
   && has blank-class-fasttext err 'class "very good" of head "tone" holds a blank'
 [ ! -s out ] && ok blank-class-no-output || bad blank-class-no-output "$(cat out)"
 run blank-class-tsv 0 "$SLANT" label -m blank.slant "$data/article.txt"
+
+# ---- eval: streamed, warned, by head ---------------------------------------------
+run eval-training-corpus 0 "$SLANT" eval -m nb.slant "$data/tiny.tsv" \
+  && has eval-training-corpus err "is the corpus nb.slant was trained on (the same 12 documents)"
+run eval-held-out 0 "$SLANT" eval -m nb.slant unknown.tsv && {
+  [ ! -s err ] && ok eval-held-out-no-warning || bad eval-held-out-no-warning "$(cat err)"
+}
+# the same documents in another order are not the training corpus
+{ head -n 1 "$data/tiny.tsv"; tail -n +2 "$data/tiny.tsv" | sort -r; } > reordered.tsv
+run eval-reordered 0 "$SLANT" eval -m nb.slant reordered.tsv && {
+  grep -q "trained on" err && bad eval-reordered-no-warning "$(cat err)" || ok eval-reordered-no-warning
+}
+# a head without gold labels says so, in text and in JSON
+awk -F'\t' 'BEGIN { OFS = "\t" } NR > 1 { $3 = "" } { print }' "$data/tiny.tsv" > notone.tsv
+run eval-no-labels 0 "$SLANT" eval -m nb.slant notone.tsv && has eval-no-labels out "head tone: no labels (none of the 12 documents"
+run eval-no-labels-json 0 "$SLANT" eval -m nb.slant --json notone.tsv \
+  && has eval-no-labels-json out '"tone":{"labeled":0,"accuracy":null,"macro_f1":null'
+# --label scores some heads only, and the corpus needs only their columns
+cut -f1,2,4 "$data/tiny.tsv" > topic-only.tsv
+run eval-missing-column 2 "$SLANT" eval -m nb.slant topic-only.tsv && has eval-missing-column err 'no label column "tone"'
+run eval-label 0 "$SLANT" eval -m nb.slant --label topic topic-only.tsv && {
+  has eval-label out "head topic: accuracy"
+  grep -q "head tone" out && bad eval-label-only-topic "$(cat out)" || ok eval-label-only-topic
+}
+run eval-label-unknown 2 "$SLANT" eval -m nb.slant --label mood topic-only.tsv \
+  && has eval-label-unknown err 'the model has no head "mood"; its heads are: topic, tone'
+# streamed: standard input, and a corpus of many batches scores as a whole read
+run eval-stdin 0 sh -c "cat '$data/tiny.tsv' | '$SLANT' eval -m nb.slant -" && has eval-stdin out "documents: 12"
+{ head -n 1 "$data/tiny.tsv"; for i in $(seq 700); do tail -n +2 "$data/tiny.tsv"; done; } > big-eval.tsv
+run eval-batches 0 "$SLANT" eval -m nb.slant --json big-eval.tsv && has eval-batches out '"documents":8400' \
+  && has eval-batches-counts out '"matrix":[[4200,0],[0,4200]]'
+{ cat big-eval.tsv; printf 'chips\tupbeat\n'; } > big-bad.tsv
+run eval-bad-row-late 2 "$SLANT" eval -m nb.slant big-bad.tsv && has eval-bad-row-late err "big-bad.tsv:8402:"
+[ ! -s out ] && ok eval-bad-row-no-report || bad eval-bad-row-no-report "$(head -c 300 out)"
+# fastText is read whole (its heads depend on every line)
+run eval-fasttext 0 "$SLANT" eval -m ftk.slant keyed.ft && has eval-fasttext out "head topic: accuracy 1.0000"
