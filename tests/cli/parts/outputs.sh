@@ -71,3 +71,21 @@ run eval-bad-row-late 2 "$SLANT" eval -m nb.slant big-bad.tsv && has eval-bad-ro
 [ ! -s out ] && ok eval-bad-row-no-report || bad eval-bad-row-no-report "$(head -c 300 out)"
 # fastText is read whole (its heads depend on every line)
 run eval-fasttext 0 "$SLANT" eval -m ftk.slant keyed.ft && has eval-fasttext out "head topic: accuracy 1.0000"
+
+# ---- inspect --json: the text report's facts, as one object ------------------------
+run inspect-json 0 "$SLANT" inspect nb.slant --json --top 2 && {
+  python3 - out <<'PY' && ok inspect-json-fields || bad inspect-json-fields "$(head -c 400 out)"
+import json, sys
+m = json.load(open(sys.argv[1]))
+assert m["kind"] == "nb" and m["features"]["count"] > 0, m
+assert m["provenance"]["corpus_documents"] == "12", m["provenance"]
+assert m["provenance"]["head"] == ["topic chips:6 trade:6", "tone gloomy:6 upbeat:6"], m["provenance"]
+assert m["features"]["word_ngrams"] == [1, 2] and m["features"]["char_ngrams"] is None
+top = m["heads"]["topic"]["classes"]["chips"]["top"]
+assert len(top) == 2 and top[0]["score"] >= top[1]["score"], top
+PY
+}
+run inspect-json-rbf 0 "$SLANT" inspect svm-rbf.slant --json && {
+  python3 -c 'import json,sys; h=json.load(open("out"))["heads"]["topic"]; assert h["support_vectors"] > 0 and h["classes"]["chips"]["top"] == []' \
+    && ok inspect-json-rbf-fields || bad inspect-json-rbf-fields "$(head -c 400 out)"
+}
