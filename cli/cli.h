@@ -79,6 +79,10 @@ int cli_add_label(cli_labels *l, const char *name);
 int cli_read_corpus(const char *path, slant_format fmt, const cli_labels *labels,
                     slant_corpus **out);
 int cli_parse_format(const char *s, slant_format *out);
+/* Loads the model file PATH into *OUT; on failure prints why (and, when
+ * PATH is not a file but a model kind such as "nb", that -m/--model takes
+ * a file here) and returns the exit code. */
+int cli_load_model(const char *path, slant_model **out);
 
 /* Prints an evaluation as text or as one JSON object; folds > 0 adds
  * "folds" (cross-validation).  Returns 0 or an exit code. */

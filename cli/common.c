@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -371,6 +372,21 @@ int cli_add_label(cli_labels *l, const char *name)
         }
     l->names[l->n++] = name;
     return 0;
+}
+
+int cli_load_model(const char *path, slant_model **out)
+{
+    slant_error err = {{0}};
+    slant_status st = slant_model_load(path, out, &err);
+    if (!st)
+        return EXIT_OK;
+    int rc = cli_fail(st, &err);
+    struct stat sb;
+    if (slant_model_kind_parse(path) >= 0 && stat(path, &sb) != 0)
+        fprintf(stderr, "%s: here -m/--model names a model file; '%s' is a kind of model, "
+                "which only 'slant train' and 'slant cv' take (--model %s)\n", cli_prog, path,
+                path);
+    return rc;
 }
 
 int cli_parse_format(const char *s, slant_format *out)

@@ -79,10 +79,11 @@ int cmd_features(int argc, char **argv)
     slant_error err = {{0}};
     slant_model *model = NULL;
     slant_status st;
-    if (model_path && (st = slant_model_load(model_path, &model, &err)))
-        return cli_fail(st, &err);
+    int rc = model_path ? cli_load_model(model_path, &model) : EXIT_OK;
+    if (rc)
+        return rc;
     slant_corpus *corpus = NULL;
-    int rc = cli_read_corpus(argv[optind], fmt, NULL, &corpus);
+    rc = cli_read_corpus(argv[optind], fmt, NULL, &corpus);
     if (rc == EXIT_OK) {
         st = slant_corpus_write_libsvm(corpus, &o, model, label, output, &err);
         rc = st ? cli_fail(st, &err) : EXIT_OK;

@@ -257,13 +257,11 @@ int cmd_inspect(int argc, char **argv)
     if (optind != argc - 1)
         return cli_usage_error("inspect", "give exactly one MODEL");
     const char *path = argv[optind];
-    slant_error err = {{0}};
     slant_model *m = NULL;
-    slant_status st = slant_model_load(path, &m, &err);
-    if (st)
-        return cli_fail(st, &err);
+    int rc = cli_load_model(path, &m);
+    if (rc)
+        return rc;
     ranked *best = calloc(top ? top : 1, sizeof *best);
-    int rc;
     if (!best) {
         cli_error("out of memory");
         rc = EXIT_FAILURE_;

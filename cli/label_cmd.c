@@ -457,12 +457,13 @@ int cmd_eval(int argc, char **argv)
     const char *path = argv[optind];
     slant_error err = {{0}};
     slant_model *model = NULL;
-    slant_status st = slant_model_load(model_path, &model, &err);
-    if (st)
-        return cli_fail(st, &err);
+    int rc = cli_load_model(model_path, &model);
+    if (rc)
+        return rc;
     slant_eval *ev = NULL;
-    st = slant_eval_new_heads(model, labels.n ? labels.names : NULL, labels.n, &ev, &err);
-    int rc = st ? cli_fail(st, &err) : eval_stream(ev, model, path, fmt, threads);
+    slant_status st =
+        slant_eval_new_heads(model, labels.n ? labels.names : NULL, labels.n, &ev, &err);
+    rc = st ? cli_fail(st, &err) : eval_stream(ev, model, path, fmt, threads);
     if (rc == EXIT_OK) {
         if (slant_eval_on_training_corpus(ev))
             cli_error("warning: %s is the corpus %s was trained on (the same %zu documents): "

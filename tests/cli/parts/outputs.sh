@@ -89,3 +89,8 @@ run inspect-json-rbf 0 "$SLANT" inspect svm-rbf.slant --json && {
   python3 -c 'import json,sys; h=json.load(open("out"))["heads"]["topic"]; assert h["support_vectors"] > 0 and h["classes"]["chips"]["top"] == []' \
     && ok inspect-json-rbf-fields || bad inspect-json-rbf-fields "$(head -c 400 out)"
 }
+
+# ---- -m/--model is a file outside train and cv, and a kind there: say so ------------
+run features-model-kind 1 "$SLANT" features "$data/tiny.tsv" --model nb -o x.svm \
+  && has features-model-kind err "'nb' is a kind of model, which only 'slant train' and 'slant cv' take"
+run eval-model-kind 1 "$SLANT" eval -m lr "$data/tiny.tsv" && has eval-model-kind err "'lr' is a kind of model"
