@@ -172,6 +172,8 @@ demo: all
 	@echo "== training build/demo.slant"
 	@mkdir -p build
 	$(B)/bin/slant train data/demo/corpus.tsv -o build/demo.slant
+	@echo "== scoring it on data/demo/heldout.tsv (12 articles it was not trained on)"
+	$(B)/bin/slant eval -m build/demo.slant data/demo/heldout.tsv
 	@echo "== labeling data/demo/new/"
 	$(B)/bin/slant label -m build/demo.slant data/demo/new/*.txt
 
