@@ -24,12 +24,14 @@ static const char usage[] =
     "  features CORPUS -o FILE   the corpus as LIBSVM sparse vectors (for LIBLINEAR)\n"
     "\n"
     "Corpora: TSV with a header (label columns, optional id, a text column), JSON\n"
-    "lines, fastText's __label__X lines, or a folder DIR/<label>/<file>.\n"
+    "lines, fastText's __label__X lines, a folder DIR/<label>/<file>, or LIBSVM\n"
+    "vectors (LABEL FEATURE:VALUE ...).\n"
     "\n"
     "Exit status: 0 success; 1 failure (I/O error, out of memory); 2 bad usage or\n"
     "bad input (malformed corpus, model file or option value).\n"
     "\n"
-    "'slant COMMAND --help' describes each command.  slant " SLANT_VERSION "\n";
+    "'slant COMMAND --help' describes each command; 'slant --version' prints the\n"
+    "version (slant " SLANT_VERSION ").\n";
 
 int main(int argc, char **argv)
 {
