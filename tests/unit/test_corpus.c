@@ -1342,6 +1342,84 @@ static void test_text_fallback(void **state)
     slant_corpus_free(c);
 }
 
+/* Log lines seen, for the warnings of slant_train and slant_cross_validate. */
+static char logged[4096];
+static int warnings;
+
+static void keep_log(const char *line, void *user)
+{
+    (void)user;
+    if (!strncmp(line, "warning: ", 9)) {
+        warnings++;
+        snprintf(logged + strlen(logged), sizeof logged - strlen(logged), "%s\n", line);
+    }
+}
+
+static void test_identifier_column_warning(void **state)
+{
+    (void)state;
+    /* A url column: one class a document.  A topic column: two. */
+    char doc[4096];
+    size_t len = (size_t)snprintf(doc, sizeof doc, "url\ttopic\ttext\n");
+    for (int i = 0; i < 12; i++)
+        len += (size_t)snprintf(doc + len, sizeof doc - len, "http://x/%d\t%s\t%s %d\n", i,
+                                i % 2 ? "chips" : "trade", i % 2 ? "wafer chip" : "port tariff", i);
+    slant_corpus *c = read_ok(put("ids.tsv", doc, len), SLANT_FORMAT_TSV);
+    slant_options o;
+    slant_options_init(&o);
+    o.model = SLANT_MODEL_KIND_NB;
+    o.min_count = 1;
+    slant_set_log(keep_log, NULL);
+    slant_model *m = NULL;
+    slant_error err = {{0}};
+    logged[0] = '\0';
+    warnings = 0;
+    assert_int_equal(slant_train(c, &o, &m, &err), SLANT_STATUS_OK);
+    slant_model_free(m);
+    assert_int_equal(warnings, 1);
+    assert_non_null(strstr(logged, "ids.tsv: column \"url\" has 12 classes for 12 labeled "
+                                   "documents: it looks like an identifier, not a label; leave "
+                                   "it out with --ignore url, or choose heads with --label"));
+    /* Cross-validation warns once, not once a fold. */
+    logged[0] = '\0';
+    warnings = 0;
+    slant_eval *ev = NULL;
+    assert_int_equal(slant_cross_validate(c, &o, 3, &ev, &err), SLANT_STATUS_OK);
+    slant_eval_free(ev);
+    assert_int_equal(warnings, 1);
+    /* A fold's training alone says nothing; neither do fewer than ten
+     * labeled documents, nor a head of few classes. */
+    warnings = 0;
+    const size_t docs[] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+    assert_int_equal(slant_train_subset(c, docs, 9, &o, &m, &err), SLANT_STATUS_OK);
+    slant_model_free(m);
+    assert_int_equal(warnings, 0);
+    const char *topic[] = {"topic"};
+    assert_int_equal(slant_corpus_select_heads(c, topic, 1, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_train(c, &o, &m, &err), SLANT_STATUS_OK);
+    slant_model_free(m);
+    assert_int_equal(warnings, 0);
+    slant_corpus_free(c);
+    /* More than 100 classes, each seen three times: many, but fewer than
+     * half the documents. */
+    char *big = malloc(1 << 16);
+    assert_non_null(big);
+    len = (size_t)snprintf(big, 1 << 16, "outlet\ttext\n");
+    for (int i = 0; i < 303; i++)
+        len += (size_t)snprintf(big + len, (1 << 16) - len, "o%d\tword%d\n", i / 3, i / 3);
+    c = read_ok(put("many.tsv", big, len), SLANT_FORMAT_TSV);
+    free(big);
+    logged[0] = '\0';
+    warnings = 0;
+    assert_int_equal(slant_train(c, &o, &m, &err), SLANT_STATUS_OK);
+    slant_model_free(m);
+    assert_int_equal(warnings, 1);
+    assert_non_null(strstr(logged, "many.tsv: column \"outlet\" has 101 classes: training grows "
+                                   "with the classes; if it is not a label, --ignore outlet"));
+    slant_corpus_free(c);
+    slant_set_log(NULL, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1371,6 +1449,7 @@ int main(void)
         cmocka_unit_test(test_max_doc_bytes),
         cmocka_unit_test(test_read_options),
         cmocka_unit_test(test_text_fallback),
+        cmocka_unit_test(test_identifier_column_warning),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
