@@ -315,6 +315,9 @@ const char *slant_corpus_label(const slant_corpus *corpus, size_t doc, size_t he
     return corpus->labels[doc * corpus->n_heads + head];
 }
 
+static slant_status check_name(const char *s, size_t len, const char *where, const char *what,
+                               slant_error *err);
+
 slant_status slant_corpus_from_memory(size_t n_docs, const char *const *texts, size_t n_heads,
                                       const char *const *head_names, const char *const *labels,
                                       slant_corpus **out, slant_error *err)
@@ -328,6 +331,20 @@ slant_status slant_corpus_from_memory(size_t n_docs, const char *const *texts, s
     slant_status st = slant_corpus_new(n_heads, head_names, MEMORY_NAME, &c, err);
     if (st)
         return st;
+    /* The rule for names holds here too: a model's names come from these. */
+    for (size_t h = 0; h < n_heads && !st; h++)
+        st = check_name(head_names[h], strlen(head_names[h]), MEMORY_NAME, "the head name", err);
+    for (size_t i = 0; labels && i < n_docs * n_heads && !st; i++)
+        if (labels[i]) {
+            char where[48], what[300];
+            snprintf(where, sizeof where, "%s: document %zu", MEMORY_NAME, i / n_heads + 1);
+            snprintf(what, sizeof what, "the \"%s\" label", head_names[i % n_heads]);
+            st = check_name(labels[i], strlen(labels[i]), where, what, err);
+        }
+    if (st) {
+        slant_corpus_free(c);
+        return st;
+    }
     if (reserve(c, n_docs)) {
         slant_corpus_free(c);
         return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory for %zu documents",

@@ -147,7 +147,8 @@ SLANT_API void slant_read_options_init(slant_read_options *opt);
 SLANT_API slant_status slant_corpus_read_with(const char *path, const slant_read_options *opt,
                                               slant_corpus **out, slant_error *err);
 /* Builds a corpus from memory; texts and labels are copied.
- * labels is n_docs x n_heads, row-major; entries may be NULL. */
+ * labels is n_docs x n_heads, row-major; entries may be NULL.  Head names
+ * and labels follow the rule for names (see slant_read_options). */
 SLANT_API slant_status slant_corpus_from_memory(size_t n_docs, const char *const *texts,
                                                 size_t n_heads, const char *const *head_names,
                                                 const char *const *labels,

@@ -553,6 +553,18 @@ static void test_from_memory(void **state)
                      SLANT_STATUS_OK);
     assert_int_equal(slant_corpus_size(c), 0);
     slant_corpus_free(c);
+
+    /* The rule for names holds for a corpus from memory too. */
+    const char *bad_labels[] = {"pos", "a\tb"};
+    assert_int_equal(slant_corpus_from_memory(2, texts, 1, heads, bad_labels, &c, &err),
+                     SLANT_STATUS_BAD_INPUT);
+    assert_null(c);
+    assert_non_null(strstr(err.message, "<memory>: document 2: the \"z\" label \"a\\x09b\" holds "
+                                        "a control character"));
+    const char *bad_head[] = {"\xc3"};
+    assert_int_equal(slant_corpus_from_memory(0, NULL, 1, bad_head, NULL, &c, &err),
+                     SLANT_STATUS_BAD_INPUT);
+    assert_non_null(strstr(err.message, "the head name \"\\xc3\" is not valid UTF-8"));
 }
 
 /* Random bytes biased toward the characters the parsers care about: every
