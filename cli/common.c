@@ -187,7 +187,7 @@ const char cli_train_options_help[] =
     "  -t, --threads N        threads; 0 for every core (0)\n"
     "      --seed N           seed of every random choice (1)\n"
     "  -l, --label NAME       learn this label column; repeatable (default: every\n"
-    "                         column but id and text)\n"
+    "                         column but id, the text and the --ignore ones)\n"
     "  -f, --format F         corpus format: tsv, jsonl, fasttext, dir, libsvm (default:\n"
     "                         from the name, then the content)\n";
 
