@@ -120,13 +120,21 @@ int cmd_bench(int argc, char **argv)
         {"docs", required_argument, 0, 'n'},
         {"repeats", required_argument, 0, 'r'},
         {"help", no_argument, 0, 'h'},
+        CLI_READ_LONGOPTS,
         {0, 0, 0, 0}};
     const char *model_path = NULL;
     slant_format fmt = SLANT_FORMAT_AUTO;
     uint32_t threads = 0, n_docs = 25000, repeats = 3;
+    cli_read_opts ro;
+    cli_read_opts_init(&ro);
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "m:f:t:n:r:h", longopts, NULL)) != -1) {
+        int r = cli_read_option(c, optarg, &ro);
+        if (r < 0)
+            return EXIT_BAD;
+        if (r > 0)
+            continue;
         switch (c) {
         case 'm': model_path = optarg; break;
         case 'f':
@@ -145,7 +153,10 @@ int cmd_bench(int argc, char **argv)
             if (cli_parse_u32("repeats", optarg, 1, 100, &repeats))
                 return EXIT_BAD;
             break;
-        case 'h': fputs(bench_usage, stdout); return EXIT_OK;
+        case 'h':
+            fputs(bench_usage, stdout);
+            fputs(cli_read_options_help, stdout);
+            return EXIT_OK;
         default: return cli_usage_error("bench", "unknown option");
         }
     }
@@ -172,7 +183,7 @@ int cmd_bench(int argc, char **argv)
         slant_corpus_free(corpus);
         corpus = NULL;
         double t0 = now();
-        rc = cli_read_corpus(path, fmt, NULL, &corpus);
+        rc = cli_read_corpus_with(path, fmt, &ro, NULL, &corpus);
         double t = now() - t0;
         if (r == 0 || t < read_s)
             read_s = t;

@@ -78,6 +78,26 @@ int cli_add_label(cli_labels *l, const char *name);
 /* Reads a corpus, keeps the --label heads if any; prints errors. */
 int cli_read_corpus(const char *path, slant_format fmt, const cli_labels *labels,
                     slant_corpus **out);
+
+/* The reading options every command that reads a corpus takes:
+ * --max-doc-bytes, --ignore (repeatable) and --text-column.  opt.ignore
+ * points into names. */
+typedef struct cli_read_opts {
+    slant_read_options opt;
+    const char *names[256];
+} cli_read_opts;
+void cli_read_opts_init(cli_read_opts *r);
+/* Returns 1 if OPT was one of them (and was applied), 0 if not, -1 on a
+ * bad value. */
+int cli_read_option(int opt, const char *arg, cli_read_opts *r);
+#define CLI_READ_LONGOPTS                                        \
+    {"max-doc-bytes", required_argument, 0, 1101},               \
+    {"ignore", required_argument, 0, 1102},                      \
+    {"text-column", required_argument, 0, 1103}
+extern const char cli_read_options_help[];
+/* cli_read_corpus with reading options; FMT goes into them. */
+int cli_read_corpus_with(const char *path, slant_format fmt, const cli_read_opts *r,
+                         const cli_labels *labels, slant_corpus **out);
 int cli_parse_format(const char *s, slant_format *out);
 /* Loads the model file PATH into *OUT; on failure prints why (and, when
  * PATH is not a file but a model kind such as "nb", that -m/--model takes

@@ -188,7 +188,7 @@ const char cli_train_options_help[] =
     "  -t, --threads N        threads; 0 for every core (0)\n"
     "      --seed N           seed of every random choice (1)\n"
     "  -l, --label NAME       learn this label column; repeatable (default: every\n"
-    "                         column but id and text)\n"
+    "                         column but id, the text and the --ignore ones)\n"
     "  -f, --format F         corpus format: tsv, jsonl, fasttext, dir, libsvm (default:\n"
     "                         from the name, then the content)\n";
 
@@ -400,11 +400,110 @@ int cli_parse_format(const char *s, slant_format *out)
     return 0;
 }
 
+const char cli_read_options_help[] =
+    "Reading:\n"
+    "      --text-column NAME the TSV column or JSONL key of the text (text)\n"
+    "      --ignore COLUMN    a TSV column or JSONL key that is neither text, id nor\n"
+    "                         a label (a url, a title); repeatable\n"
+    "      --max-doc-bytes N  refuse a document (a line of a line format, a whole\n"
+    "                         file) of more than N bytes; K, M, G: binary units (16M)\n";
+
+void cli_read_opts_init(cli_read_opts *r)
+{
+    memset(r, 0, sizeof *r);
+    slant_read_options_init(&r->opt);
+    r->opt.ignore = r->names;
+}
+
+/* A size in bytes: digits, then K, M or G (binary units) or nothing. */
+static int parse_size(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = *s >= '0' && *s <= '9' ? strtoull(s, &end, 10) : 0;
+    int shift = -1;
+    if (*s >= '0' && *s <= '9' && !errno) {
+        if (!*end)
+            shift = 0;
+        else if (!end[1] && (*end == 'K' || *end == 'k'))
+            shift = 10;
+        else if (!end[1] && (*end == 'M' || *end == 'm'))
+            shift = 20;
+        else if (!end[1] && (*end == 'G' || *end == 'g'))
+            shift = 30;
+    }
+    if (shift < 0) {
+        cli_error("--%s: '%s' is not a size (a whole number of bytes, or of K, M or G)", opt, s);
+        return -1;
+    }
+    if (v > (max >> shift) || (v << shift) < min) {
+        cli_error("--%s: %s is out of range (%" PRIu64 " to %" PRIu64 " bytes)", opt, s, min,
+                  max);
+        return -1;
+    }
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+
+int cli_read_option(int opt, const char *arg, cli_read_opts *r)
+{
+    switch (opt) {
+    case 1101: {
+        uint64_t v;
+        if (parse_size("max-doc-bytes", arg, 1, (uint64_t)1 << 40, &v))
+            return -1;
+        if (v > SIZE_MAX)
+            v = SIZE_MAX;
+        r->opt.max_doc_bytes = (size_t)v;
+        return 1;
+    }
+    case 1102: {
+        size_t n = r->opt.n_ignore;
+        if (!*arg) {
+            cli_error("--ignore: give a column name");
+            return -1;
+        }
+        if (n == sizeof r->names / sizeof r->names[0]) {
+            cli_error("--ignore: too many columns");
+            return -1;
+        }
+        for (size_t k = 0; k < n; k++)
+            if (strcmp(r->names[k], arg) == 0) {
+                cli_error("--ignore: '%s' given twice", arg);
+                return -1;
+            }
+        r->names[n] = arg;
+        r->opt.n_ignore = n + 1;
+        return 1;
+    }
+    case 1103:
+        if (!*arg || strcmp(arg, "id") == 0) {
+            cli_error("--text-column: '%s' cannot be the text column", arg);
+            return -1;
+        }
+        r->opt.text_column = arg;
+        return 1;
+    }
+    return 0;
+}
+
 int cli_read_corpus(const char *path, slant_format fmt, const cli_labels *labels,
                     slant_corpus **out)
 {
+    return cli_read_corpus_with(path, fmt, NULL, labels, out);
+}
+
+int cli_read_corpus_with(const char *path, slant_format fmt, const cli_read_opts *r,
+                         const cli_labels *labels, slant_corpus **out)
+{
     slant_error err = {{0}};
-    slant_status st = slant_corpus_read(path, fmt, out, &err);
+    slant_read_options opt;
+    if (r)
+        opt = r->opt;
+    else
+        slant_read_options_init(&opt);
+    opt.format = fmt;
+    slant_status st = slant_corpus_read_with(path, &opt, out, &err);
     if (st)
         return cli_fail(st, &err);
     if (labels && labels->n) {

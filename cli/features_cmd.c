@@ -35,10 +35,13 @@ int cmd_features(int argc, char **argv)
         {"output", required_argument, 0, 'o'},
         {"help", no_argument, 0, 'h'},
         CLI_TRAIN_LONGOPTS,
+        CLI_READ_LONGOPTS,
         {0, 0, 0, 0}};
     slant_options o;
     slant_options_init(&o);
     slant_format fmt = SLANT_FORMAT_AUTO;
+    cli_read_opts ro;
+    cli_read_opts_init(&ro);
     const char *output = NULL, *model_path = NULL, *label = NULL;
     int feature_opts = 0, c;
     optind = 1;
@@ -47,7 +50,12 @@ int cmd_features(int argc, char **argv)
             model_path = optarg;
             continue;
         }
-        int r = cli_train_option(c, optarg, &o);
+        int r = cli_read_option(c, optarg, &ro);
+        if (r < 0)
+            return EXIT_BAD;
+        if (r > 0)
+            continue;
+        r = cli_train_option(c, optarg, &o);
         if (r < 0)
             return EXIT_BAD;
         if (r > 0) {
@@ -66,7 +74,10 @@ int cmd_features(int argc, char **argv)
             if (cli_parse_format(optarg, &fmt))
                 return EXIT_BAD;
             break;
-        case 'h': fputs(features_usage, stdout); return EXIT_OK;
+        case 'h':
+            fputs(features_usage, stdout);
+            fputs(cli_read_options_help, stdout);
+            return EXIT_OK;
         default: return cli_usage_error("features", "unknown option");
         }
     }
@@ -84,7 +95,7 @@ int cmd_features(int argc, char **argv)
     if (rc)
         return rc;
     slant_corpus *corpus = NULL;
-    rc = cli_read_corpus(argv[optind], fmt, NULL, &corpus);
+    rc = cli_read_corpus_with(argv[optind], fmt, &ro, NULL, &corpus);
     if (rc == EXIT_OK) {
         st = slant_corpus_write_libsvm(corpus, &o, model, label, output, &err);
         rc = st ? cli_fail(st, &err) : EXIT_OK;

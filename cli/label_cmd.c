@@ -3,12 +3,9 @@
  * against gold).
  */
 #include <errno.h>
-#include <signal.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
-#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -18,11 +15,18 @@ static const char label_usage[] =
     "Usage: slant label -m MODEL [OPTIONS] [FILE...]\n"
     "\n"
     "Labels articles with every head of MODEL.  Each FILE is one article, except a\n"
-    ".tsv or .jsonl corpus (one article per row; its label columns are ignored), a\n"
-    "LIBSVM file (.svm: one vector per line, for a model trained on vectors), a\n"
-    "folder (each file in it one article, in name order) and, with --lines, any\n"
-    "file (one article per line).  With no FILE, or '-', reads standard input as\n"
-    "one article (or one per line with --lines).\n"
+    "corpus, told by its name (upper or lower case): .tsv, .jsonl or .json, .ft or\n"
+    ".fasttext (one article per row or line; only the text and the id are read,\n"
+    "every other column is ignored), a LIBSVM file (.svm, .libsvm, .svmlight: one\n"
+    "vector per line, for a model trained on vectors), a folder (each file in it\n"
+    "one article, in name order, even one named like a corpus, with a warning;\n"
+    "sub-folders are skipped with a warning, and a folder of folders alone, a\n"
+    "labeled corpus, is refused) and, with --lines, any file (one article per\n"
+    "line).  With no FILE, or '-', reads standard input: a corpus when its\n"
+    "content is one (as train tells), else one article (or one per line with\n"
+    "--lines); an empty standard input is an error.  An article's id is its\n"
+    "file's name; a row's is its id column, else its row number; with --lines,\n"
+    "its line number (FILE:LINE when there are several files).\n"
     "\n"
     "Output: TSV with a header row: id, then for each head its label and that\n"
     "label's probability; or with --json one JSON object per article:\n"
@@ -39,39 +43,18 @@ static const char label_usage[] =
     "  -f, --input-format F   read every FILE as a corpus of this format (tsv, jsonl,\n"
     "                         fasttext, lines, text, libsvm)\n"
     "  -t, --threads N        threads; 0 for every core (0)\n"
-    "  -h, --help             this help\n";
+    "  -h, --help             this help\n"
+    "--text-column and --ignore below are as for train (label reads only the text\n"
+    "and the id); --max-doc-bytes refuses a longer article, after the labels of\n"
+    "those before it.\n";
 
 enum { OUT_TSV, OUT_JSON, OUT_FASTTEXT };
 
 typedef struct label_out {
     const slant_model *model;
-    int format; /* an OUT_* */
+    int format;     /* an OUT_* */
+    int header_due; /* TSV: the header row is still to come */
 } label_out;
-
-/* A JSON string of an id (a file name, a corpus cell) that may not be
- * valid UTF-8: bytes that break it become '?'. */
-static json_t *json_id(const char *id)
-{
-    json_t *s = json_string(id);
-    if (s)
-        return s;
-    char *copy = strdup(id);
-    if (!copy)
-        return NULL;
-    for (char *p = copy; *p; p++)
-        if ((unsigned char)*p >= 0x80)
-            *p = '?';
-    s = json_string(copy);
-    free(copy);
-    return s;
-}
-
-/* Writes an id for a TSV cell: tabs and line breaks become spaces. */
-static void put_tsv_field(const char *s)
-{
-    for (; *s; s++)
-        putchar(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s);
-}
 
 static void print_header(const slant_model *m)
 {
@@ -104,7 +87,7 @@ static int print_row(const label_out *o, const char *id, const double *probs, co
         return 0;
     }
     if (o->format == OUT_TSV) {
-        put_tsv_field(id);
+        fputs(id, stdout); /* names hold no tab or line break (see common/name.c) */
         for (size_t h = 0; h < nh; h++) {
             size_t off = slant_model_class_offset(m, h);
             printf("\t%s\t%.4f", slant_model_class_name(m, h, best[h]), probs[off + best[h]]);
@@ -113,7 +96,7 @@ static int print_row(const label_out *o, const char *id, const double *probs, co
         return 0;
     }
     json_t *root = json_object(), *heads = json_object();
-    json_object_set_new(root, "id", json_id(id));
+    json_object_set_new(root, "id", json_string(id)); /* ids are valid UTF-8 */
     for (size_t h = 0; h < nh; h++) {
         size_t off = slant_model_class_offset(m, h);
         json_t *hd = json_object(), *all = json_object();
@@ -168,16 +151,21 @@ static int label_corpus(const label_out *o, const slant_corpus *corpus, uint32_t
 }
 
 /* Labels PATH a batch at a time, so that a stream of any length is labeled
- * in the memory of one batch. */
-static int label_stream(const label_out *o, const char *path, slant_format format,
+ * in the memory of one batch.  The TSV header comes once the first input
+ * has opened, so that one refused outright leaves standard output empty. */
+static int label_stream(label_out *o, const char *path, const slant_read_options *opt,
                         uint32_t threads)
 {
     enum { BATCH_DOCS = 4096 };
     const size_t batch_bytes = (size_t)64 << 20;
     slant_error err = {{0}};
     slant_reader *r = NULL;
-    slant_status st = slant_reader_open(path, format, &r, &err);
+    slant_status st = slant_reader_open_with(path, opt, &r, &err);
     int rc = st ? cli_fail(st, &err) : EXIT_OK;
+    if (rc == EXIT_OK && o->header_due) {
+        print_header(o->model);
+        o->header_due = 0;
+    }
     while (rc == EXIT_OK) {
         slant_corpus *batch;
         if ((st = slant_reader_next(r, BATCH_DOCS, batch_bytes, &batch, &err))) {
@@ -190,59 +178,6 @@ static int label_stream(const label_out *o, const char *path, slant_format forma
         slant_corpus_free(batch);
     }
     slant_reader_free(r);
-    return rc;
-}
-
-static int has_suffix(const char *s, const char *suffix)
-{
-    size_t a = strlen(s), b = strlen(suffix);
-    return a >= b && strcmp(s + a - b, suffix) == 0;
-}
-
-static int is_dir(const char *path)
-{
-    struct stat sb;
-    return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
-}
-
-static int not_hidden(const struct dirent *e)
-{
-    return e->d_name[0] != '.';
-}
-
-/* Labels every regular file of folder PATH, one article each, in name
- * order; other entries (sub-folders, hidden files) are skipped. */
-static int label_folder(const label_out *o, const char *path, uint32_t threads)
-{
-    struct dirent **names;
-    int n = scandir(path, &names, not_hidden, alphasort);
-    if (n < 0) {
-        cli_error("%s: %s", path, strerror(errno));
-        return EXIT_FAILURE_;
-    }
-    int rc = EXIT_OK;
-    for (int i = 0; i < n; i++) {
-        size_t len = strlen(path) + strlen(names[i]->d_name) + 2;
-        char *file = malloc(len);
-        struct stat sb;
-        if (!file) {
-            cli_error("out of memory");
-            rc = EXIT_FAILURE_;
-        } else {
-            snprintf(file, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/",
-                     names[i]->d_name);
-            if (rc == EXIT_OK && stat(file, &sb) == 0 && S_ISREG(sb.st_mode)) {
-                slant_corpus *corpus = NULL;
-                rc = cli_read_corpus(file, SLANT_FORMAT_TEXT, NULL, &corpus);
-                if (rc == EXIT_OK)
-                    rc = label_corpus(o, corpus, threads);
-                slant_corpus_free(corpus);
-            }
-        }
-        free(file);
-        free(names[i]);
-    }
-    free(names);
     return rc;
 }
 
@@ -281,13 +216,21 @@ int cmd_label(int argc, char **argv)
         {"format", required_argument, 0, 'O'},
         {"threads", required_argument, 0, 't'},
         {"help", no_argument, 0, 'h'},
+        CLI_READ_LONGOPTS,
         {0, 0, 0, 0}};
     const char *model_path = NULL;
     int lines = 0, out = OUT_TSV, c;
     slant_format fmt = SLANT_FORMAT_AUTO;
     uint32_t threads = 0;
+    cli_read_opts ro;
+    cli_read_opts_init(&ro);
     optind = 1;
     while ((c = getopt_long(argc, argv, "m:f:t:h", longopts, NULL)) != -1) {
+        int r = cli_read_option(c, optarg, &ro);
+        if (r < 0)
+            return EXIT_BAD;
+        if (r > 0)
+            continue;
         switch (c) {
         case 'm': model_path = optarg; break;
         case 'L': lines = 1; break;
@@ -303,23 +246,29 @@ int cmd_label(int argc, char **argv)
                 return cli_usage_error("label", "--format is tsv, json or fasttext (the input's is "
                                                 "--input-format)");
             break;
-        case 'f':
-            if (cli_parse_format(optarg, &fmt))
+        case 'f': {
+            int f = slant_format_parse(optarg);
+            if (f < 0) {
+                cli_error("--input-format: '%s' is not one of tsv, jsonl, fasttext, dir, lines, "
+                          "text, libsvm (the output's is --format)", optarg);
                 return EXIT_BAD;
+            }
+            fmt = (slant_format)f;
             break;
+        }
         case 't':
             if (cli_parse_u32("threads", optarg, 0, 1024, &threads))
                 return EXIT_BAD;
             break;
-        case 'h': fputs(label_usage, stdout); return EXIT_OK;
+        case 'h':
+            fputs(label_usage, stdout);
+            fputs(cli_read_options_help, stdout);
+            return EXIT_OK;
         default: return cli_usage_error("label", "unknown option");
         }
     }
     if (!model_path)
         return cli_usage_error("label", "give the model with -m MODEL");
-    /* A reader that goes away (a closed pipe) is a write error to report,
-     * not a signal that ends slant without a word. */
-    signal(SIGPIPE, SIG_IGN);
     if (lines && fmt != SLANT_FORMAT_AUTO)
         return cli_usage_error("label", "--lines and --input-format exclude each other");
     slant_error err = {{0}};
@@ -331,28 +280,21 @@ int cmd_label(int argc, char **argv)
         slant_model_free(model);
         return EXIT_BAD;
     }
-    label_out o = {.model = model, .format = out};
-    if (out == OUT_TSV)
-        print_header(model);
+    label_out o = {.model = model, .format = out, .header_due = out == OUT_TSV};
     char *stdin_only[] = {"-"};
     char **inputs = optind < argc ? argv + optind : stdin_only;
     int n_inputs = optind < argc ? argc - optind : 1;
+    /* Only the text and the id of a corpus; a name that says no format is
+     * one article, and so is standard input that is no corpus.  Line
+     * numbers repeat across files: with several, ids are FILE:LINE. */
+    slant_read_options opt = ro.opt;
+    opt.format = lines ? SLANT_FORMAT_LINES : fmt;
+    opt.texts_only = 1;
+    opt.text_fallback = 1;
+    opt.ids_with_path = lines && n_inputs > 1;
     int rc = EXIT_OK;
-    for (int i = 0; i < n_inputs && rc == EXIT_OK; i++) {
-        const char *path = inputs[i];
-        slant_format f = fmt;
-        if (lines)
-            f = SLANT_FORMAT_LINES;
-        else if (f == SLANT_FORMAT_AUTO && is_dir(path)) {
-            rc = label_folder(&o, path, threads);
-            continue;
-        } else if (f == SLANT_FORMAT_AUTO)
-            f = has_suffix(path, ".tsv") || has_suffix(path, ".jsonl") || has_suffix(path, ".svm")
-                        || has_suffix(path, ".libsvm") || has_suffix(path, ".svmlight")
-                    ? SLANT_FORMAT_AUTO
-                    : SLANT_FORMAT_TEXT;
-        rc = label_stream(&o, path, f, threads);
-    }
+    for (int i = 0; i < n_inputs && rc == EXIT_OK; i++)
+        rc = label_stream(&o, inputs[i], &opt, threads);
     slant_model_free(model);
     return rc;
 }
@@ -386,18 +328,20 @@ static const char eval_usage[] =
 /* Records PATH in EV a batch at a time (TSV, JSON lines, LIBSVM), or whole
  * (fastText, whose heads depend on every line; folders). */
 static int eval_stream(slant_eval *ev, const slant_model *model, const char *path,
-                       slant_format fmt, uint32_t threads)
+                       const slant_read_options *opt, uint32_t threads)
 {
     enum { BATCH_DOCS = 4096 };
     const size_t batch_bytes = (size_t)64 << 20;
     slant_error err = {{0}};
     slant_reader *r = NULL;
-    slant_status st = slant_reader_open(path, fmt, &r, &err);
+    slant_status st = slant_reader_open_with(path, opt, &r, &err);
     if (!st && slant_reader_format(r) == SLANT_FORMAT_FASTTEXT) {
         slant_reader_free(r);
         r = NULL;
         slant_corpus *whole = NULL;
-        if (!(st = slant_corpus_read(path, SLANT_FORMAT_FASTTEXT, &whole, &err)))
+        slant_read_options ft = *opt;
+        ft.format = SLANT_FORMAT_FASTTEXT;
+        if (!(st = slant_corpus_read_with(path, &ft, &whole, &err)))
             st = slant_eval_corpus(ev, model, whole, NULL, 0, threads, &err);
         slant_corpus_free(whole);
         return st ? cli_fail(st, &err) : EXIT_OK;
@@ -423,14 +367,22 @@ int cmd_eval(int argc, char **argv)
         {"json", no_argument, 0, 'j'},
         {"threads", required_argument, 0, 't'},
         {"help", no_argument, 0, 'h'},
+        CLI_READ_LONGOPTS,
         {0, 0, 0, 0}};
     const char *model_path = NULL;
     int json = 0, c;
     slant_format fmt = SLANT_FORMAT_AUTO;
     cli_labels labels = {0};
     uint32_t threads = 0;
+    cli_read_opts ro;
+    cli_read_opts_init(&ro);
     optind = 1;
     while ((c = getopt_long(argc, argv, "m:f:l:t:h", longopts, NULL)) != -1) {
+        int r = cli_read_option(c, optarg, &ro);
+        if (r < 0)
+            return EXIT_BAD;
+        if (r > 0)
+            continue;
         switch (c) {
         case 'm': model_path = optarg; break;
         case 'j': json = 1; break;
@@ -446,7 +398,10 @@ int cmd_eval(int argc, char **argv)
             if (cli_parse_u32("threads", optarg, 0, 1024, &threads))
                 return EXIT_BAD;
             break;
-        case 'h': fputs(eval_usage, stdout); return EXIT_OK;
+        case 'h':
+            fputs(eval_usage, stdout);
+            fputs(cli_read_options_help, stdout);
+            return EXIT_OK;
         default: return cli_usage_error("eval", "unknown option");
         }
     }
@@ -463,7 +418,8 @@ int cmd_eval(int argc, char **argv)
     slant_eval *ev = NULL;
     slant_status st =
         slant_eval_new_heads(model, labels.n ? labels.names : NULL, labels.n, &ev, &err);
-    rc = st ? cli_fail(st, &err) : eval_stream(ev, model, path, fmt, threads);
+    ro.opt.format = fmt;
+    rc = st ? cli_fail(st, &err) : eval_stream(ev, model, path, &ro.opt, threads);
     if (rc == EXIT_OK) {
         if (slant_eval_on_training_corpus(ev))
             cli_error("warning: %s is the corpus %s was trained on (the same %zu documents): "

@@ -32,16 +32,21 @@ int cmd_train(int argc, char **argv)
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
         CLI_TRAIN_LONGOPTS,
+        CLI_READ_LONGOPTS,
         {0, 0, 0, 0}};
     slant_options o;
     slant_options_init(&o);
     cli_labels labels = {0};
+    cli_read_opts ro;
+    cli_read_opts_init(&ro);
     slant_format fmt = SLANT_FORMAT_AUTO;
     const char *output = NULL;
     int verbose = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:vhM:t:l:f:", longopts, NULL)) != -1) {
         int r = cli_train_option(c, optarg, &o);
+        if (!r)
+            r = cli_read_option(c, optarg, &ro);
         if (r < 0)
             return EXIT_BAD;
         if (r > 0)
@@ -52,6 +57,7 @@ int cmd_train(int argc, char **argv)
         case 'h':
             fputs(train_usage, stdout);
             fputs(cli_train_options_help, stdout);
+            fputs(cli_read_options_help, stdout);
             return EXIT_OK;
         case 'l':
             if (cli_add_label(&labels, optarg))
@@ -76,7 +82,7 @@ int cmd_train(int argc, char **argv)
         return cli_fail(st, &err);
     double t0 = now();
     slant_corpus *corpus = NULL;
-    int rc = cli_read_corpus(argv[optind], fmt, &labels, &corpus);
+    int rc = cli_read_corpus_with(argv[optind], fmt, &ro, &labels, &corpus);
     if (rc)
         return rc;
     slant_model *model = NULL;
@@ -120,16 +126,21 @@ int cmd_cv(int argc, char **argv)
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
         CLI_TRAIN_LONGOPTS,
+        CLI_READ_LONGOPTS,
         {0, 0, 0, 0}};
     slant_options o;
     slant_options_init(&o);
     cli_labels labels = {0};
+    cli_read_opts ro;
+    cli_read_opts_init(&ro);
     slant_format fmt = SLANT_FORMAT_AUTO;
     uint32_t folds = 10;
     int json = 0, verbose = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "k:jvhM:t:l:f:", longopts, NULL)) != -1) {
         int r = cli_train_option(c, optarg, &o);
+        if (!r)
+            r = cli_read_option(c, optarg, &ro);
         if (r < 0)
             return EXIT_BAD;
         if (r > 0)
@@ -144,6 +155,7 @@ int cmd_cv(int argc, char **argv)
         case 'h':
             fputs(cv_usage, stdout);
             fputs(cli_train_options_help, stdout);
+            fputs(cli_read_options_help, stdout);
             return EXIT_OK;
         case 'l':
             if (cli_add_label(&labels, optarg))
@@ -165,7 +177,7 @@ int cmd_cv(int argc, char **argv)
     if (st)
         return cli_fail(st, &err);
     slant_corpus *corpus = NULL;
-    int rc = cli_read_corpus(argv[optind], fmt, &labels, &corpus);
+    int rc = cli_read_corpus_with(argv[optind], fmt, &ro, &labels, &corpus);
     if (rc)
         return rc;
     slant_eval *ev = NULL;

@@ -1,7 +1,8 @@
 /*
  * corpus.c: reads corpora (TSV, JSONL, fastText, a folder per label, one
- * document per line, one whole file) into the in-memory slant_corpus, and
- * implements the corpus accessors, head selection and the corpus hash.
+ * document per line, one whole file, a folder of articles) into the
+ * in-memory slant_corpus, and implements the corpus accessors, head
+ * selection and the corpus hash.
  *
  * Memory: each document is one allocation holding its id, its text and its
  * labels, NUL-terminated one after the other.  ids[i] points at the start
@@ -15,8 +16,13 @@
  * Input is never trusted: every reader reports bad input as
  * "PATH:LINE: what is wrong" with SLANT_STATUS_BAD_INPUT, and texts may
  * hold any bytes, NUL and invalid UTF-8 included.  Ids, labels and head
- * names are C strings, so a NUL byte in one of them is an error.  A UTF-8
- * byte order mark at the start of a file is dropped in every format.
+ * names follow the rule for names (valid UTF-8, no control characters:
+ * common/name.c), checked where they are read, since every output writes
+ * them.  A document is at most max_doc bytes, and the readers refuse a
+ * longer one without holding it whole.  A document without an id of its
+ * own gets its record's number, every line counted, so that ids never
+ * shift.  A UTF-8 byte order mark at the start of a file is dropped in
+ * every format.
  */
 #ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE /* fileno, strcasecmp, opendir */
@@ -309,6 +315,9 @@ const char *slant_corpus_label(const slant_corpus *corpus, size_t doc, size_t he
     return corpus->labels[doc * corpus->n_heads + head];
 }
 
+static slant_status check_name(const char *s, size_t len, const char *where, const char *what,
+                               slant_error *err);
+
 slant_status slant_corpus_from_memory(size_t n_docs, const char *const *texts, size_t n_heads,
                                       const char *const *head_names, const char *const *labels,
                                       slant_corpus **out, slant_error *err)
@@ -322,6 +331,20 @@ slant_status slant_corpus_from_memory(size_t n_docs, const char *const *texts, s
     slant_status st = slant_corpus_new(n_heads, head_names, MEMORY_NAME, &c, err);
     if (st)
         return st;
+    /* The rule for names holds here too: a model's names come from these. */
+    for (size_t h = 0; h < n_heads && !st; h++)
+        st = check_name(head_names[h], strlen(head_names[h]), MEMORY_NAME, "the head name", err);
+    for (size_t i = 0; labels && i < n_docs * n_heads && !st; i++)
+        if (labels[i]) {
+            char where[48], what[300];
+            snprintf(where, sizeof where, "%s: document %zu", MEMORY_NAME, i / n_heads + 1);
+            snprintf(what, sizeof what, "the \"%s\" label", head_names[i % n_heads]);
+            st = check_name(labels[i], strlen(labels[i]), where, what, err);
+        }
+    if (st) {
+        slant_corpus_free(c);
+        return st;
+    }
     if (reserve(c, n_docs)) {
         slant_corpus_free(c);
         return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory for %zu documents",
@@ -478,13 +501,29 @@ uint64_t slant_corpus_hash(const slant_corpus *c, const size_t *docs, size_t n_d
 /* Reading bytes                                                       */
 /* ------------------------------------------------------------------ */
 
-/* Reads F to its end into *out (output, NUL-terminated, length *out_len).
- * HINT is the expected size, 0 if unknown. */
-static slant_status read_stream(FILE *f, const char *name, size_t hint, char **out,
-                                size_t *out_len, slant_error *err)
+/* The message for a document past the cap; LINENO 0 for a whole file. */
+static slant_status too_long(slant_error *err, const char *name, size_t lineno, size_t max_doc)
+{
+    char where[32] = "";
+    if (lineno)
+        snprintf(where, sizeof where, ":%zu", lineno);
+    return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                      "%s%s: a document of more than %zu bytes (--max-doc-bytes %zu); raise "
+                      "--max-doc-bytes to read it",
+                      name, where, max_doc, max_doc);
+}
+
+/* Reads F to its end into *out (output, NUL-terminated, length *out_len),
+ * but never more than LIMIT bytes: past them it stops with *over (output)
+ * set, having read LIMIT + 1.  HINT is the expected size, 0 if unknown. */
+static slant_status read_stream(FILE *f, const char *name, size_t hint, size_t limit,
+                                char **out, size_t *out_len, int *over, slant_error *err)
 {
     *out = NULL;
     *out_len = 0;
+    *over = 0;
+    if (hint > limit)
+        hint = limit;
     /* Two spare bytes: the NUL, and room for the read that finds the end. */
     size_t cap = hint < SIZE_MAX - 2 ? hint + 2 : SIZE_MAX;
     if (cap < 4096)
@@ -494,6 +533,11 @@ static slant_status read_stream(FILE *f, const char *name, size_t hint, char **o
         return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
     size_t len = 0;
     for (;;) {
+        if (len > limit) {
+            free(buf);
+            *over = 1;
+            return SLANT_STATUS_OK;
+        }
         if (cap - len < 2) {
             void *p = buf;
             if (slant_grow(&p, &cap, cap + 1, 1)) {
@@ -503,6 +547,8 @@ static slant_status read_stream(FILE *f, const char *name, size_t hint, char **o
             buf = p;
         }
         size_t want = cap - len - 1;
+        if (limit < SIZE_MAX && want > limit + 1 - len)
+            want = limit + 1 - len;
         errno = 0;
         size_t got = fread(buf + len, 1, want, f);
         len += got;
@@ -516,19 +562,28 @@ static slant_status read_stream(FILE *f, const char *name, size_t hint, char **o
                 break;
         }
     }
+    if (len > limit) {
+        free(buf);
+        *over = 1;
+        return SLANT_STATUS_OK;
+    }
     buf[len] = '\0';
     *out = buf;
     *out_len = len;
     return SLANT_STATUS_OK;
 }
 
-/* Reads the file PATH ("-": standard input) whole; see read_stream. */
-static slant_status read_path(const char *path, char **out, size_t *out_len, slant_error *err)
+/* Reads the file PATH ("-": standard input) whole, as read_stream does:
+ * *over (output) says it holds more than LIMIT bytes, and then nothing is
+ * read.  A regular file's size is looked at before any read. */
+static slant_status read_path(const char *path, size_t limit, char **out, size_t *out_len,
+                              int *over, slant_error *err)
 {
     if (!strcmp(path, "-"))
-        return read_stream(stdin, STDIN_NAME, 0, out, out_len, err);
+        return read_stream(stdin, STDIN_NAME, 0, limit, out, out_len, over, err);
     *out = NULL;
     *out_len = 0;
+    *over = 0;
     FILE *f = fopen(path, "rb");
     if (!f)
         return slant_fail(err, SLANT_STATUS_IO, "%s: %s", path, strerror(errno));
@@ -540,10 +595,15 @@ static slant_status read_path(const char *path, char **out, size_t *out_len, sla
             fclose(f);
             return slant_fail(err, SLANT_STATUS_IO, "%s: %s", path, strerror(EISDIR));
         }
+        if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > limit) {
+            fclose(f);
+            *over = 1;
+            return SLANT_STATUS_OK;
+        }
         if (S_ISREG(st.st_mode) && st.st_size > 0 && (uintmax_t)st.st_size < SIZE_MAX / 2)
             hint = (size_t)st.st_size;
     }
-    slant_status status = read_stream(f, path, hint, out, out_len, err);
+    slant_status status = read_stream(f, path, hint, limit, out, out_len, over, err);
     fclose(f);
     return status;
 }
@@ -554,16 +614,73 @@ static size_t bom_length(const char *buf, size_t len)
     return len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3) ? 3 : 0;
 }
 
+/* Reads the file PATH as one document of at most MAX_DOC bytes after its
+ * byte order mark: *buf (output) is the allocation to free, *text and
+ * *len (output) the document in it.  NAME is for messages. */
+static slant_status read_document(const char *path, const char *name, size_t max_doc,
+                                  char **buf, const char **text, size_t *len,
+                                  slant_error *err)
+{
+    size_t raw;
+    int over;
+    slant_status st = read_path(path, max_doc < SIZE_MAX - 3 ? max_doc + 3 : SIZE_MAX, buf,
+                                &raw, &over, err);
+    if (st)
+        return st;
+    size_t bom = over ? 0 : bom_length(*buf, raw);
+    if (over || raw - bom > max_doc) {
+        free(*buf);
+        *buf = NULL;
+        return too_long(err, name, 0, max_doc);
+    }
+    *text = *buf + bom;
+    *len = raw - bom;
+    return SLANT_STATUS_OK;
+}
+
+/* The rule for names (common/name.c), with the message every reader
+ * gives: WHERE is "FILE:LINE" or "FILE", WHAT says which name it is ("the
+ * id", "the \"topic\" label", ...).  Returns OK when S[0, LEN) is a
+ * good name. */
+static slant_status check_name(const char *s, size_t len, const char *where, const char *what,
+                               slant_error *err)
+{
+    const char *problem = slant_name_problem(s, len);
+    if (!problem)
+        return SLANT_STATUS_OK;
+    char q[80], qw[256];
+    /* WHERE may be the bad name itself (a file's path is its id). */
+    if (slant_name_problem(where, strlen(where)))
+        where = slant_name_quote(where, strlen(where), qw, sizeof qw);
+    return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                      "%s: %s \"%s\" %s; every label, head name and id must be valid UTF-8 "
+                      "without control characters",
+                      where, what, slant_name_quote(s, len, q, sizeof q), problem);
+}
+
+/* check_name at FILE:LINE. */
+static slant_status check_name_at(const char *s, size_t len, const char *name, size_t lineno,
+                                  const char *what, slant_error *err)
+{
+    if (!slant_name_problem(s, len))
+        return SLANT_STATUS_OK;
+    char where[512];
+    snprintf(where, sizeof where, "%s:%zu", name, lineno);
+    return check_name(s, len, where, what, err);
+}
+
 /* ------------------------------------------------------------------ */
 /* Lines                                                               */
 /* ------------------------------------------------------------------ */
 
 /* The lines of a file, read a chunk at a time: memory holds a chunk and
- * the longest line, not the file.  A line returned stays valid, and may be
- * cut in place, until the next call. */
+ * the longest line, not the file, and a line longer than max_line is
+ * refused as soon as the buffer holds that much of it.  A line returned
+ * stays valid, and may be cut in place, until the next call. */
 typedef struct line_source {
     int fd;
     const char *name; /* for messages */
+    size_t max_line;  /* the longest line, its line end not counted */
     char *buf;
     size_t cap;
     size_t pos, len; /* the unread bytes: buf[pos, len) */
@@ -633,6 +750,14 @@ static slant_status source_start(line_source *s, slant_error *err)
     return SLANT_STATUS_OK;
 }
 
+/* Whether the unread bytes are more than a line of max_line bytes and its
+ * "\r" could be. */
+static int source_past_cap(const line_source *s)
+{
+    size_t unread = s->len - s->pos;
+    return unread > 1 && unread - 1 > s->max_line;
+}
+
 /* Whether input waits on FD, so that a read would not block. */
 static int input_ready(int fd)
 {
@@ -660,6 +785,8 @@ static slant_status source_line(line_source *s, int nowait, char **line, size_t 
             size_t l = (size_t)(e - p);
             if (l && p[l - 1] == '\r')
                 l--;
+            if (l > s->max_line)
+                return too_long(err, s->name, s->lineno + 1, s->max_line);
             p[l] = '\0';
             s->pos = s->scan = nl ? (size_t)(nl - s->buf) + 1 : s->len;
             s->lineno++;
@@ -669,6 +796,10 @@ static slant_status source_line(line_source *s, int nowait, char **line, size_t 
             return SLANT_STATUS_OK;
         }
         s->scan = s->len;
+        /* No line end yet: max_line + 2 bytes hold a longer line, even if
+         * the next two are its "\r\n". */
+        if (source_past_cap(s))
+            return too_long(err, s->name, s->lineno + 1, s->max_line);
         if (s->eof) {
             *got = SOURCE_END;
             return SLANT_STATUS_OK;
@@ -687,7 +818,7 @@ static int is_space(char ch)
     return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\v' || ch == '\f';
 }
 
-/* Blank lines (only spaces and tabs) are skipped in every line format. */
+/* Blank lines: only spaces and tabs (see parser_line). */
 static int is_blank(const char *line, size_t len)
 {
     for (size_t i = 0; i < len; i++)
@@ -742,39 +873,67 @@ static void split_fields(char *line, size_t len, span *fields)
 /* Line formats, fed a line at a time                                  */
 /* ------------------------------------------------------------------ */
 
+/* The read options as a reader keeps them: its own copies. */
+typedef struct read_opts {
+    char *text_column;   /* "text" unless told otherwise */
+    char **ignore;       /* n_ignore names */
+    size_t n_ignore;
+    int texts_only, text_fallback, ids_with_path;
+    size_t max_doc;
+} read_opts;
+
+static int is_ignored(const read_opts *ro, const char *name, size_t len, size_t *which)
+{
+    for (size_t k = 0; k < ro->n_ignore; k++)
+        if (strlen(ro->ignore[k]) == len && !memcmp(ro->ignore[k], name, len)) {
+            if (which)
+                *which = k;
+            return 1;
+        }
+    return 0;
+}
+
 /* What a line format's reader keeps between lines.  Documents go to c,
  * which exists from the start for fastText and lines, and from the header
  * (TSV) or the first object (JSONL) for the others. */
 typedef struct line_parser {
     slant_format format; /* TSV, JSONL, FASTTEXT or LINES */
     const char *name;    /* for messages */
+    const read_opts *ro;
     slant_corpus *c;
     size_t ncols, text_col, id_col; /* TSV */
+    size_t header_line;  /* TSV: the header's line number; rows count from the next */
     size_t *head_col;    /* TSV: the column of each head */
     span *fields;        /* TSV: ncols */
     json_t *index;       /* JSONL: head name to number */
+    char *first_keys;    /* JSONL: the first object's keys, for messages */
+    unsigned char *ignore_seen; /* JSONL: per --ignore name, whether an object had it */
     const char **labels; /* one per head */
-    size_t total;        /* documents read so far, in every batch */
+    char *id_buf;        /* "NAME:N" ids (ids_with_path) */
     char **map;          /* LIBSVM: pairs of class number and class name, from the sidecar */
     size_t n_map;        /* pairs in map; 0: labels are taken as written */
-    int texts_only;      /* fastText in batches: the tags are checked, then dropped */
+    int texts_only;      /* fastText in batches, or told so: the tags are checked, then dropped */
     int ft_kind, ft_multi; /* fastText: the kind of tags seen; a line had several plain ones */
 } line_parser;
 
-/* Appends a document to p->c; one without an id gets its number in the
- * whole input (not in the batch). */
-static slant_status parser_append(line_parser *p, const char *id, const char *text, size_t len,
-                                  const char *const *labels, slant_error *err)
+/* Appends a document to p->c; one without an id gets its record's number
+ * RECORD (a TSV row's number, another format's line number), or with
+ * ids_with_path "NAME:RECORD", so that ids never shift whatever the reader
+ * skips and whatever the batches. */
+static slant_status parser_append(line_parser *p, const char *id, size_t record,
+                                  const char *text, size_t len, const char *const *labels,
+                                  slant_error *err)
 {
     char number[24];
     if (!id) {
-        snprintf(number, sizeof number, "%zu", p->total + 1);
+        snprintf(number, sizeof number, "%zu", record);
         id = number;
+        if (p->id_buf) {
+            sprintf(p->id_buf, "%s:%zu", p->name, record);
+            id = p->id_buf;
+        }
     }
-    slant_status st = slant_corpus_append(p->c, id, text, len, labels, err);
-    if (!st)
-        p->total++;
-    return st;
+    return slant_corpus_append(p->c, id, text, len, labels, err);
 }
 
 static void parser_free(line_parser *p)
@@ -786,22 +945,45 @@ static void parser_free(line_parser *p)
     free(p->head_col);
     free(p->fields);
     free(p->labels);
+    free(p->first_keys);
+    free(p->ignore_seen);
+    free(p->id_buf);
     json_decref(p->index);
     memset(p, 0, sizeof *p);
+}
+
+/* Writes "a, b, c" (N names, quoted where they break the rule for names)
+ * into buf, cut short with "..." if long. */
+static void list_names(const char *const *names, size_t n, char *buf, size_t size)
+{
+    size_t at = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < n; k++) {
+        char q[64];
+        slant_name_quote(names[k], strlen(names[k]), q, sizeof q);
+        if (at + strlen(q) + 6 >= size) {
+            snprintf(buf + at, size - at, "%s...", k ? ", " : "");
+            return;
+        }
+        at += (size_t)snprintf(buf + at, size - at, "%s%s", k ? ", " : "", q);
+    }
 }
 
 static slant_status tsv_header(line_parser *p, char *line, size_t l, size_t lineno,
                                slant_error *err)
 {
     const char *name = p->name;
+    const read_opts *ro = p->ro;
     size_t ncols = count_fields(line, l);
     p->ncols = ncols;
+    p->header_line = lineno;
     p->fields = slant_alloc_array(ncols, sizeof *p->fields);
     p->head_col = slant_alloc_array(ncols, sizeof *p->head_col);
     p->labels = slant_alloc_array(ncols, sizeof *p->labels);
     const char **names = slant_alloc_array(ncols, sizeof *names);
+    unsigned char *ignored = slant_calloc_array(ncols, 1);
     slant_status st = SLANT_STATUS_OK;
-    if (!p->fields || !p->head_col || !p->labels || !names) {
+    if (!p->fields || !p->head_col || !p->labels || !names || !ignored) {
         st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
         goto done;
     }
@@ -821,7 +1003,9 @@ static slant_status tsv_header(line_parser *p, char *line, size_t l, size_t line
             goto done;
         }
         names[k] = f->p;
-        if (!strcmp(f->p, "text"))
+        if (is_ignored(ro, f->p, f->len, NULL))
+            ignored[k] = 1;
+        else if (!strcmp(f->p, ro->text_column))
             p->text_col = k;
         else if (!strcmp(f->p, "id"))
             p->id_col = k;
@@ -836,20 +1020,44 @@ static slant_status tsv_header(line_parser *p, char *line, size_t l, size_t line
                         name, lineno, dup);
         goto done;
     }
+    for (size_t k = 0; k < ro->n_ignore; k++) {
+        size_t col = 0;
+        while (col < ncols && strcmp(names[col], ro->ignore[k]))
+            col++;
+        if (col == ncols) {
+            char avail[256], q[64];
+            list_names(names, ncols, avail, sizeof avail);
+            st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                            "%s:%zu: --ignore \"%s\": no such column; the columns are: %s", name,
+                            lineno, slant_name_quote(ro->ignore[k], strlen(ro->ignore[k]), q,
+                                                     sizeof q),
+                            avail);
+            goto done;
+        }
+    }
     if (p->text_col == SIZE_MAX) {
-        st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
-                        "%s:%zu: the header has no \"text\" column", name, lineno);
+        char q[64];
+        st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: the header has no \"%s\" column%s",
+                        name, lineno,
+                        slant_name_quote(ro->text_column, strlen(ro->text_column), q, sizeof q),
+                        strcmp(ro->text_column, "text") ? " (--text-column)" : "");
         goto done;
     }
     size_t n_heads = 0;
-    for (size_t k = 0; k < ncols; k++)
-        if (k != p->text_col && k != p->id_col) {
-            names[n_heads] = p->fields[k].p;
-            p->head_col[n_heads++] = k;
-        }
+    for (size_t k = 0; k < ncols && !ro->texts_only; k++) {
+        if (k == p->text_col || k == p->id_col || ignored[k])
+            continue;
+        char what[48];
+        snprintf(what, sizeof what, "the name of column %zu", k + 1);
+        if ((st = check_name_at(p->fields[k].p, p->fields[k].len, name, lineno, what, err)))
+            goto done;
+        names[n_heads] = p->fields[k].p;
+        p->head_col[n_heads++] = k;
+    }
     st = slant_corpus_new(n_heads, names, name, &p->c, err);
 done:
     free(names);
+    free(ignored);
     return st;
 }
 
@@ -864,22 +1072,24 @@ static slant_status tsv_row(line_parser *p, char *line, size_t l, size_t lineno,
     span *fields = p->fields;
     split_fields(line, l, fields);
     const char *id = NULL;
+    slant_status st;
     if (p->id_col != SIZE_MAX && fields[p->id_col].len) {
-        if (has_nul(fields[p->id_col].p, fields[p->id_col].len))
-            return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: the id holds a NUL byte",
-                              name, lineno);
-        id = fields[p->id_col].p;
+        const span *f = &fields[p->id_col];
+        if ((st = check_name_at(f->p, f->len, name, lineno, "the id", err)))
+            return st;
+        id = f->p;
     }
     for (size_t h = 0; h < p->c->n_heads; h++) {
         const span *f = &fields[p->head_col[h]];
         p->labels[h] = f->len ? f->p : NULL; /* an empty cell is a missing label */
-        if (f->len && has_nul(f->p, f->len))
-            return slant_fail(err, SLANT_STATUS_BAD_INPUT,
-                              "%s:%zu: the \"%s\" label holds a NUL byte", name, lineno,
-                              p->c->head_names[h]);
+        if (f->len && slant_name_problem(f->p, f->len)) {
+            char what[300];
+            snprintf(what, sizeof what, "the \"%s\" label", p->c->head_names[h]);
+            return check_name_at(f->p, f->len, name, lineno, what, err);
+        }
     }
-    return parser_append(p, id, fields[p->text_col].p, fields[p->text_col].len, p->labels,
-                         err);
+    return parser_append(p, id, lineno - p->header_line, fields[p->text_col].p,
+                         fields[p->text_col].len, p->labels, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -907,49 +1117,55 @@ static int key_is(const char *key, size_t key_len, const char *word)
     return key_len == n && !memcmp(key, word, n);
 }
 
-/* Creates the corpus from the first object: its keys other than "text"
- * and "id", in order, are the heads.  *index (output) maps each head name
- * to its number, so later lines look keys up in constant time. */
-static slant_status jsonl_heads(json_t *obj, const char *name, size_t lineno,
-                                slant_corpus **out, json_t **index, slant_error *err)
+/* Creates the corpus from the first object: its keys other than the text,
+ * "id" and the ignored ones, in order, are the heads (none with
+ * texts_only).  p->index maps each head name to its number, so later
+ * lines look keys up in constant time. */
+static slant_status jsonl_heads(line_parser *p, json_t *obj, size_t lineno, slant_error *err)
 {
-    *out = NULL;
-    *index = json_object();
+    const char *name = p->name;
+    const read_opts *ro = p->ro;
+    p->index = json_object();
     size_t n = json_object_size(obj);
     const char **names = slant_alloc_array(n, sizeof *names);
-    if (!*index || !names) {
+    const char **keys = slant_alloc_array(n, sizeof *keys);
+    if (!p->index || !names || !keys) {
         free(names);
-        json_decref(*index);
-        *index = NULL;
+        free(keys);
         return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
     }
-    size_t n_heads = 0;
+    size_t n_heads = 0, n_keys = 0;
     const char *key;
     size_t key_len;
     json_t *value;
     slant_status st = SLANT_STATUS_OK;
     json_object_keylen_foreach(obj, key, key_len, value) {
         (void)value;
-        if (key_is(key, key_len, "text") || key_is(key, key_len, "id"))
+        keys[n_keys++] = key;
+        if (ro->texts_only || key_is(key, key_len, ro->text_column)
+            || is_ignored(ro, key, key_len, NULL) || key_is(key, key_len, "id"))
             continue;
-        if (key_len == 0 || strlen(key) != key_len) {
-            st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: a label key is %s", name,
-                            lineno, key_len ? "not a valid name (it holds a NUL)" : "empty");
+        if (key_len == 0) {
+            st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: a label key is empty", name,
+                            lineno);
             break;
         }
-        if (json_object_setn_new(*index, key, key_len, json_integer((json_int_t)n_heads))) {
+        if ((st = check_name_at(key, key_len, name, lineno, "the label key", err)))
+            break;
+        if (json_object_setn_new(p->index, key, key_len, json_integer((json_int_t)n_heads))) {
             st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
             break;
         }
         names[n_heads++] = key;
     }
+    char list[256];
+    list_names(keys, n_keys, list, sizeof list);
+    if (!st && !(p->first_keys = slant_strdup(list)))
+        st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
     if (!st)
-        st = slant_corpus_new(n_heads, names, name, out, err);
+        st = slant_corpus_new(n_heads, names, name, &p->c, err);
     free(names);
-    if (st) {
-        json_decref(*index);
-        *index = NULL;
-    }
+    free(keys);
     return st;
 }
 
@@ -957,6 +1173,7 @@ static slant_status jsonl_heads(json_t *obj, const char *name, size_t lineno,
 static slant_status jsonl_doc(json_t *obj, line_parser *p, size_t lineno, slant_error *err)
 {
     slant_corpus *c = p->c;
+    const read_opts *ro = p->ro;
     json_t *index = p->index;
     const char **labels = p->labels, *name = p->name;
     for (size_t h = 0; h < c->n_heads; h++)
@@ -965,22 +1182,25 @@ static slant_status jsonl_doc(json_t *obj, line_parser *p, size_t lineno, slant_
     size_t text_len = 0;
     char id_buf[32];
     const char *key;
-    size_t key_len;
+    size_t key_len, which;
     json_t *value;
+    slant_status st;
     json_object_keylen_foreach(obj, key, key_len, value) {
-        if (key_is(key, key_len, "text")) {
+        if (is_ignored(ro, key, key_len, &which)) {
+            p->ignore_seen[which] = 1;
+        } else if (key_is(key, key_len, ro->text_column)) {
             if (!json_is_string(value))
                 return slant_fail(err, SLANT_STATUS_BAD_INPUT,
-                                  "%s:%zu: \"text\" must be a string, found %s", name, lineno,
-                                  json_kind(value));
+                                  "%s:%zu: \"%s\" must be a string, found %s", name, lineno,
+                                  ro->text_column, json_kind(value));
             text = json_string_value(value);
             text_len = json_string_length(value);
         } else if (key_is(key, key_len, "id")) {
             if (json_is_string(value)) {
                 id = json_string_value(value);
-                if (strlen(id) != json_string_length(value))
-                    return slant_fail(err, SLANT_STATUS_BAD_INPUT,
-                                      "%s:%zu: the id holds a NUL byte", name, lineno);
+                if ((st = check_name_at(id, json_string_length(value), name, lineno, "the id",
+                                        err)))
+                    return st;
                 if (!*id)
                     id = NULL;
             } else if (json_is_integer(value)) {
@@ -992,13 +1212,15 @@ static slant_status jsonl_doc(json_t *obj, line_parser *p, size_t lineno, slant_
                                   "%s:%zu: \"id\" must be a string or an integer, found %s",
                                   name, lineno, json_kind(value));
             }
-        } else {
+        } else if (!ro->texts_only) {
             json_t *slot = json_object_getn(index, key, key_len);
-            if (!slot)
+            if (!slot) {
+                char q[64];
                 return slant_fail(err, SLANT_STATUS_BAD_INPUT,
                                   "%s:%zu: key \"%s\" is not in the first object; every label "
-                                  "key must appear there",
-                                  name, lineno, key);
+                                  "key must appear there (or leave it out with --ignore)",
+                                  name, lineno, slant_name_quote(key, key_len, q, sizeof q));
+            }
             if (json_is_null(value))
                 continue;
             if (!json_is_string(value))
@@ -1006,17 +1228,20 @@ static slant_status jsonl_doc(json_t *obj, line_parser *p, size_t lineno, slant_
                                   "%s:%zu: label \"%s\" must be a string or null, found %s",
                                   name, lineno, key, json_kind(value));
             const char *label = json_string_value(value);
-            if (strlen(label) != json_string_length(value))
-                return slant_fail(err, SLANT_STATUS_BAD_INPUT,
-                                  "%s:%zu: the \"%s\" label holds a NUL byte", name, lineno,
-                                  key);
+            size_t label_len = json_string_length(value);
+            if (slant_name_problem(label, label_len)) {
+                char what[300];
+                snprintf(what, sizeof what, "the \"%s\" label", key);
+                return check_name_at(label, label_len, name, lineno, what, err);
+            }
             /* "" is missing, as an empty TSV cell is. */
             labels[json_integer_value(slot)] = *label ? label : NULL;
         }
     }
     if (!text)
-        return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: no \"text\" key", name, lineno);
-    return parser_append(p, id, text, text_len, labels, err);
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: no \"%s\" key", name, lineno,
+                          ro->text_column);
+    return parser_append(p, id, lineno, text, text_len, labels, err);
 }
 
 static slant_status jsonl_line(line_parser *p, char *line, size_t l, size_t lineno,
@@ -1031,7 +1256,7 @@ static slant_status jsonl_line(line_parser *p, char *line, size_t l, size_t line
         st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: expected a JSON object, found %s",
                         p->name, lineno, json_kind(obj));
     } else if (!p->c) {
-        st = jsonl_heads(obj, p->name, lineno, &p->c, &p->index, err);
+        st = jsonl_heads(p, obj, lineno, err);
         if (!st && !(p->labels = slant_alloc_array(p->c->n_heads, sizeof *p->labels)))
             st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", p->name);
     }
@@ -1039,6 +1264,25 @@ static slant_status jsonl_line(line_parser *p, char *line, size_t l, size_t line
         st = jsonl_doc(obj, p, lineno, err);
     json_decref(obj);
     return st;
+}
+
+/* The end of a JSONL input: an --ignore name no object had is a mistake
+ * to report, as an unknown TSV column is. */
+static slant_status jsonl_end(line_parser *p, slant_error *err)
+{
+    if (!p->c)
+        return SLANT_STATUS_OK; /* no object: nothing to tell the names by */
+    for (size_t k = 0; k < p->ro->n_ignore; k++)
+        if (!p->ignore_seen[k]) {
+            char q[64];
+            const char *ig = p->ro->ignore[k];
+            return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                              "%s: --ignore \"%s\": no object has that key; the first one's "
+                              "keys are: %s",
+                              p->name, slant_name_quote(ig, strlen(ig), q, sizeof q),
+                              p->first_keys ? p->first_keys : "");
+        }
+    return SLANT_STATUS_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1087,13 +1331,18 @@ static slant_status fasttext_line(line_parser *p, char *line, size_t l, size_t l
         if (!is_label_tag(tok, tl))
             continue;
         char *v = tok + FT_PREFIX_LEN, *ve = t, *eq = memchr(v, '=', (size_t)(ve - v));
-        if (v == ve || has_nul(v, (size_t)(ve - v)))
-            return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: %s", name, lineno,
-                              v == ve ? "empty __label__ tag" : "the label holds a NUL byte");
-        if (eq && (eq == v || eq + 1 == ve))
+        if (v == ve)
+            return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: empty __label__ tag", name,
+                              lineno);
+        if (slant_name_problem(v, (size_t)(ve - v)))
+            return check_name_at(tok, tl, name, lineno, "the tag", err);
+        if (eq && (eq == v || eq + 1 == ve || memchr(eq + 1, '=', (size_t)(ve - eq - 1)))) {
+            char q[64];
             return slant_fail(err, SLANT_STATUS_BAD_INPUT,
-                              "%s:%zu: __label__%.*s: a keyed tag is __label__HEAD=VALUE", name,
-                              lineno, (int)(ve - v), v);
+                              "%s:%zu: __label__%s: a keyed tag is __label__HEAD=VALUE, with one "
+                              "'='",
+                              name, lineno, slant_name_quote(v, (size_t)(ve - v), q, sizeof q));
+        }
         int kind = eq ? FT_KEYED : FT_PLAIN;
         if (p->ft_kind != FT_UNKNOWN && p->ft_kind != kind)
             return slant_fail(err, SLANT_STATUS_BAD_INPUT,
@@ -1147,7 +1396,8 @@ static slant_status fasttext_line(line_parser *p, char *line, size_t l, size_t l
     }
     if (!st) {
         const char *labels[1] = {scratch};
-        st = parser_append(p, NULL, text, text_len, p->texts_only ? NULL : labels, err);
+        st = parser_append(p, NULL, lineno, text, text_len, p->texts_only ? NULL : labels,
+                           err);
     }
     free(scratch);
     return st;
@@ -1241,9 +1491,7 @@ static slant_status fasttext_finish(line_parser *p, slant_error *err)
 static slant_status lines_line(line_parser *p, char *line, size_t l, size_t lineno,
                                slant_error *err)
 {
-    char id[24];
-    snprintf(id, sizeof id, "%zu", lineno); /* the line number, blank lines counted */
-    return parser_append(p, id, line, l, NULL, err);
+    return parser_append(p, NULL, lineno, line, l, NULL, err);
 }
 
 /* ---- LIBSVM vectors ---- */
@@ -1268,7 +1516,8 @@ static slant_status libsvm_sidecar(line_parser *p, const char *path, char **head
     }
     char *buf;
     size_t len;
-    slant_status st = read_path(side, &buf, &len, err);
+    int over;
+    slant_status st = read_path(side, SIZE_MAX, &buf, &len, &over, err);
     if (st) {
         free(side);
         return st;
@@ -1277,6 +1526,8 @@ static slant_status libsvm_sidecar(line_parser *p, const char *path, char **head
     for (char *q = buf, *end = buf + len; q < end && !st;) {
         char *nl = memchr(q, '\n', (size_t)(end - q)), *e = nl ? nl : end;
         lineno++;
+        if (e > q && e[-1] == '\r')
+            e[-1] = '\0';
         *e = '\0';
         char *t1 = strchr(q, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
         if (!t1 || !t2 || strchr(t2 + 1, '\t'))
@@ -1287,12 +1538,19 @@ static slant_status libsvm_sidecar(line_parser *p, const char *path, char **head
             const char *kind = q, *key = t1 + 1, *value = t2 + 1;
             if (!strcmp(kind, "info") && !strcmp(key, "head") && strcmp(value, "(none)")) {
                 free(*head);
+                *head = NULL;
+                if ((st = check_name_at(value, strlen(value), side, lineno, "the head name",
+                                        err)))
+                    break;
                 if (!(*head = slant_strdup(value)))
                     st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
             } else if (!strcmp(kind, "label") && strcmp(key, "0")) {
                 if (!*key || !*value)
                     st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: an empty label",
                                     side, lineno);
+                else if ((st = check_name_at(value, strlen(value), side, lineno, "the label",
+                                             err)))
+                    break;
                 else if (slant_grow((void **)&p->map, &cap, 2 * p->n_map + 2, sizeof *p->map)
                          || !(p->map[2 * p->n_map] = slant_strdup(key))
                          || !(p->map[2 * p->n_map + 1] = slant_strdup(value))) {
@@ -1372,28 +1630,36 @@ static slant_status libsvm_line(line_parser *p, char *line, size_t l, size_t lin
         label = found;
     }
     const char *labels[1] = {label};
-    return parser_append(p, NULL, text, (size_t)(end - text), labels, err);
+    return parser_append(p, NULL, lineno, text, (size_t)(end - text),
+                         p->texts_only ? NULL : labels, err);
 }
 
 /* WHOLE: the whole input goes into one corpus (else batches, whose
  * fastText tags are checked and dropped). */
 static slant_status parser_start(line_parser *p, slant_format format, const char *name,
-                                 int whole, slant_error *err)
+                                 const read_opts *ro, int whole, slant_error *err)
 {
     static const char *const ft_heads[] = {LABEL_HEAD};
     memset(p, 0, sizeof *p);
     p->format = format;
     p->name = name;
-    p->texts_only = !whole && format == SLANT_FORMAT_FASTTEXT;
+    p->ro = ro;
+    p->texts_only = ro->texts_only || (!whole && format == SLANT_FORMAT_FASTTEXT);
+    if (ro->ids_with_path && !(p->id_buf = malloc(strlen(name) + 24)))
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
+    if (format == SLANT_FORMAT_JSONL && ro->n_ignore
+        && !(p->ignore_seen = slant_calloc_array(ro->n_ignore, 1)))
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
     if (format == SLANT_FORMAT_FASTTEXT)
         return slant_corpus_new(p->texts_only ? 0 : 1, ft_heads, name, &p->c, err);
     if (format == SLANT_FORMAT_LIBSVM) {
         char *head = NULL;
-        slant_status st = strcmp(name, STDIN_NAME) ? libsvm_sidecar(p, name, &head, err)
-                                                   : SLANT_STATUS_OK;
+        slant_status st = strcmp(name, STDIN_NAME) && !p->texts_only
+                              ? libsvm_sidecar(p, name, &head, err)
+                              : SLANT_STATUS_OK;
         const char *heads[1] = {head ? head : LABEL_HEAD};
         if (!st)
-            st = slant_corpus_new(1, heads, name, &p->c, err);
+            st = slant_corpus_new(p->texts_only ? 0 : 1, heads, name, &p->c, err);
         free(head);
         if (!st)
             p->c->vectors = 1;
@@ -1404,12 +1670,14 @@ static slant_status parser_start(line_parser *p, slant_format format, const char
     return SLANT_STATUS_OK;
 }
 
-/* One line of input; blank lines (only spaces and tabs) are skipped in
- * every line format. */
+/* One line of input.  Empty lines are skipped in every format, and so are
+ * blank ones (only spaces and tabs), except among a TSV's rows: there a
+ * blank line is a row like any other (of one empty-looking field), so that
+ * what a reader keeps never depends on what a cell holds. */
 static slant_status parser_line(line_parser *p, char *line, size_t l, size_t lineno,
                                 slant_error *err)
 {
-    if (is_blank(line, l))
+    if (l == 0 || (is_blank(line, l) && !(p->format == SLANT_FORMAT_TSV && p->c)))
         return SLANT_STATUS_OK;
     switch (p->format) {
     case SLANT_FORMAT_TSV:
@@ -1426,17 +1694,22 @@ static slant_status parser_end(line_parser *p, slant_error *err)
 {
     if (p->c && p->format == SLANT_FORMAT_FASTTEXT)
         return fasttext_finish(p, err);
+    if (p->format == SLANT_FORMAT_JSONL) {
+        slant_status st = jsonl_end(p, err);
+        if (st)
+            return st;
+    }
     if (p->c)
         return SLANT_STATUS_OK;
     if (p->format == SLANT_FORMAT_TSV)
         return slant_fail(err, SLANT_STATUS_BAD_INPUT,
-                          "%s: empty; a TSV corpus starts with a header row naming a \"text\" "
+                          "%s: empty; a TSV corpus starts with a header row naming a \"%s\" "
                           "column",
-                          p->name);
+                          p->name, p->ro->text_column);
     return slant_corpus_new(0, NULL, p->name, &p->c, err); /* JSONL: no documents, no heads */
 }
 
-static slant_status read_text(char *buf, size_t len, const char *name, slant_corpus **out,
+static slant_status read_text(const char *buf, size_t len, const char *name, slant_corpus **out,
                               slant_error *err)
 {
     slant_corpus *c;
@@ -1520,19 +1793,23 @@ static slant_status list_folder(const char *path, char ***out, size_t *n_out, sl
     return SLANT_STATUS_OK;
 }
 
-/* Reads the documents of one label folder, DIR/LABEL, into c. */
+/* Reads the documents of one label folder, DIR/LABEL, into c (with no
+ * label when c has no head: texts_only). */
 static slant_status read_label_folder(slant_corpus *c, const char *dir, const char *label,
-                                      const char *folder, slant_error *err)
+                                      const char *folder, size_t max_doc, slant_error *err)
 {
+    slant_status st = check_name(label, strlen(label), folder, "the label", err);
+    if (st)
+        return st;
     char **files;
     size_t n;
-    slant_status st = list_folder(folder, &files, &n, err);
-    if (st)
+    if ((st = list_folder(folder, &files, &n, err)))
         return st;
     for (size_t i = 0; i < n && !st; i++) {
         char *path = join_path(folder, files[i]);
         char *id = join_path(label, files[i]);
         char *buf = NULL;
+        const char *text;
         size_t len = 0;
         struct stat sb;
         if (!path || !id)
@@ -1546,10 +1823,10 @@ static slant_status read_label_folder(slant_corpus *c, const char *dir, const ch
                             path, dir);
         else if (!S_ISREG(sb.st_mode))
             st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: not a regular file", path);
-        else if (!(st = read_path(path, &buf, &len, err))) {
-            size_t bom = bom_length(buf, len);
+        else if (!(st = check_name(id, strlen(id), path, "the id", err))
+                 && !(st = read_document(path, path, max_doc, &buf, &text, &len, err))) {
             const char *labels[1] = {label};
-            st = slant_corpus_append(c, id, buf + bom, len - bom, labels, err);
+            st = slant_corpus_append(c, id, text, len, labels, err);
         }
         free(buf);
         free(id);
@@ -1559,11 +1836,12 @@ static slant_status read_label_folder(slant_corpus *c, const char *dir, const ch
     return st;
 }
 
-static slant_status read_dir(const char *dir, slant_corpus **out, slant_error *err)
+static slant_status read_dir(const char *dir, const read_opts *ro, slant_corpus **out,
+                             slant_error *err)
 {
     static const char *const heads[] = {LABEL_HEAD};
     slant_corpus *c;
-    slant_status st = slant_corpus_new(1, heads, dir, &c, err);
+    slant_status st = slant_corpus_new(ro->texts_only ? 0 : 1, heads, dir, &c, err);
     if (st)
         return st;
     char **labels;
@@ -1581,7 +1859,7 @@ static slant_status read_dir(const char *dir, slant_corpus **out, slant_error *e
                             "%s: not a label folder; documents go in %s/<label>/<file>",
                             folder, dir);
         else
-            st = read_label_folder(c, dir, labels[i], folder, err);
+            st = read_label_folder(c, dir, labels[i], folder, ro->max_doc, err);
         free(folder);
     }
     free_names(labels, n);
@@ -1591,6 +1869,117 @@ static slant_status read_dir(const char *dir, slant_corpus **out, slant_error *e
     }
     *out = c;
     return SLANT_STATUS_OK;
+}
+
+/* ---- A folder of articles (text_fallback) ---- */
+
+/* The format a file name implies, or SLANT_FORMAT_AUTO. */
+static slant_format format_of_name(const char *path);
+
+/* The regular files of folder DIR, each to be one text document whose id
+ * is its path: *files (output, *n_files paths, sorted) for
+ * read_article_files.  Sub-folders and other entries are skipped with a
+ * warning each, and so is nothing that could surprise: a file whose name
+ * says it is a corpus is one article here, and the warning says so.  A
+ * folder of folders alone is refused: it looks like a labeled corpus, and
+ * labeling none of it in silence would hide that. */
+static slant_status list_articles(const char *dir, char ***files, size_t *n_files,
+                                  slant_error *err)
+{
+    *files = NULL;
+    *n_files = 0;
+    char **names;
+    size_t n;
+    slant_status st = list_folder(dir, &names, &n, err);
+    if (st)
+        return st;
+    char **paths = slant_calloc_array(n ? n : 1, sizeof *paths);
+    unsigned char *kind = slant_calloc_array(n ? n : 1, 1); /* 0 file, 1 folder, 2 other */
+    size_t n_reg = 0, n_dirs = 0;
+    if (!paths || !kind)
+        st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", dir);
+    for (size_t i = 0; i < n && !st; i++) {
+        struct stat sb;
+        if (!(paths[i] = join_path(dir, names[i])))
+            st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", dir);
+        else if (stat(paths[i], &sb))
+            kind[i] = 2; /* a dangling link, or an entry gone since the listing */
+        else if (S_ISREG(sb.st_mode))
+            n_reg++;
+        else if (S_ISDIR(sb.st_mode)) {
+            kind[i] = 1;
+            n_dirs++;
+        } else {
+            kind[i] = 2;
+        }
+    }
+    if (!st && n_reg == 0)
+        st = n_dirs ? slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                                 "%s: holds folders and no files: it looks like a labeled "
+                                 "corpus (%s/<label>/<file>); use slant eval to measure a "
+                                 "model on it, or name the folders inside to label their files",
+                                 dir, dir)
+                    : slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: no files to label", dir);
+    for (size_t i = 0; i < n && !st; i++)
+        if (!kind[i])
+            st = check_name(paths[i], strlen(paths[i]), paths[i], "the id", err);
+    size_t k = 0;
+    for (size_t i = 0; i < n && !st; i++) {
+        if (kind[i]) {
+            slant_warn("skipping %s: %s", paths[i], kind[i] == 1 ? "a folder" :
+                       "not a regular file");
+            continue;
+        }
+        slant_format f = format_of_name(paths[i]);
+        if (f != SLANT_FORMAT_AUTO)
+            slant_warn("%s: labeled as one article, though its name says %s; name the file "
+                       "itself to label its records", paths[i], slant_format_name(f));
+        char *keep = paths[i];
+        paths[i] = NULL;
+        paths[k++] = keep;
+    }
+    if (st) {
+        free_names(paths, n);
+        paths = NULL;
+        k = 0;
+    } else {
+        for (size_t i = k; i < n; i++)
+            free(paths[i]);
+    }
+    free(kind);
+    free_names(names, n);
+    *files = paths;
+    *n_files = k;
+    return st;
+}
+
+/* Reads files[*next...] into a new corpus *out (output) until it holds
+ * MAX_DOCS of them or their texts pass MAX_BYTES; *next moves on.  On an
+ * error *out still holds the files before the bad one, if any. */
+static slant_status read_article_files(char *const *files, size_t n_files, size_t *next,
+                                       const char *name, size_t max_docs, size_t max_bytes,
+                                       size_t max_doc, slant_corpus **out, slant_error *err)
+{
+    *out = NULL;
+    slant_corpus *c;
+    slant_status st = slant_corpus_new(0, NULL, name, &c, err);
+    size_t bytes = 0;
+    while (!st && *next < n_files && c->n_docs < max_docs && !(c->n_docs && bytes >= max_bytes)) {
+        const char *path = files[(*next)++];
+        char *buf = NULL;
+        const char *text;
+        size_t len = 0;
+        if (!(st = read_document(path, path, max_doc, &buf, &text, &len, err)))
+            st = slant_corpus_append(c, path, text, len, NULL, err);
+        bytes += len;
+        free(buf);
+    }
+    if (st && c && !c->n_docs) {
+        slant_corpus_free(c);
+        c = NULL;
+    }
+    *out = c;
+    return st;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1651,10 +2040,13 @@ static int looks_like_libsvm(const char *p, size_t len)
     return pairs > 0;
 }
 
-/* The format the first non-blank line suggests, or SLANT_FORMAT_AUTO.
- * Reads without cutting the buffer. */
-static slant_format format_of_content(const char *buf, size_t len)
+/* The format the first non-blank line suggests, or SLANT_FORMAT_AUTO: a
+ * TSV header is a line with a field that names the text column TEXT (a
+ * line of that name alone is the header of a one-column corpus).  Reads
+ * without cutting the buffer. */
+static slant_format format_of_content(const char *buf, size_t len, const char *text)
 {
+    size_t text_len = strlen(text);
     const char *p = buf, *end = buf + len;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -1671,12 +2063,10 @@ static slant_format format_of_content(const char *buf, size_t len)
                 return SLANT_FORMAT_JSONL;
             if (looks_like_libsvm(q, (size_t)(e - q)))
                 return SLANT_FORMAT_LIBSVM;
-            if (!memchr(p, '\t', (size_t)(e - p)))
-                return SLANT_FORMAT_AUTO;
             for (const char *f = p; f <= e;) {
                 const char *tab = memchr(f, '\t', (size_t)(e - f));
                 const char *fe = tab ? tab : e;
-                if (fe - f == 4 && !memcmp(f, "text", 4))
+                if ((size_t)(fe - f) == text_len && !memcmp(f, text, text_len))
                     return SLANT_FORMAT_TSV;
                 if (!tab)
                     break;
@@ -1695,15 +2085,21 @@ static slant_format format_of_content(const char *buf, size_t len)
 
 struct slant_reader {
     char *name;          /* for messages */
+    read_opts ro;        /* the options, copied */
     line_source src;
     line_parser parser;
     slant_corpus *whole; /* the text and folder formats: their one batch */
+    char **files;        /* a folder of articles: n_files paths, read from next_file on */
+    size_t n_files, next_file;
     int done;            /* the input has ended, or failed */
     slant_format format; /* as detected */
+    slant_status failed; /* an error that waits for the batch it cut short to go out */
+    slant_error failed_err;
 };
 
 /* Buffers the input up to its first non-blank line, whole, or to its end,
- * for format_of_content. */
+ * for format_of_content; never past a line of max_line bytes, which the
+ * parser then refuses. */
 static slant_status source_peek(line_source *s, slant_error *err)
 {
     slant_status st;
@@ -1716,11 +2112,99 @@ static slant_status source_peek(line_source *s, slant_error *err)
                 return SLANT_STATUS_OK;
             p = nl + 1;
         }
-        if (s->eof)
+        if (s->eof || source_past_cap(s))
             return SLANT_STATUS_OK;
         if ((st = source_fill(s, err)))
             return st;
     }
+}
+
+/* Whether the unread input holds nothing but spaces and line ends. */
+static int source_all_blank(const line_source *s)
+{
+    for (size_t i = s->pos; i < s->len; i++)
+        if (!is_space(s->buf[i]) && s->buf[i] != '\n')
+            return 0;
+    return 1;
+}
+
+/* The rest of the input, a peeked stream, as one text document. */
+static slant_status source_text(line_source *s, const char *name, size_t max_doc,
+                                slant_corpus **out, slant_error *err)
+{
+    slant_status st;
+    while (!s->eof) {
+        if (s->len - s->pos > max_doc)
+            return too_long(err, name, 0, max_doc);
+        if ((st = source_fill(s, err)))
+            return st;
+    }
+    if (s->len - s->pos > max_doc)
+        return too_long(err, name, 0, max_doc);
+    return read_text(s->buf + s->pos, s->len - s->pos, name, out, err);
+}
+
+static void read_opts_free(read_opts *ro)
+{
+    free(ro->text_column);
+    if (ro->ignore)
+        for (size_t k = 0; k < ro->n_ignore; k++)
+            free(ro->ignore[k]);
+    free(ro->ignore);
+    memset(ro, 0, sizeof *ro);
+}
+
+/* Checks OPT (NULL: the defaults) and copies it into *ro. */
+static slant_status read_opts_copy(const slant_read_options *opt, read_opts *ro,
+                                   slant_error *err)
+{
+    memset(ro, 0, sizeof *ro);
+    slant_read_options def;
+    if (!opt) {
+        slant_read_options_init(&def);
+        opt = &def;
+    }
+    const char *text = opt->text_column ? opt->text_column : "text";
+    if (!*text || !strcmp(text, "id"))
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION,
+                          "the text column cannot be %s", *text ? "\"id\"" : "unnamed");
+    if (opt->n_ignore && !opt->ignore)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "%zu columns to ignore but no names",
+                          opt->n_ignore);
+    for (size_t k = 0; k < opt->n_ignore; k++) {
+        const char *ig = opt->ignore[k];
+        if (!ig || !*ig)
+            return slant_fail(err, SLANT_STATUS_BAD_OPTION, "--ignore: a column has no name");
+        if (!strcmp(ig, text))
+            return slant_fail(err, SLANT_STATUS_BAD_OPTION,
+                              "--ignore \"%s\": that is the text column", ig);
+        for (size_t j = 0; j < k; j++)
+            if (!strcmp(opt->ignore[j], ig))
+                return slant_fail(err, SLANT_STATUS_BAD_OPTION, "--ignore \"%s\" given twice",
+                                  ig);
+    }
+    ro->texts_only = opt->texts_only != 0;
+    ro->text_fallback = opt->text_fallback != 0;
+    ro->ids_with_path = opt->ids_with_path != 0;
+    ro->max_doc = opt->max_doc_bytes ? opt->max_doc_bytes : SLANT_MAX_DOC_BYTES;
+    ro->n_ignore = opt->n_ignore;
+    if (!(ro->text_column = slant_strdup(text))
+        || !(ro->ignore = slant_calloc_array(opt->n_ignore ? opt->n_ignore : 1,
+                                             sizeof *ro->ignore)))
+        goto no_memory;
+    for (size_t k = 0; k < opt->n_ignore; k++)
+        if (!(ro->ignore[k] = slant_strdup(opt->ignore[k])))
+            goto no_memory;
+    return SLANT_STATUS_OK;
+no_memory:
+    read_opts_free(ro);
+    return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+}
+
+void slant_read_options_init(slant_read_options *opt)
+{
+    if (opt)
+        memset(opt, 0, sizeof *opt); /* SLANT_FORMAT_AUTO is 0 */
 }
 
 void slant_reader_free(slant_reader *r)
@@ -1732,11 +2216,13 @@ void slant_reader_free(slant_reader *r)
     source_free(&r->src);
     parser_free(&r->parser);
     slant_corpus_free(r->whole);
+    free_names(r->files, r->n_files);
+    read_opts_free(&r->ro);
     free(r->name);
     free(r);
 }
 
-static slant_status reader_open(const char *path, slant_format format, int whole,
+static slant_status reader_open(const char *path, const slant_read_options *opt, int whole,
                                 slant_reader **out, slant_error *err)
 {
     if (!out)
@@ -1744,6 +2230,7 @@ static slant_status reader_open(const char *path, slant_format format, int whole
     *out = NULL;
     if (!path)
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no corpus path");
+    slant_format format = opt ? opt->format : SLANT_FORMAT_AUTO;
     if ((unsigned)format >= N_FORMATS)
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "%s: unknown corpus format %d", path,
                           (int)format);
@@ -1751,13 +2238,6 @@ static slant_status reader_open(const char *path, slant_format format, int whole
     if (format == SLANT_FORMAT_DIR && from_stdin)
         return slant_fail(err, SLANT_STATUS_BAD_OPTION,
                           "standard input cannot be read as a folder corpus (format dir)");
-    if (format == SLANT_FORMAT_AUTO && !from_stdin) {
-        struct stat sb;
-        if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-            format = SLANT_FORMAT_DIR;
-        else
-            format = format_of_name(path);
-    }
     slant_reader *r = calloc(1, sizeof *r);
     if (!r || !(r->name = slant_strdup(from_stdin ? STDIN_NAME : path))) {
         free(r);
@@ -1765,18 +2245,38 @@ static slant_status reader_open(const char *path, slant_format format, int whole
     }
     r->src.fd = -1;
     r->src.name = r->name;
-    r->format = format;
-    slant_status st = SLANT_STATUS_OK;
+    slant_status st = read_opts_copy(opt, &r->ro, err);
+    if (st)
+        goto done;
+    const read_opts *ro = &r->ro;
+    r->src.max_line = ro->max_doc;
+    int articles = 0; /* a folder of articles */
+    if (format == SLANT_FORMAT_AUTO && !from_stdin) {
+        struct stat sb;
+        if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            format = SLANT_FORMAT_DIR;
+            articles = ro->text_fallback;
+        } else if ((format = format_of_name(path)) == SLANT_FORMAT_AUTO && ro->text_fallback)
+            format = SLANT_FORMAT_TEXT;
+    }
+    /* Ids that name the input: the input's name must make a good one. */
+    if ((format == SLANT_FORMAT_TEXT || ro->ids_with_path) && !articles
+        && (st = check_name(r->name, strlen(r->name), r->name, "the id", err)))
+        goto done;
+    if (articles) {
+        st = list_articles(path, &r->files, &r->n_files, err);
+        goto done;
+    }
     if (format == SLANT_FORMAT_DIR) {
-        st = read_dir(path, &r->whole, err);
+        st = read_dir(path, ro, &r->whole, err);
         goto done;
     }
     if (format == SLANT_FORMAT_TEXT) {
         char *buf;
+        const char *text;
         size_t len;
-        if (!(st = read_path(path, &buf, &len, err))) {
-            size_t bom = bom_length(buf, len);
-            st = read_text(buf + bom, len - bom, r->name, &r->whole, err);
+        if (!(st = read_document(path, r->name, ro->max_doc, &buf, &text, &len, err))) {
+            st = read_text(text, len, r->name, &r->whole, err);
             free(buf);
         }
         goto done;
@@ -1795,16 +2295,34 @@ static slant_status reader_open(const char *path, slant_format format, int whole
     if (format == SLANT_FORMAT_AUTO) {
         if ((st = source_peek(&r->src, err)))
             goto done;
-        format = format_of_content(r->src.buf + r->src.pos, r->src.len - r->src.pos);
+        format = format_of_content(r->src.buf + r->src.pos, r->src.len - r->src.pos,
+                                   ro->text_column);
+        if (format == SLANT_FORMAT_AUTO && ro->text_fallback) {
+            /* standard input (a named file took the text format above) */
+            if (r->src.eof && source_all_blank(&r->src))
+                st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: empty input: nothing to label",
+                                r->name);
+            else
+                st = source_text(&r->src, r->name, ro->max_doc, &r->whole, err);
+            format = SLANT_FORMAT_TEXT;
+            if (r->src.fd > STDERR_FILENO)
+                close(r->src.fd);
+            r->src.fd = -1;
+            goto done;
+        }
         if (format == SLANT_FORMAT_AUTO) {
             st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
                             "cannot tell the format of %s; use --format", r->name);
             goto done;
         }
     }
-    r->format = format;
-    st = parser_start(&r->parser, format, r->name, whole, err);
+    if ((ro->n_ignore || strcmp(ro->text_column, "text")) && format != SLANT_FORMAT_TSV
+        && format != SLANT_FORMAT_JSONL)
+        slant_warn("%s: --ignore and --text-column are for TSV and JSONL corpora; a %s corpus "
+                   "has no columns", r->name, slant_format_name(format));
+    st = parser_start(&r->parser, format, r->name, ro, whole, err);
 done:
+    r->format = format;
     if (st) {
         slant_reader_free(r);
         return st;
@@ -1821,13 +2339,24 @@ slant_format slant_reader_format(const slant_reader *r)
 slant_status slant_reader_open(const char *path, slant_format format, slant_reader **out,
                                slant_error *err)
 {
-    return reader_open(path, format, 0, out, err);
+    slant_read_options opt;
+    slant_read_options_init(&opt);
+    opt.format = format;
+    return reader_open(path, &opt, 0, out, err);
+}
+
+slant_status slant_reader_open_with(const char *path, const slant_read_options *opt,
+                                    slant_reader **out, slant_error *err)
+{
+    return reader_open(path, opt, 0, out, err);
 }
 
 /* Reads documents into r->parser.c (empty or not yet made) until it holds
  * MAX_DOCS or its texts pass MAX_BYTES, or the input ends; with
  * STREAMING, also once it holds a document and the input has no more
- * ready, so that a slow stream is labeled as it comes. */
+ * ready, so that a slow stream is labeled as it comes, and an error after
+ * some documents of the batch waits in r->failed while they go out: a
+ * stream's records before a bad one are all delivered. */
 static slant_status read_batch(slant_reader *r, size_t max_docs, size_t max_bytes,
                                int streaming, slant_error *err)
 {
@@ -1838,9 +2367,9 @@ static slant_status read_batch(slant_reader *r, size_t max_docs, size_t max_byte
         size_t n = p->c ? p->c->n_docs : 0;
         if (n >= max_docs || (n && bytes >= max_bytes))
             break;
-        char *line;
-        size_t l;
-        int got;
+        char *line = NULL;
+        size_t l = 0;
+        int got = SOURCE_END;
         if ((st = source_line(&r->src, streaming && n, &line, &l, &got, err)))
             break;
         if (got == SOURCE_WOULD_WAIT)
@@ -1854,6 +2383,12 @@ static slant_status read_batch(slant_reader *r, size_t max_docs, size_t max_byte
             break;
         if (p->c && p->c->n_docs > n)
             bytes += p->c->lens[n];
+    }
+    if (st && streaming && p->c && p->c->n_docs) {
+        r->done = 1;
+        r->failed = st;
+        r->failed_err = err ? *err : (slant_error){{0}};
+        return SLANT_STATUS_OK;
     }
     if (st) { /* nothing after an error, not even the batch it cut short */
         r->done = 1;
@@ -1871,6 +2406,32 @@ slant_status slant_reader_next(slant_reader *r, size_t max_docs, size_t max_byte
     *batch = NULL;
     if (!r)
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no reader");
+    if (r->failed) { /* the error after the last batch; nothing after it */
+        slant_status st = r->failed;
+        r->failed = SLANT_STATUS_OK;
+        if (err)
+            *err = r->failed_err;
+        return st;
+    }
+    if (r->files) { /* a folder of articles: a batch of files */
+        if (r->done)
+            return SLANT_STATUS_OK;
+        slant_status st = read_article_files(r->files, r->n_files, &r->next_file, r->name,
+                                             max_docs ? max_docs : 1, max_bytes, r->ro.max_doc,
+                                             batch, err);
+        if (st || r->next_file == r->n_files)
+            r->done = 1;
+        if (st && *batch) { /* the files before the bad one go out first */
+            r->failed = st;
+            r->failed_err = err ? *err : (slant_error){{0}};
+            return SLANT_STATUS_OK;
+        }
+        if (*batch && !(*batch)->n_docs) {
+            slant_corpus_free(*batch);
+            *batch = NULL;
+        }
+        return st;
+    }
     if (r->src.fd < 0) { /* a whole-file format: one batch, once */
         if (r->whole && r->whole->n_docs)
             *batch = r->whole;
@@ -1895,17 +2456,24 @@ slant_status slant_reader_next(slant_reader *r, size_t max_docs, size_t max_byte
     return SLANT_STATUS_OK;
 }
 
-slant_status slant_corpus_read(const char *path, slant_format format, slant_corpus **out,
-                               slant_error *err)
+slant_status slant_corpus_read_with(const char *path, const slant_read_options *opt,
+                                    slant_corpus **out, slant_error *err)
 {
     if (!out)
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no place to put the corpus");
     *out = NULL;
     slant_reader *r;
-    slant_status st = reader_open(path, format, 1, &r, err);
+    slant_status st = reader_open(path, opt, 1, &r, err);
     if (st)
         return st;
-    if (!r->whole && !(st = read_batch(r, SIZE_MAX, SIZE_MAX, 0, err))) {
+    if (r->files) {
+        st = read_article_files(r->files, r->n_files, &r->next_file, r->name, SIZE_MAX,
+                                SIZE_MAX, r->ro.max_doc, &r->whole, err);
+        if (st) {
+            slant_corpus_free(r->whole);
+            r->whole = NULL;
+        }
+    } else if (!r->whole && !(st = read_batch(r, SIZE_MAX, SIZE_MAX, 0, err))) {
         r->whole = r->parser.c;
         r->parser.c = NULL;
     }
@@ -1915,4 +2483,13 @@ slant_status slant_corpus_read(const char *path, slant_format format, slant_corp
     }
     slant_reader_free(r);
     return st;
+}
+
+slant_status slant_corpus_read(const char *path, slant_format format, slant_corpus **out,
+                               slant_error *err)
+{
+    slant_read_options opt;
+    slant_read_options_init(&opt);
+    opt.format = format;
+    return slant_corpus_read_with(path, &opt, out, err);
 }

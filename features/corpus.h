@@ -30,6 +30,12 @@ slant_status slant_corpus_append(slant_corpus *c, const char *id, const char *te
 slant_status slant_corpus_new(size_t n_heads, const char *const *head_names, const char *source,
                               slant_corpus **out, slant_error *err);
 
+/* Warns (slant_warn), once for each head, about a label column that looks
+ * like an identifier (nearly one class a document) or has very many
+ * classes.  In train.c; slant_train and slant_cross_validate call it once,
+ * not once a fold. */
+void slant_warn_label_heads(const slant_corpus *c);
+
 /* A 64-bit hash of every document's labels and text, independent of the
  * format it was read from; recorded in models as provenance. */
 uint64_t slant_corpus_hash(const slant_corpus *c, const size_t *docs, size_t n_docs);

@@ -97,11 +97,58 @@ SLANT_API const char *slant_format_name(slant_format format);
 typedef struct slant_corpus slant_corpus;
 
 /* Reads PATH ("-" for standard input, except for SLANT_FORMAT_DIR).  With
- * SLANT_FORMAT_AUTO the format comes from the name, then the content. */
+ * SLANT_FORMAT_AUTO the format comes from the name, then the content.  The
+ * same as slant_corpus_read_with with FORMAT and every other read option
+ * at its default. */
 SLANT_API slant_status slant_corpus_read(const char *path, slant_format format,
                                          slant_corpus **out, slant_error *err);
+
+/* The most bytes a document may hold unless told otherwise: far more than
+ * any article, and small enough that labeling one (about a dozen bytes of
+ * memory per byte of text) stays within an ordinary machine. */
+#define SLANT_MAX_DOC_BYTES ((size_t)16 << 20)
+
+/* How a corpus is read.  Every reader applies one rule to names: each
+ * label, head name and id must be valid UTF-8 without control characters
+ * (they reach TSV cells, JSON strings and fastText tags), and one that is
+ * not stops the reading with its file and line.  A document's id, where
+ * the input gives none, is its record's number counting every line: a TSV
+ * row's number after the header, the line number in the other line
+ * formats (empty lines are skipped but counted). */
+typedef struct slant_read_options {
+    slant_format format;       /* SLANT_FORMAT_AUTO: from the name, then the content */
+    const char *text_column;   /* TSV column or JSONL key of the text; NULL: "text" */
+    const char *const *ignore; /* n_ignore TSV columns or JSONL keys that are neither the
+                                * text, the id nor a head; naming one the corpus lacks,
+                                * or its text, is an error */
+    size_t n_ignore;
+    int texts_only;            /* 1: the text and the id only: every other column or key,
+                                * of any type, is ignored and the corpus has no heads */
+    int text_fallback;         /* with SLANT_FORMAT_AUTO: a name that implies no format is
+                                * one text document; a folder is a folder of articles,
+                                * each regular file in it one text document (one that
+                                * holds only folders is refused: it looks like a
+                                * labeled DIR/<label>/<file> corpus); standard input is
+                                * one text document when its content fits no corpus
+                                * format, and an error when it is empty */
+    int ids_with_path;         /* 1: a default id is "PATH:N", not "N", so that the
+                                * records of several inputs stay apart */
+    size_t max_doc_bytes;      /* 0: SLANT_MAX_DOC_BYTES.  A longer document (a line of a
+                                * line format, a whole file of the text and folder
+                                * formats) is refused, and never held whole: memory
+                                * stays near this bound plus a read chunk */
+} slant_read_options;
+
+/* Fills the defaults: SLANT_FORMAT_AUTO, the text in "text", nothing
+ * ignored, labels read, no text fallback, numbered ids, documents up to
+ * SLANT_MAX_DOC_BYTES. */
+SLANT_API void slant_read_options_init(slant_read_options *opt);
+/* Reads PATH as OPT says (NULL: the defaults). */
+SLANT_API slant_status slant_corpus_read_with(const char *path, const slant_read_options *opt,
+                                              slant_corpus **out, slant_error *err);
 /* Builds a corpus from memory; texts and labels are copied.
- * labels is n_docs x n_heads, row-major; entries may be NULL. */
+ * labels is n_docs x n_heads, row-major; entries may be NULL.  Head names
+ * and labels follow the rule for names (see slant_read_options). */
 SLANT_API slant_status slant_corpus_from_memory(size_t n_docs, const char *const *texts,
                                                 size_t n_heads, const char *const *head_names,
                                                 const char *const *labels,
@@ -123,12 +170,20 @@ SLANT_API int slant_corpus_holds_vectors(const slant_corpus *corpus);
 typedef struct slant_reader slant_reader;
 SLANT_API slant_status slant_reader_open(const char *path, slant_format format,
                                          slant_reader **out, slant_error *err);
+/* The same with read options (NULL: the defaults).  The reader keeps its
+ * own copy of what OPT points to.  A folder of articles (text_fallback)
+ * comes a batch of files at a time. */
+SLANT_API slant_status slant_reader_open_with(const char *path, const slant_read_options *opt,
+                                              slant_reader **out, slant_error *err);
 /* The next batch into *batch (output), a corpus the caller frees: at most
  * MAX_DOCS documents, fewer once their texts pass MAX_BYTES, or once a
  * stream has no more ready (only a batch's first document is waited for).
- * NULL at the end of the input.  Ids without a column in the input number
- * the documents of the whole input.  Bad input fails with its line, after
- * the batches before it, and ends the reading.  fastText batches hold the
+ * NULL at the end of the input.  Ids without a column in the input are
+ * record numbers in the whole input, not in the batch.  Bad input fails
+ * with its line once every document before it has come in a batch, and
+ * ends the reading.  A document past the max_doc_bytes of
+ * slant_read_options fails the same way, having been read no further
+ * than that.  fastText batches hold the
  * texts only: which heads a fastText file has depends on all its tags (read
  * it with slant_corpus_read for them). */
 SLANT_API slant_status slant_reader_next(slant_reader *r, size_t max_docs, size_t max_bytes,

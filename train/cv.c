@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "corpus.h"
 
 /* A uniform integer in [0, n), n > 0, without modulo bias: draws below
  * 2^64 mod n are rejected. */
@@ -130,6 +131,7 @@ slant_status slant_cross_validate(const slant_corpus *corpus, const slant_option
     }
     if ((st = assign_folds(corpus, folds, opt->seed, fold_of, err)))
         goto out;
+    slant_warn_label_heads(corpus); /* once, not once a fold */
 
     for (uint32_t f = 0; f < folds; f++) {
         size_t n_train = 0, n_held = 0;

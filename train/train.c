@@ -98,6 +98,44 @@ static slant_status collect_classes(const slant_corpus *c, const size_t *docs, s
     return SLANT_STATUS_OK;
 }
 
+/* Heads with more classes than this are worth a warning: training grows
+ * with the classes, and a label set of news rarely has so many. */
+#define MANY_CLASSES 100
+
+void slant_warn_label_heads(const slant_corpus *c)
+{
+    if (!c || !c->n_docs)
+        return;
+    size_t *docs = slant_alloc_array(c->n_docs, sizeof *docs);
+    if (!docs)
+        return; /* training will say it is out of memory */
+    for (size_t i = 0; i < c->n_docs; i++)
+        docs[i] = i;
+    const char *src = c->source ? c->source : "corpus";
+    for (size_t h = 0; h < c->n_heads; h++) {
+        head_classes hc;
+        slant_error ignored;
+        if (collect_classes(c, docs, c->n_docs, h, &hc, &ignored) == SLANT_STATUS_OK) {
+            uint64_t labeled = 0;
+            for (uint32_t k = 0; k < hc.n; k++)
+                labeled += hc.counts[k];
+            const char *name = c->head_names[h];
+            /* A column of ids, urls or titles: nearly one class a document. */
+            if (labeled >= 10 && 2 * (uint64_t)hc.n >= labeled)
+                slant_warn("%s: column \"%s\" has %u classes for %llu labeled documents: it "
+                           "looks like an identifier, not a label; leave it out with --ignore "
+                           "%s, or choose heads with --label",
+                           src, name, hc.n, (unsigned long long)labeled, name);
+            else if (hc.n > MANY_CLASSES)
+                slant_warn("%s: column \"%s\" has %u classes: training grows with the "
+                           "classes; if it is not a label, --ignore %s",
+                           src, name, hc.n, name);
+        }
+        head_classes_free(&hc);
+    }
+    free(docs);
+}
+
 /* Appends printf-formatted text to a growing string. */
 static int appendf(char **s, size_t *len, size_t *cap, const char *fmt, ...) SLANT_PRINTF(4, 5);
 static int appendf(char **s, size_t *len, size_t *cap, const char *fmt, ...)
@@ -404,6 +442,7 @@ out:
 slant_status slant_train(const slant_corpus *c, const slant_options *o, slant_model **out,
                          slant_error *err)
 {
+    slant_warn_label_heads(c);
     size_t *docs = slant_alloc_array(c->n_docs, sizeof *docs);
     if (!docs)
         return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");

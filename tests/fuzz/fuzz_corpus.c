@@ -3,6 +3,9 @@
  * file, read in every format, whole and in batches; whatever the bytes, a
  * read either fails with a message or gives documents that keep the
  * corpus's invariants, and the batches hold what the whole read holds.
+ * Read for its texts only (as label reads), a corpus that reads whole
+ * reads too, with the same documents and no heads; read with a small
+ * document cap, no document passes it.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* memfd_create */
@@ -39,6 +42,56 @@ static void check_corpus(const slant_corpus *c)
     }
 }
 
+/* The read of the texts only must succeed where the whole read did, with
+ * the same ids and texts. */
+static void check_texts_only(const char *path, slant_format format, const slant_corpus *whole)
+{
+    slant_read_options opt;
+    slant_read_options_init(&opt);
+    opt.format = format;
+    opt.texts_only = 1;
+    slant_corpus *t = NULL;
+    slant_error err = {{0}};
+    if (slant_corpus_read_with(path, &opt, &t, &err) != SLANT_STATUS_OK)
+        abort();
+    check_corpus(t);
+    size_t n = slant_corpus_size(t);
+    if (slant_corpus_heads(t) != 0 || n != slant_corpus_size(whole))
+        abort();
+    for (size_t d = 0; d < n; d++) {
+        size_t a, b;
+        const char *ta = slant_corpus_text(t, d, &a), *tb = slant_corpus_text(whole, d, &b);
+        if (a != b || memcmp(ta, tb, a) || strcmp(slant_corpus_id(t, d), slant_corpus_id(whole, d)))
+            abort();
+    }
+    slant_corpus_free(t);
+}
+
+/* With a cap of CAP bytes, a read gives no longer document. */
+static void check_cap(const char *path, slant_format format, size_t cap)
+{
+    slant_read_options opt;
+    slant_read_options_init(&opt);
+    opt.format = format;
+    opt.max_doc_bytes = cap;
+    opt.text_fallback = 1;
+    slant_corpus *c = NULL;
+    slant_error err = {{0}};
+    if (slant_corpus_read_with(path, &opt, &c, &err) != SLANT_STATUS_OK) {
+        if (c || !err.message[0])
+            abort();
+        return;
+    }
+    check_corpus(c);
+    for (size_t d = 0; d < slant_corpus_size(c); d++) {
+        size_t len;
+        slant_corpus_text(c, d, &len);
+        if (len > cap)
+            abort();
+    }
+    slant_corpus_free(c);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     int fd = memfd_create("slant-fuzz", 0);
@@ -51,6 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char path[64];
     snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     for (size_t f = 0; f < sizeof formats / sizeof formats[0]; f++) {
+        check_cap(path, formats[f], 1 + size % 97);
         slant_corpus *c = NULL;
         slant_error err = {{0}};
         slant_status st = slant_corpus_read(path, formats[f], &c, &err);
@@ -60,6 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             continue;
         }
         check_corpus(c);
+        check_texts_only(path, formats[f], c);
         /* The same file in batches of three. */
         slant_reader *r = NULL;
         size_t seen = 0;

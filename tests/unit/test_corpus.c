@@ -10,10 +10,13 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "corpus.h"
@@ -170,7 +173,8 @@ static void test_tsv_two_heads_with_id(void **state)
 static void test_tsv_bom_crlf_blank_lines(void **state)
 {
     (void)state;
-    /* No id column: ids are row numbers; the last line has no newline. */
+    /* No id column: ids are row numbers, the empty line counted (ids never
+     * shift with what is skipped); the last line has no newline. */
     const char *p = PUT("bom.tsv", "\xEF\xBB\xBFlabel\ttext\r\n"
                                    "pos\tgood film\r\n"
                                    "\r\n"
@@ -182,7 +186,7 @@ static void test_tsv_bom_crlf_blank_lines(void **state)
     ASSERT_TEXT(c, 0, "good film");
     ASSERT_TEXT(c, 1, "bad film");
     assert_string_equal(slant_corpus_id(c, 0), "1");
-    assert_string_equal(slant_corpus_id(c, 1), "2");
+    assert_string_equal(slant_corpus_id(c, 1), "3");
     assert_string_equal(slant_corpus_label(c, 1, 0), "neg");
     slant_corpus_free(c);
 
@@ -240,7 +244,7 @@ static void test_jsonl_two_labels(void **state)
     assert_string_equal(slant_corpus_head_name(c, 1), "stance");
     assert_string_equal(slant_corpus_id(c, 0), "a");
     assert_string_equal(slant_corpus_id(c, 1), "7");
-    assert_string_equal(slant_corpus_id(c, 2), "3");
+    assert_string_equal(slant_corpus_id(c, 2), "4"); /* its line, the empty one counted */
     assert_string_equal(slant_corpus_label(c, 0, 0), "t1");
     assert_null(slant_corpus_label(c, 1, 0));
     assert_string_equal(slant_corpus_label(c, 1, 1), "s2");
@@ -288,7 +292,7 @@ static void test_fasttext(void **state)
     ASSERT_TEXT(c, 1, "dull");
     assert_string_equal(slant_corpus_label(c, 2, 0), "neu");
     ASSERT_TEXT(c, 2, "");
-    assert_string_equal(slant_corpus_id(c, 2), "3");
+    assert_string_equal(slant_corpus_id(c, 2), "4"); /* its line number */
     slant_corpus_free(c);
 
     /* Several plain tags on a line: a multi-label set, one yes/no head per
@@ -549,6 +553,18 @@ static void test_from_memory(void **state)
                      SLANT_STATUS_OK);
     assert_int_equal(slant_corpus_size(c), 0);
     slant_corpus_free(c);
+
+    /* The rule for names holds for a corpus from memory too. */
+    const char *bad_labels[] = {"pos", "a\tb"};
+    assert_int_equal(slant_corpus_from_memory(2, texts, 1, heads, bad_labels, &c, &err),
+                     SLANT_STATUS_BAD_INPUT);
+    assert_null(c);
+    assert_non_null(strstr(err.message, "<memory>: document 2: the \"z\" label \"a\\x09b\" holds "
+                                        "a control character"));
+    const char *bad_head[] = {"\xc3"};
+    assert_int_equal(slant_corpus_from_memory(0, NULL, 1, bad_head, NULL, &c, &err),
+                     SLANT_STATUS_BAD_INPUT);
+    assert_non_null(strstr(err.message, "the head name \"\\xc3\" is not valid UTF-8"));
 }
 
 /* Random bytes biased toward the characters the parsers care about: every
@@ -741,6 +757,11 @@ static void test_reader_error_after_batches(void **state)
         assert_int_equal(slant_corpus_size(b), 3);
         slant_corpus_free(b);
     }
+    /* Every row before the bad one comes out, then the error. */
+    assert_int_equal(slant_reader_next(r, 3, SIZE_MAX, &b, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_corpus_size(b), 1);
+    ASSERT_TEXT(b, 0, "7");
+    slant_corpus_free(b);
     assert_int_equal(slant_reader_next(r, 3, SIZE_MAX, &b, &err), SLANT_STATUS_BAD_INPUT);
     assert_null(b);
     assert_non_null(strstr(err.message, "bad7.tsv:9: expected 2 fields, found 1"));
@@ -860,6 +881,557 @@ static void test_libsvm(void **state)
                "e7.svm.map.tsv:2: expected 3 fields");
 }
 
+/* ---- read options, the rule for names, ids, the document cap ---- */
+
+static slant_corpus *read_with_ok(const char *path, const slant_read_options *opt)
+{
+    slant_corpus *c = NULL;
+    slant_error err = {{0}};
+    slant_status st = slant_corpus_read_with(path, opt, &c, &err);
+    if (st != SLANT_STATUS_OK)
+        fail_msg("reading %s: %s (%s)", path, err.message, slant_status_str(st));
+    assert_non_null(c);
+    return c;
+}
+
+static void read_with_fails(const char *path, const slant_read_options *opt, slant_status want,
+                            const char *needle)
+{
+    slant_corpus *c = NULL;
+    slant_error err = {{0}};
+    slant_status st = slant_corpus_read_with(path, opt, &c, &err);
+    if (st != want)
+        fail_msg("reading %s: status %d (%s), expected %d; message \"%s\"", path, (int)st,
+                 slant_status_str(st), (int)want, err.message);
+    assert_null(c);
+    if (!strstr(err.message, needle))
+        fail_msg("message \"%s\" lacks \"%s\"", err.message, needle);
+}
+
+#define NAME_RULE "; every label, head name and id must be valid UTF-8 without control characters"
+
+static void test_names_refused(void **state)
+{
+    (void)state;
+    /* Labels, head names and ids, in every format: not UTF-8, or a control
+     * character; texts may hold anything. */
+    read_fails(PUT("n1.tsv", "topic\ttext\n\xff\xfe" "bad\tchip\n"), SLANT_FORMAT_TSV,
+               SLANT_STATUS_BAD_INPUT,
+               "n1.tsv:2: the \"topic\" label \"\\xff\\xfebad\" is not valid UTF-8" NAME_RULE);
+    read_fails(PUT("n2.tsv", "\xffh\ttext\na\tb\n"), SLANT_FORMAT_TSV, SLANT_STATUS_BAD_INPUT,
+               "n2.tsv:1: the name of column 1 \"\\xffh\" is not valid UTF-8");
+    read_fails(PUT("n3.tsv", "id\ttext\nx\x01y\tb\n"), SLANT_FORMAT_TSV, SLANT_STATUS_BAD_INPUT,
+               "n3.tsv:2: the id \"x\\x01y\" holds a control character");
+    read_fails(PUT("n4.tsv", "y\ttext\na\rb\tc\n"), SLANT_FORMAT_TSV, SLANT_STATUS_BAD_INPUT,
+               "n4.tsv:2: the \"y\" label \"a\\x0db\" holds a control character");
+    read_fails(PUT("n1.jsonl", "{\"text\": \"chip\", \"lab\": \"a\\tb\"}\n"), SLANT_FORMAT_JSONL,
+               SLANT_STATUS_BAD_INPUT, "n1.jsonl:1: the \"lab\" label \"a\\x09b\" holds a control");
+    read_fails(PUT("n2.jsonl", "{\"text\": \"chip\", \"l\\nab\": \"a\"}\n"), SLANT_FORMAT_JSONL,
+               SLANT_STATUS_BAD_INPUT, "n2.jsonl:1: the label key \"l\\x0aab\"");
+    read_fails(PUT("n3.jsonl", "{\"text\": \"x\", \"l\": \"a\"}\n{\"text\": \"y\", \"id\": \"\\u0000\"}\n"),
+               SLANT_FORMAT_JSONL, SLANT_STATUS_BAD_INPUT, "n3.jsonl:2: the id \"\\x00\"");
+    read_fails(PUT("n4.jsonl", "{\"text\": \"chip\", \"\xffh\": \"a\"}\n"), SLANT_FORMAT_JSONL,
+               SLANT_STATUS_BAD_INPUT, "n4.jsonl:1: ");
+    read_fails(PUT("n1.ft", "__label__ok a\n__label__b\xc3 text\n"), SLANT_FORMAT_FASTTEXT,
+               SLANT_STATUS_BAD_INPUT, "n1.ft:2: the tag \"__label__b\\xc3\" is not valid UTF-8");
+    read_fails(PUT("n2.ft", "__label__h=a=b text\n"), SLANT_FORMAT_FASTTEXT,
+               SLANT_STATUS_BAD_INPUT, "n2.ft:1: __label__h=a=b: a keyed tag is __label__HEAD=VALUE, with one '='");
+    /* In batches too, where the tags are dropped. */
+    slant_reader *r = NULL;
+    slant_corpus *b = NULL;
+    slant_error err = {{0}};
+    assert_int_equal(slant_reader_open(path_of("n1.ft"), SLANT_FORMAT_FASTTEXT, &r, &err),
+                     SLANT_STATUS_OK);
+    assert_int_equal(slant_reader_next(r, 10, SIZE_MAX, &b, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_corpus_size(b), 1); /* the line before it */
+    slant_corpus_free(b);
+    assert_int_equal(slant_reader_next(r, 10, SIZE_MAX, &b, &err), SLANT_STATUS_BAD_INPUT);
+    assert_null(b);
+    assert_non_null(strstr(err.message, "n1.ft:2: the tag"));
+    slant_reader_free(r);
+    /* Folders: a label folder's name, a file's name. */
+    PUT("nd1/ok/1.txt", "fine");
+    PUT("nd1/b\xe9/1.txt", "latin-1 label");
+    read_fails(path_of("nd1"), SLANT_FORMAT_DIR, SLANT_STATUS_BAD_INPUT,
+               "nd1/b\\xe9: the label \"b\\xe9\" is not valid UTF-8");
+    PUT("nd2/ok/f\x7f.txt", "a DEL in the name");
+    read_fails(path_of("nd2"), SLANT_FORMAT_DIR, SLANT_STATUS_BAD_INPUT,
+               "the id \"ok/f\\x7f.txt\" holds a control character");
+    /* The path of a text document is its id. */
+    read_fails(PUT("odd\xff.txt", "words"), SLANT_FORMAT_TEXT, SLANT_STATUS_BAD_INPUT,
+               "odd\\xff.txt: the id ");
+    /* The sidecar's head and class names. */
+    PUT("ns.svm", "1 1:1\n2 2:1\n");
+    PUT("ns.svm.map.tsv", "kind\tkey\tvalue\ninfo\thead\tst\x1b" "ance\nlabel\t1\ta\nlabel\t2\tb\n");
+    read_fails(path_of("ns.svm"), SLANT_FORMAT_LIBSVM, SLANT_STATUS_BAD_INPUT,
+               "ns.svm.map.tsv:2: the head name \"st\\x1bance\" holds a control character");
+    PUT("ns.svm.map.tsv", "kind\tkey\tvalue\nlabel\t1\ta\nlabel\t2\t\xff\n");
+    read_fails(path_of("ns.svm"), SLANT_FORMAT_LIBSVM, SLANT_STATUS_BAD_INPUT,
+               "ns.svm.map.tsv:3: the label \"\\xff\" is not valid UTF-8");
+    /* Good UTF-8 of every width passes, and texts keep any bytes. */
+    slant_corpus *c = read_ok(PUT("n5.tsv", "id\tt\xc3\xa9ma\ttext\n\xe2\x82\xac" "1\t\xf0\x9f\x93\xb0\tx\x01\xff\n"),
+                              SLANT_FORMAT_TSV);
+    assert_string_equal(slant_corpus_head_name(c, 0), "t\xc3\xa9ma");
+    assert_string_equal(slant_corpus_id(c, 0), "\xe2\x82\xac" "1");
+    assert_string_equal(slant_corpus_label(c, 0, 0), "\xf0\x9f\x93\xb0");
+    ASSERT_TEXT(c, 0, "x\x01\xff");
+    slant_corpus_free(c);
+}
+
+/* Reads PATH with OPT a batch of BATCH documents at a time and checks the
+ * ids, joined by spaces, are WANT. */
+static void ids_in_batches(const char *path, const slant_read_options *opt, size_t batch,
+                           const char *want)
+{
+    slant_reader *r = NULL;
+    slant_error err = {{0}};
+    if (slant_reader_open_with(path, opt, &r, &err))
+        fail_msg("%s: %s", path, err.message);
+    char got[512] = "";
+    for (;;) {
+        slant_corpus *b = NULL;
+        if (slant_reader_next(r, batch, SIZE_MAX, &b, &err))
+            fail_msg("%s: %s", path, err.message);
+        if (!b)
+            break;
+        for (size_t d = 0; d < slant_corpus_size(b); d++)
+            snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", *got ? " " : "",
+                     slant_corpus_id(b, d));
+        slant_corpus_free(b);
+    }
+    slant_reader_free(r);
+    assert_string_equal(got, want);
+}
+
+static void test_ids_never_shift(void **state)
+{
+    (void)state;
+    /* The issue's case: a row of blanks is a row (an empty document, kept
+     * with its id); later ids do not shift. */
+    const char *p = PUT("blank.tsv", "text\nfirst\n   \nthird\n");
+    slant_corpus *c = read_ok(p, SLANT_FORMAT_AUTO);
+    assert_int_equal(slant_corpus_size(c), 3);
+    assert_string_equal(slant_corpus_id(c, 1), "2");
+    ASSERT_TEXT(c, 1, "   ");
+    assert_string_equal(slant_corpus_id(c, 2), "3");
+    slant_corpus_free(c);
+    /* With more columns a blank row is ragged, as any row of one field. */
+    read_fails(PUT("blank2.tsv", "y\ttext\na\tfirst\n  \nb\tthird\n"), SLANT_FORMAT_TSV,
+               SLANT_STATUS_BAD_INPUT, "blank2.tsv:3: expected 2 fields, found 1");
+    /* Empty lines are skipped but counted, before the header too; the ids
+     * run on across batches of one, and are the same read whole. */
+    p = PUT("gaps.tsv", "\n\ny\ttext\n\na\tone\r\n\r\nb\ttwo\n\t\nc\tfour\n");
+    ids_in_batches(p, NULL, 1, "2 4 5 6");
+    c = read_ok(p, SLANT_FORMAT_TSV);
+    assert_string_equal(slant_corpus_id(c, 2), "5");
+    assert_null(slant_corpus_label(c, 2, 0)); /* "\t": an empty row of two empty cells */
+    ASSERT_TEXT(c, 2, "");
+    slant_corpus_free(c);
+    /* The other line formats: the line number, blank lines counted. */
+    ids_in_batches(PUT("gaps.jsonl", "{\"text\": \"a\"}\n  \n\n{\"text\": \"b\", \"id\": \"\"}\n"
+                                     "{\"text\": \"c\", \"id\": \"own\"}\n"),
+                   NULL, 1, "1 4 own");
+    ids_in_batches(PUT("gaps.ft", "\n__label__a x\n \n__label__b y\n"), NULL, 1, "2 4");
+    ids_in_batches(PUT("gaps2.svm", "1 1:1\n\n\n2 2:1\n"), NULL, 1, "1 4");
+    ids_in_batches(PUT("gaps.txt", "one\n\n  \nfour\n"),
+                   &(slant_read_options){.format = SLANT_FORMAT_LINES}, 1, "1 4");
+    /* ids_with_path: PATH:N, for several inputs whose numbers repeat. */
+    p = PUT("withpath.txt", "one\n\nthree\n");
+    char want[600];
+    snprintf(want, sizeof want, "%s:1 %s:3", p, p);
+    ids_in_batches(p, &(slant_read_options){.format = SLANT_FORMAT_LINES, .ids_with_path = 1}, 1,
+                   want);
+    snprintf(want, sizeof want, "own %s:2", path_of("withpath.jsonl"));
+    ids_in_batches(PUT("withpath.jsonl", "{\"text\": \"a\", \"id\": \"own\"}\n{\"text\": \"b\"}\n"),
+                   &(slant_read_options){.ids_with_path = 1}, 5, want);
+    read_with_fails(PUT("bad\xffpath.txt", "one\n"),
+                    &(slant_read_options){.format = SLANT_FORMAT_LINES, .ids_with_path = 1},
+                    SLANT_STATUS_BAD_INPUT, "the id \"");
+}
+
+/* A child process that writes 'a' without end into FD until the reader
+ * goes away, then reports on RESULT how many bytes it wrote. */
+static pid_t endless_writer(int fd, int result, int other)
+{
+    pid_t pid = fork();
+    if (pid != 0)
+        return pid;
+    close(other);
+    signal(SIGPIPE, SIG_IGN);
+    static char block[65536];
+    memset(block, 'a', sizeof block);
+    unsigned long long total = 0;
+    for (;;) {
+        ssize_t n = write(fd, block, sizeof block);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        total += (unsigned long long)n;
+    }
+    if (write(result, &total, sizeof total) != (ssize_t)sizeof total)
+        _exit(1);
+    _exit(0);
+}
+
+static void test_max_doc_bytes(void **state)
+{
+    (void)state;
+    /* Lines: exactly the cap passes (its line end not counted), one byte
+     * more does not, in every line format; and a CRLF line of the cap. */
+    slant_read_options opt = {.max_doc_bytes = 8};
+    slant_corpus *c = read_with_ok(PUT("cap.tsv", "text\n12345678\r\n1234567\n"), &opt);
+    assert_int_equal(slant_corpus_size(c), 2);
+    slant_corpus_free(c);
+    read_with_fails(PUT("cap2.tsv", "text\nshort\n123456789\nnot read\n"), &opt,
+                    SLANT_STATUS_BAD_INPUT,
+                    "cap2.tsv:3: a document of more than 8 bytes (--max-doc-bytes 8); raise "
+                    "--max-doc-bytes to read it");
+    read_with_fails(PUT("cap3.tsv", "text\n123456789"), &opt, SLANT_STATUS_BAD_INPUT,
+                    "cap3.tsv:2: a document of more than 8 bytes");
+    read_with_fails(PUT("cap.jsonl", "{\"text\": \"a\"}\n"), &opt, SLANT_STATUS_BAD_INPUT,
+                    "cap.jsonl:1: a document of more than 8 bytes");
+    opt.format = SLANT_FORMAT_LINES;
+    read_with_fails(PUT("cap.lines", "ok\n\n1234567890\n"), &opt, SLANT_STATUS_BAD_INPUT,
+                    "cap.lines:3: a document of more than 8 bytes");
+    /* Whole files: the byte order mark is not counted; a file, and a
+     * stream, of one byte more is refused. */
+    opt.format = SLANT_FORMAT_TEXT;
+    c = read_with_ok(PUT("cap8.txt", "\xEF\xBB\xBF" "12345678"), &opt);
+    ASSERT_TEXT(c, 0, "12345678");
+    slant_corpus_free(c);
+    read_with_fails(PUT("cap9.txt", "123456789"), &opt, SLANT_STATUS_BAD_INPUT,
+                    "cap9.txt: a document of more than 8 bytes (--max-doc-bytes 8)");
+    assert_non_null(freopen(path_of("cap9.txt"), "rb", stdin));
+    read_with_fails("-", &opt, SLANT_STATUS_BAD_INPUT, "<stdin>: a document of more than 8");
+    PUT("capdir/a/1.txt", "short");
+    PUT("capdir/a/2.txt", "far too long");
+    opt.format = SLANT_FORMAT_DIR;
+    read_with_fails(path_of("capdir"), &opt, SLANT_STATUS_BAD_INPUT,
+                    "capdir/a/2.txt: a document of more than 8 bytes");
+    /* The default is SLANT_MAX_DOC_BYTES. */
+    opt = (slant_read_options){.format = SLANT_FORMAT_LINES};
+    size_t big = SLANT_MAX_DOC_BYTES + 1;
+    char *doc = malloc(big + 1);
+    assert_non_null(doc);
+    memset(doc, 'w', big);
+    doc[big] = '\n';
+    read_with_fails(put("default.lines", doc, big + 1), &opt, SLANT_STATUS_BAD_INPUT,
+                    "a document of more than 16777216 bytes");
+    doc[big - 1] = '\n';
+    c = read_with_ok(put("default2.lines", doc, big), &opt);
+    assert_int_equal(slant_corpus_size(c), 1);
+    slant_corpus_free(c);
+    free(doc);
+
+    /* A line with no end through a pipe: refused once the cap is in, so
+     * the writer wrote about the cap, a read chunk and the pipe's buffer,
+     * not the line (it has none). */
+    int data[2], result[2];
+    assert_int_equal(pipe(data), 0);
+    assert_int_equal(pipe(result), 0);
+    pid_t pid = endless_writer(data[1], result[1], data[0]);
+    assert_true(pid > 0);
+    close(data[1]);
+    close(result[1]);
+    char path[64];
+    snprintf(path, sizeof path, "/dev/fd/%d", data[0]);
+    const size_t cap = (size_t)1 << 20;
+    opt = (slant_read_options){.format = SLANT_FORMAT_LINES, .max_doc_bytes = cap};
+    slant_reader *r = NULL;
+    slant_corpus *b = NULL;
+    slant_error err = {{0}};
+    assert_int_equal(slant_reader_open_with(path, &opt, &r, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_reader_next(r, 10, SIZE_MAX, &b, &err), SLANT_STATUS_BAD_INPUT);
+    assert_null(b);
+    assert_non_null(strstr(err.message, ":1: a document of more than 1048576 bytes"));
+    slant_reader_free(r);
+    close(data[0]);
+    unsigned long long wrote = 0;
+    assert_int_equal(read(result[0], &wrote, sizeof wrote), (ssize_t)sizeof wrote);
+    close(result[0]);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(wrote > cap);
+    assert_true(wrote < 4 * cap);
+}
+
+static void test_read_options(void **state)
+{
+    (void)state;
+    /* --text-column and --ignore, in TSV and JSONL. */
+    const char *ign[] = {"url"};
+    slant_read_options opt = {.text_column = "body", .ignore = ign, .n_ignore = 1};
+    char p[512]; /* kept past path_of's few slots */
+    snprintf(p, sizeof p, "%s",
+             PUT("opt.tsv", "id\turl\ttopic\ttext\tbody\nd1\thttp://a\tx\ttitle\tthe body\n"));
+    slant_corpus *c = read_with_ok(p, &opt);
+    assert_int_equal(slant_corpus_heads(c), 2); /* topic, and text (not the text here) */
+    assert_string_equal(slant_corpus_head_name(c, 0), "topic");
+    assert_string_equal(slant_corpus_head_name(c, 1), "text");
+    ASSERT_TEXT(c, 0, "the body");
+    assert_string_equal(slant_corpus_id(c, 0), "d1");
+    slant_corpus_free(c);
+    c = read_with_ok(PUT("opt.jsonl", "{\"body\": \"b1\", \"url\": 5, \"topic\": \"x\"}\n"
+                                      "{\"body\": \"b2\", \"topic\": \"y\"}\n"
+                                      "{\"body\": \"b3\", \"url\": [1]}\n"),
+                     &opt);
+    assert_int_equal(slant_corpus_heads(c), 1);
+    assert_int_equal(slant_corpus_size(c), 3);
+    ASSERT_TEXT(c, 2, "b3");
+    slant_corpus_free(c);
+    /* An ignored key may first appear later; one no object has is named. */
+    const char *ign2[] = {"url", "extra"};
+    c = read_with_ok(PUT("late.jsonl", "{\"text\": \"a\", \"y\": \"p\"}\n{\"text\": \"b\", \"url\": 1}\n"),
+                     &(slant_read_options){.ignore = ign, .n_ignore = 1});
+    assert_int_equal(slant_corpus_heads(c), 1);
+    slant_corpus_free(c);
+    read_with_fails(path_of("late.jsonl"), &(slant_read_options){.ignore = ign2, .n_ignore = 2},
+                    SLANT_STATUS_BAD_INPUT,
+                    "late.jsonl: --ignore \"extra\": no object has that key; the first one's keys "
+                    "are: text, y");
+    read_with_fails(p, &(slant_read_options){.ignore = ign2, .n_ignore = 2}, SLANT_STATUS_BAD_INPUT,
+                    "opt.tsv:1: --ignore \"extra\": no such column; the columns are: id, url, "
+                    "topic, text, body");
+    read_with_fails(p, &(slant_read_options){.text_column = "words"}, SLANT_STATUS_BAD_INPUT,
+                    "opt.tsv:1: the header has no \"words\" column (--text-column)");
+    const char *ign_text[] = {"text"};
+    read_with_fails(p, &(slant_read_options){.ignore = ign_text, .n_ignore = 1},
+                    SLANT_STATUS_BAD_OPTION, "--ignore \"text\": that is the text column");
+    read_with_fails(p, &(slant_read_options){.text_column = "id"}, SLANT_STATUS_BAD_OPTION,
+                    "the text column cannot be \"id\"");
+    const char *twice[] = {"url", "url"};
+    read_with_fails(p, &(slant_read_options){.ignore = twice, .n_ignore = 2},
+                    SLANT_STATUS_BAD_OPTION, "given twice");
+    /* Ignoring "id" numbers the rows. */
+    const char *ign_id[] = {"id"};
+    c = read_with_ok(p, &(slant_read_options){.ignore = ign_id, .n_ignore = 1});
+    assert_string_equal(slant_corpus_id(c, 0), "1");
+    assert_int_equal(slant_corpus_heads(c), 3);
+    slant_corpus_free(c);
+
+    /* texts_only: text and id, whatever else a line holds (label). */
+    slant_read_options texts = {.texts_only = 1};
+    c = read_with_ok(PUT("extra.jsonl", "{\"id\": 1, \"text\": \"a\", \"topic\": \"x\"}\n"
+                                        "{\"id\": 2, \"text\": \"b\", \"url\": \"u\", \"n\": 5}\n"
+                                        "{\"text\": \"c\", \"topic\": {\"o\": 1}, \"x\": null}\n"),
+                     &texts);
+    assert_int_equal(slant_corpus_heads(c), 0);
+    assert_int_equal(slant_corpus_size(c), 3);
+    assert_string_equal(slant_corpus_id(c, 1), "2");
+    ASSERT_TEXT(c, 2, "c");
+    slant_corpus_free(c);
+    c = read_with_ok(PUT("extra.tsv", "topic\ttext\tid\n\xff\tx\tq\n"), &texts);
+    assert_int_equal(slant_corpus_heads(c), 0);
+    assert_string_equal(slant_corpus_id(c, 0), "q");
+    slant_corpus_free(c);
+    c = read_with_ok(PUT("t.svm", "1 1:1\n2 2:1\n"), &texts);
+    assert_int_equal(slant_corpus_heads(c), 0);
+    assert_true(slant_corpus_holds_vectors(c));
+    slant_corpus_free(c);
+    c = read_with_ok(PUT("t.ft", "__label__a x\n__label__b __label__c y\n"), &texts);
+    assert_int_equal(slant_corpus_heads(c), 0);
+    ASSERT_TEXT(c, 1, "y");
+    slant_corpus_free(c);
+    read_with_fails(PUT("ragged-extra.tsv", "topic\ttext\na\tb\tc\n"), &texts,
+                    SLANT_STATUS_BAD_INPUT, "ragged-extra.tsv:2: expected 2 fields, found 3");
+
+    /* The reader keeps its own copies of what the options point to. */
+    char col[] = "body", name0[] = "url";
+    const char *ign3[] = {name0};
+    slant_read_options mine = {.text_column = col, .ignore = ign3, .n_ignore = 1};
+    slant_reader *r = NULL;
+    slant_error err = {{0}};
+    assert_int_equal(slant_reader_open_with(p, &mine, &r, &err), SLANT_STATUS_OK);
+    col[0] = 'x';
+    name0[0] = 'x';
+    ign3[0] = NULL;
+    slant_corpus *b = NULL;
+    if (slant_reader_next(r, 10, SIZE_MAX, &b, &err))
+        fail_msg("%s", err.message);
+    ASSERT_TEXT(b, 0, "the body");
+    slant_corpus_free(b);
+    slant_reader_free(r);
+    slant_read_options init;
+    memset(&init, 0xff, sizeof init);
+    slant_read_options_init(&init);
+    assert_int_equal(init.format, SLANT_FORMAT_AUTO);
+    assert_null(init.text_column);
+    assert_int_equal(init.max_doc_bytes, 0);
+    assert_int_equal(init.texts_only, 0);
+}
+
+static void test_text_fallback(void **state)
+{
+    (void)state;
+    slant_read_options opt = {.text_fallback = 1, .texts_only = 1};
+    /* A name that says no format is one article; one that does is read as
+     * it says, upper case too. */
+    const char *p = PUT("note.txt", "y\ttext\nnot a corpus\n");
+    slant_corpus *c = read_with_ok(p, &opt);
+    assert_int_equal(slant_corpus_size(c), 1);
+    assert_string_equal(slant_corpus_id(c, 0), p);
+    slant_corpus_free(c);
+    c = read_with_ok(PUT("UP.TSV", "y\ttext\na\tone\nb\ttwo\n"), &opt);
+    assert_int_equal(slant_corpus_size(c), 2);
+    slant_corpus_free(c);
+    c = read_with_ok(PUT("x.json", "{\"text\": \"one\"}\n{\"text\": \"two\"}\n"), &opt);
+    assert_int_equal(slant_corpus_size(c), 2);
+    slant_corpus_free(c);
+    /* Standard input: a corpus when the content says so, else one article;
+     * empty (a byte order mark and blank lines are nothing) is an error. */
+    assert_non_null(freopen(path_of("UP.TSV"), "rb", stdin));
+    c = read_with_ok("-", &opt);
+    assert_int_equal(slant_corpus_size(c), 2);
+    slant_corpus_free(c);
+    assert_non_null(freopen(PUT("prose", "\n\nJust some prose\n\twith a tab.\n"), "rb", stdin));
+    c = read_with_ok("-", &opt);
+    assert_int_equal(slant_corpus_size(c), 1);
+    assert_string_equal(slant_corpus_id(c, 0), "<stdin>");
+    ASSERT_TEXT(c, 0, "\n\nJust some prose\n\twith a tab.\n");
+    slant_corpus_free(c);
+    assert_non_null(freopen(PUT("blankin", "\xEF\xBB\xBF\n  \r\n\t\n"), "rb", stdin));
+    read_with_fails("-", &opt, SLANT_STATUS_BAD_INPUT, "<stdin>: empty input: nothing to label");
+    assert_non_null(freopen(PUT("nothing", ""), "rb", stdin));
+    read_with_fails("-", &opt, SLANT_STATUS_BAD_INPUT, "<stdin>: empty input: nothing to label");
+    /* Told the text format, an empty input is an empty article. */
+    assert_non_null(freopen(path_of("nothing"), "rb", stdin));
+    c = read_with_ok("-", &(slant_read_options){.format = SLANT_FORMAT_TEXT});
+    ASSERT_TEXT(c, 0, "");
+    slant_corpus_free(c);
+    /* Without the fallback, prose on standard input is a question. */
+    assert_non_null(freopen(path_of("prose"), "rb", stdin));
+    read_with_fails("-", NULL, SLANT_STATUS_BAD_INPUT, "cannot tell the format of <stdin>");
+
+    /* A folder of articles: each regular file one, in name order, in
+     * batches; sub-folders skipped; a folder of folders refused. */
+    PUT("arts/b.txt", "second");
+    PUT("arts/a.txt", "first");
+    PUT("arts/labels.tsv", "y\ttext\n");
+    PUT("arts/.hidden", "not read");
+    PUT("arts/sub/c.txt", "not read either");
+    char want[1024];
+    snprintf(want, sizeof want, "%s/a.txt %s/b.txt %s/labels.tsv", path_of("arts"),
+             path_of("arts"), path_of("arts"));
+    ids_in_batches(path_of("arts"), &opt, 2, want);
+    c = read_with_ok(path_of("arts"), &opt);
+    assert_int_equal(slant_corpus_size(c), 3);
+    ASSERT_TEXT(c, 0, "first");
+    ASSERT_TEXT(c, 2, "y\ttext\n");
+    slant_corpus_free(c);
+    PUT("labeled/pos/1.txt", "good");
+    PUT("labeled/neg/1.txt", "bad");
+    read_with_fails(path_of("labeled"), &opt, SLANT_STATUS_BAD_INPUT,
+                    "holds folders and no files: it looks like a labeled corpus");
+    mkdir(path_of("emptydir"), 0700);
+    read_with_fails(path_of("emptydir"), &opt, SLANT_STATUS_BAD_INPUT, "emptydir: no files to label");
+    PUT("oddarts/ok.txt", "fine");
+    PUT("oddarts/n\xff.txt", "bad name");
+    read_with_fails(path_of("oddarts"), &opt, SLANT_STATUS_BAD_INPUT,
+                    "oddarts/n\\xff.txt: the id ");
+    PUT("bigarts/a.txt", "fine");
+    PUT("bigarts/b.txt", "far too long for the cap");
+    slant_read_options small = {.text_fallback = 1, .max_doc_bytes = 8};
+    read_with_fails(path_of("bigarts"), &small, SLANT_STATUS_BAD_INPUT,
+                    "bigarts/b.txt: a document of more than 8 bytes");
+    /* In batches, the files before the bad one come out first. */
+    slant_reader *r = NULL;
+    slant_corpus *b = NULL;
+    slant_error err = {{0}};
+    assert_int_equal(slant_reader_open_with(path_of("bigarts"), &small, &r, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_reader_next(r, 10, SIZE_MAX, &b, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_corpus_size(b), 1);
+    ASSERT_TEXT(b, 0, "fine");
+    slant_corpus_free(b);
+    assert_int_equal(slant_reader_next(r, 10, SIZE_MAX, &b, &err), SLANT_STATUS_BAD_INPUT);
+    assert_non_null(strstr(err.message, "bigarts/b.txt: a document of more than 8 bytes"));
+    assert_int_equal(slant_reader_next(r, 10, SIZE_MAX, &b, &err), SLANT_STATUS_OK);
+    assert_null(b);
+    slant_reader_free(r);
+    /* Without the fallback the same folder is a labeled corpus. */
+    c = read_with_ok(path_of("labeled"), NULL);
+    assert_int_equal(slant_corpus_heads(c), 1);
+    slant_corpus_free(c);
+}
+
+/* Log lines seen, for the warnings of slant_train and slant_cross_validate. */
+static char logged[4096];
+static int warnings;
+
+static void keep_log(const char *line, void *user)
+{
+    (void)user;
+    if (!strncmp(line, "warning: ", 9)) {
+        warnings++;
+        snprintf(logged + strlen(logged), sizeof logged - strlen(logged), "%s\n", line);
+    }
+}
+
+static void test_identifier_column_warning(void **state)
+{
+    (void)state;
+    /* A url column: one class a document.  A topic column: two. */
+    char doc[4096];
+    size_t len = (size_t)snprintf(doc, sizeof doc, "url\ttopic\ttext\n");
+    for (int i = 0; i < 12; i++)
+        len += (size_t)snprintf(doc + len, sizeof doc - len, "http://x/%d\t%s\t%s %d\n", i,
+                                i % 2 ? "chips" : "trade", i % 2 ? "wafer chip" : "port tariff", i);
+    slant_corpus *c = read_ok(put("ids.tsv", doc, len), SLANT_FORMAT_TSV);
+    slant_options o;
+    slant_options_init(&o);
+    o.model = SLANT_MODEL_KIND_NB;
+    o.min_count = 1;
+    slant_set_log(keep_log, NULL);
+    slant_model *m = NULL;
+    slant_error err = {{0}};
+    logged[0] = '\0';
+    warnings = 0;
+    assert_int_equal(slant_train(c, &o, &m, &err), SLANT_STATUS_OK);
+    slant_model_free(m);
+    assert_int_equal(warnings, 1);
+    assert_non_null(strstr(logged, "ids.tsv: column \"url\" has 12 classes for 12 labeled "
+                                   "documents: it looks like an identifier, not a label; leave "
+                                   "it out with --ignore url, or choose heads with --label"));
+    /* Cross-validation warns once, not once a fold. */
+    logged[0] = '\0';
+    warnings = 0;
+    slant_eval *ev = NULL;
+    assert_int_equal(slant_cross_validate(c, &o, 3, &ev, &err), SLANT_STATUS_OK);
+    slant_eval_free(ev);
+    assert_int_equal(warnings, 1);
+    /* A fold's training alone says nothing; neither do fewer than ten
+     * labeled documents, nor a head of few classes. */
+    warnings = 0;
+    const size_t docs[] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+    assert_int_equal(slant_train_subset(c, docs, 9, &o, &m, &err), SLANT_STATUS_OK);
+    slant_model_free(m);
+    assert_int_equal(warnings, 0);
+    const char *topic[] = {"topic"};
+    assert_int_equal(slant_corpus_select_heads(c, topic, 1, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_train(c, &o, &m, &err), SLANT_STATUS_OK);
+    slant_model_free(m);
+    assert_int_equal(warnings, 0);
+    slant_corpus_free(c);
+    /* More than 100 classes, each seen three times: many, but fewer than
+     * half the documents. */
+    char *big = malloc(1 << 16);
+    assert_non_null(big);
+    len = (size_t)snprintf(big, 1 << 16, "outlet\ttext\n");
+    for (int i = 0; i < 303; i++)
+        len += (size_t)snprintf(big + len, (1 << 16) - len, "o%d\tword%d\n", i / 3, i / 3);
+    c = read_ok(put("many.tsv", big, len), SLANT_FORMAT_TSV);
+    free(big);
+    logged[0] = '\0';
+    warnings = 0;
+    assert_int_equal(slant_train(c, &o, &m, &err), SLANT_STATUS_OK);
+    slant_model_free(m);
+    assert_int_equal(warnings, 1);
+    assert_non_null(strstr(logged, "many.tsv: column \"outlet\" has 101 classes: training grows "
+                                   "with the classes; if it is not a label, --ignore outlet"));
+    slant_corpus_free(c);
+    slant_set_log(NULL, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -884,6 +1456,12 @@ int main(void)
         cmocka_unit_test(test_reader_error_after_batches),
         cmocka_unit_test(test_reader_stream),
         cmocka_unit_test(test_libsvm),
+        cmocka_unit_test(test_names_refused),
+        cmocka_unit_test(test_ids_never_shift),
+        cmocka_unit_test(test_max_doc_bytes),
+        cmocka_unit_test(test_read_options),
+        cmocka_unit_test(test_text_fallback),
+        cmocka_unit_test(test_identifier_column_warning),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
