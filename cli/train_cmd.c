@@ -72,6 +72,8 @@ int cmd_train(int argc, char **argv)
     cli_set_log(verbose);
     slant_error err = {{0}};
     slant_status st = slant_options_check(&o, &err);
+    if (!st) /* a bad -o fails now, not after the training */
+        st = slant_output_check(output, &err);
     if (st)
         return cli_fail(st, &err);
     double t0 = now();

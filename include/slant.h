@@ -266,9 +266,19 @@ SLANT_API slant_status slant_corpus_write_libsvm(const slant_corpus *corpus,
 /* ------------------------------------------------------------------ */
 
 /* Writes MODEL to PATH through a temporary file in the same folder that is
- * flushed and renamed into place: PATH is replaced whole or not at all. */
+ * flushed and renamed into place: PATH is replaced whole or not at all.
+ * Files are created with mode 0666 less the umask.  Only a regular file is
+ * replaced: a PATH that is a device, a FIFO, a socket or a folder is
+ * refused (SLANT_STATUS_BAD_OPTION) and left alone; a symbolic link is
+ * written through (the regular file it leads to is replaced and the link
+ * stays), and one that leads to nothing or to anything else is refused.
+ * The same holds for every file the library writes. */
 SLANT_API slant_status slant_model_save(const slant_model *model, const char *path,
                                         slant_error *err);
+/* Whether PATH could be written as slant_model_save writes it (the rules
+ * above, the folder there and writable), checked without touching PATH:
+ * a program calls it before a long training so that a bad -o fails fast. */
+SLANT_API slant_status slant_output_check(const char *path, slant_error *err);
 /* Maps PATH and checks it whole (magic, version, sizes, checksum) before use. */
 SLANT_API slant_status slant_model_load(const char *path, slant_model **out, slant_error *err);
 /* The same on bytes in memory, which are copied. */

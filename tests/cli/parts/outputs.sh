@@ -1,0 +1,53 @@
+# Output files (issue 10, items 1 and 22): -o writes only regular files,
+# writes through a symbolic link, refuses the rest before any training,
+# and the umask alone decides the new file's mode.
+
+# kind PATH: what is at PATH, as stat names it.
+kind() { stat -c %F "$1" 2>/dev/null; }
+
+mkdir -p outputs && cd outputs || return
+# A corpus that does not exist: a refused -o is reported first, so a bad
+# -o never waits for a training.
+if mknod -m 666 chardev c 1 3 2>/dev/null; then
+  run out-chardev 2 "$SLANT" train "$data/tiny.tsv" -o chardev \
+    && has out-chardev err "chardev: not a regular file (a character device); slant writes only regular files, and leaves this one alone"
+  [ "$(kind chardev)" = "character special file" ] && ok out-chardev-still-a-device || bad out-chardev-still-a-device "$(ls -l chardev)"
+else
+  skip=$((skip + 1)); echo "skip out-chardev: mknod needs root"
+fi
+run out-dev-null 2 "$SLANT" train "$data/tiny.tsv" -o /dev/null && has out-dev-null err "/dev/null: not a regular file (a character device)"
+[ "$(kind /dev/null)" = "character special file" ] && ok out-dev-null-untouched || bad out-dev-null-untouched "$(ls -l /dev/null)"
+mkfifo fifo
+# timeout: opening a FIFO to write would wait for a reader forever
+run out-fifo 2 timeout 20 "$SLANT" train "$data/tiny.tsv" -o fifo && has out-fifo err "fifo: not a regular file (a FIFO)"
+[ "$(kind fifo)" = fifo ] && ok out-fifo-still-a-fifo || bad out-fifo-still-a-fifo "$(ls -l fifo)"
+run out-features-fifo 2 timeout 20 "$SLANT" features "$data/tiny.tsv" -o fifo && has out-features-fifo err "fifo: not a regular file (a FIFO)"
+mkdir folder
+run out-folder 2 "$SLANT" train nonexistent.tsv -o folder && has out-folder err "folder: not a regular file (a folder)"
+[ "$(kind folder)" = directory ] && ok out-folder-still-a-folder || bad out-folder-still-a-folder
+# A symbolic link is written through: its target gets the model, the link stays.
+echo old > target.slant
+ln -s target.slant link.slant
+run out-symlink 0 "$SLANT" train "$data/tiny.tsv" -o link.slant --model nb
+run out-plain 0 "$SLANT" train "$data/tiny.tsv" -o plain.slant --model nb
+[ "$(kind link.slant)" = "symbolic link" ] && [ "$(readlink link.slant)" = target.slant ] \
+  && ok out-symlink-stays || bad out-symlink-stays "$(ls -l)"
+cmp -s target.slant plain.slant && ok out-symlink-target-written || bad out-symlink-target-written
+run out-symlink-inspect 0 "$SLANT" inspect link.slant && has out-symlink-inspect out "kind: nb"
+ln -s nothing.slant dangling.slant
+run out-dangling 2 "$SLANT" train "$data/tiny.tsv" -o dangling.slant && has out-dangling err "dangling.slant: a symbolic link to nothing"
+[ ! -e nothing.slant ] && [ "$(kind dangling.slant)" = "symbolic link" ] && ok out-dangling-untouched || bad out-dangling-untouched "$(ls -l)"
+ln -s /dev/null null.slant
+run out-link-to-device 2 "$SLANT" train "$data/tiny.tsv" -o null.slant && has out-link-to-device err "null.slant: a symbolic link to /dev/null, not a regular file (a character device)"
+ls | grep -q '\.tmp\.' && bad out-no-temporary-files "$(ls)" || ok out-no-temporary-files
+# The kernel applies the umask to the mode 0666 the file is created with.
+(umask 027 && "$SLANT" train "$data/tiny.tsv" -o m027.slant --model nb >/dev/null 2>err) \
+  && [ "$(stat -c %a m027.slant)" = 640 ] && ok out-umask-027 || bad out-umask-027 "$(stat -c %a m027.slant) $(cat err)"
+(umask 000 && "$SLANT" train "$data/tiny.tsv" -o m000.slant --model nb >/dev/null 2>err) \
+  && [ "$(stat -c %a m000.slant)" = 666 ] && ok out-umask-000 || bad out-umask-000 "$(stat -c %a m000.slant) $(cat err)"
+(umask 077 && "$SLANT" train "$data/tiny.tsv" -o m000.slant --model nb >/dev/null 2>err) \
+  && [ "$(stat -c %a m000.slant)" = 600 ] && ok out-umask-replaced || bad out-umask-replaced "$(stat -c %a m000.slant) $(cat err)"
+(umask 027 && "$SLANT" features "$data/tiny.tsv" -o f027.svm >/dev/null 2>err) \
+  && [ "$(stat -c %a f027.svm) $(stat -c %a f027.svm.map.tsv)" = "640 640" ] && ok out-umask-features \
+  || bad out-umask-features "$(ls -l f027.svm*) $(cat err)"
+cd ..
