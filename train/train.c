@@ -188,17 +188,19 @@ static char *provenance(const slant_corpus *c, const size_t *docs, size_t n_docs
 }
 
 /* Logistic regression by the solver O names; w (output) holds the
- * weights, then the biases. */
+ * weights, then the biases; *at_limit (output) counts the fits that
+ * stopped at the iteration limit before they converged. */
 static slant_status fit_lr(const slant_csr *x, const int32_t *y, const double *sw, uint32_t cn,
-                           const slant_options *o, float *w, slant_error *err)
+                           const slant_options *o, float *w, uint32_t *at_limit,
+                           slant_error *err)
 {
     size_t nf = x->cols;
     if (o->solver == SLANT_SOLVER_LBFGS) {
-        slant_lr_params p = {o->c, o->max_iter, o->tol, o->threads};
+        slant_lr_params p = {o->c, o->max_iter, o->tol, o->threads, at_limit};
         return slant_lr_fit(x, y, sw, cn, &p, w, w + nf * cn, err);
     }
     slant_dual_params p = {o->c, 1.0, o->tol, o->max_iter, o->seed, o->threads,
-                           SLANT_LOSS_LOGISTIC};
+                           SLANT_LOSS_LOGISTIC, at_limit};
     return slant_lr_dual_fit(x, y, sw, cn, &p, w, w + nf * cn, err);
 }
 
@@ -207,7 +209,8 @@ static slant_status fit_lr(const slant_csr *x, const int32_t *y, const double *s
  * so the model scores unscaled features and labels at the usual cost.
  * x's values are scaled for the fit and restored after. */
 static slant_status fit_nb_scaled(slant_csr *x, const int32_t *y, const double *sw, uint32_t cn,
-                                  const slant_options *o, float *w, slant_error *err)
+                                  const slant_options *o, float *w, uint32_t *at_limit,
+                                  slant_error *err)
 {
     size_t nf = x->cols, nnz = x->rowptr[x->rows];
     double *scale = slant_alloc_array(nf, sizeof *scale);
@@ -222,7 +225,7 @@ static slant_status fit_nb_scaled(slant_csr *x, const int32_t *y, const double *
     memcpy(saved, x->value, nnz * sizeof *saved);
     for (size_t j = 0; j < nnz; j++)
         x->value[j] = (float)(x->value[j] * scale[x->index[j]]);
-    st = fit_lr(x, y, sw, cn, o, w, err);
+    st = fit_lr(x, y, sw, cn, o, w, at_limit, err);
     memcpy(x->value, saved, nnz * sizeof *saved);
     if (!st)
         for (size_t f = 0; f < nf; f++)
@@ -297,6 +300,12 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
         goto out;
     size_t nf = fitted.pipe.n_features;
     slant_log("%zu features, %zu non-zeros", nf, x.rowptr[n_docs]);
+    if (nf == 0 && c->vectors)
+        slant_warn("%s: the vectors have no features: the model labels by its biases alone", src);
+    else if (nf == 0)
+        slant_warn("%s: no n-gram occurs %u times or more in the %zu training documents, so the "
+                   "model has no features and labels by its biases alone; lower --min-count",
+                   src, o->min_count, n_docs);
     /* A model past 2 GiB of weights is refused before the solvers ask for
      * several times that: it is a setting's mistake, not a model. */
     size_t classes = 0;
@@ -333,13 +342,15 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
         }
         slant_log("training head \"%s\" (%u classes) with %s", c->head_names[h], cn,
                   slant_model_kind_name(o->model));
+        uint32_t at_limit = 0;
         if (o->model == SLANT_MODEL_KIND_LR) {
-            st = o->nb_scale ? fit_nb_scaled(&x, hc[h].y, sw, cn, o, w[h], err)
-                             : fit_lr(&x, hc[h].y, sw, cn, o, w[h], err);
+            st = o->nb_scale ? fit_nb_scaled(&x, hc[h].y, sw, cn, o, w[h], &at_limit, err)
+                             : fit_lr(&x, hc[h].y, sw, cn, o, w[h], &at_limit, err);
         } else if (o->model == SLANT_MODEL_KIND_NBSVM) {
             slant_nbsvm_params np = {o->c, o->alpha, o->beta, NBSVM_FOLDS, 1, o->tol,
                                      o->max_iter, o->seed};
             st = slant_nbsvm_fit(&x, hc[h].y, sw, cn, &np, w[h], w[h] + nf * cn, &choice[h], err);
+            at_limit = st ? 0 : choice[h].at_limit;
             if (!st)
                 slant_log("nbsvm: head \"%s\": alpha %g, beta %g (inner %u-fold accuracy %.4f)",
                           c->head_names[h], choice[h].alpha, choice[h].beta, choice[h].folds,
@@ -361,6 +372,16 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
         }
         if (st)
             goto out;
+        if (at_limit && o->model == SLANT_MODEL_KIND_LR && o->solver == SLANT_SOLVER_LBFGS)
+            slant_warn("head \"%s\": L-BFGS stopped at its limit of %u iterations before it "
+                       "converged; raise --iterations", c->head_names[h], o->max_iter);
+        else if (at_limit && cn == 2)
+            slant_warn("head \"%s\": the dual solver stopped at its limit of %u passes before "
+                       "it converged; raise --iterations", c->head_names[h], o->max_iter);
+        else if (at_limit)
+            slant_warn("head \"%s\": the dual solver stopped at its limit of %u passes before "
+                       "it converged (%u of the %u classes against the rest); raise "
+                       "--iterations", c->head_names[h], o->max_iter, at_limit, cn);
         size_t svm_size = parts[h].svm_size;
         parts[h] = (slant_head_parts){c->head_names[h], cn, hc[h].names, hc[h].counts, w[h],
                                       blob[h], svm_size};
