@@ -126,7 +126,7 @@ int cmd_bench(int argc, char **argv)
     uint32_t threads = 0, n_docs = 25000, repeats = 3;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:f:t:n:r:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":m:f:t:n:r:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'm': model_path = optarg; break;
         case 'f':
@@ -146,7 +146,7 @@ int cmd_bench(int argc, char **argv)
                 return EXIT_BAD;
             break;
         case 'h': fputs(bench_usage, stdout); return EXIT_OK;
-        default: return cli_usage_error("bench", "unknown option");
+        default: return cli_getopt_error("bench", c, argv, longopts);
         }
     }
     if (optind < argc - 1)

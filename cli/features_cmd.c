@@ -40,8 +40,10 @@ int cmd_features(int argc, char **argv)
     slant_format fmt = SLANT_FORMAT_AUTO;
     const char *output = NULL, *model_path = NULL, *label = NULL;
     int feature_opts = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:m:hl:f:t:", longopts, NULL)) != -1) {
+    static const char shortopts[] = ":o:m:hl:f:t:";
+    if (cli_train_presets(argc, argv, shortopts, longopts, &o))
+        return EXIT_BAD;
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
         if (c == 'M') { /* --model: here the model file, as label's -m */
             model_path = optarg;
             continue;
@@ -66,7 +68,7 @@ int cmd_features(int argc, char **argv)
                 return EXIT_BAD;
             break;
         case 'h': fputs(features_usage, stdout); return EXIT_OK;
-        default: return cli_usage_error("features", "unknown option");
+        default: return cli_getopt_error("features", c, argv, longopts);
         }
     }
     if (!output)

@@ -262,7 +262,7 @@ int cmd_label(int argc, char **argv)
     slant_format fmt = SLANT_FORMAT_AUTO;
     uint32_t threads = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:f:t:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":m:f:t:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'm': model_path = optarg; break;
         case 'L': lines = 1; break;
@@ -287,7 +287,7 @@ int cmd_label(int argc, char **argv)
                 return EXIT_BAD;
             break;
         case 'h': fputs(label_usage, stdout); return EXIT_OK;
-        default: return cli_usage_error("label", "unknown option");
+        default: return cli_getopt_error("label", c, argv, longopts);
         }
     }
     if (!model_path)
@@ -359,7 +359,7 @@ int cmd_eval(int argc, char **argv)
     slant_format fmt = SLANT_FORMAT_AUTO;
     uint32_t threads = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:f:t:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":m:f:t:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'm': model_path = optarg; break;
         case 'j': json = 1; break;
@@ -372,7 +372,7 @@ int cmd_eval(int argc, char **argv)
                 return EXIT_BAD;
             break;
         case 'h': fputs(eval_usage, stdout); return EXIT_OK;
-        default: return cli_usage_error("eval", "unknown option");
+        default: return cli_getopt_error("eval", c, argv, longopts);
         }
     }
     if (!model_path)

@@ -39,13 +39,18 @@ int cmd_train(int argc, char **argv)
     slant_format fmt = SLANT_FORMAT_AUTO;
     const char *output = NULL;
     int verbose = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:vhM:t:l:f:", longopts, NULL)) != -1) {
+    cli_given given = {0};
+    static const char shortopts[] = ":o:vhM:t:l:f:";
+    if (cli_train_presets(argc, argv, shortopts, longopts, &o))
+        return EXIT_BAD;
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
         int r = cli_train_option(c, optarg, &o);
         if (r < 0)
             return EXIT_BAD;
-        if (r > 0)
+        if (r > 0) {
+            cli_note_given(&given, c);
             continue;
+        }
         switch (c) {
         case 'o': output = optarg; break;
         case 'v': verbose = 1; break;
@@ -62,7 +67,7 @@ int cmd_train(int argc, char **argv)
                 return EXIT_BAD;
             break;
         default:
-            return cli_usage_error("train", "unknown option");
+            return cli_getopt_error("train", c, argv, longopts);
         }
     }
     if (optind != argc - 1)
@@ -70,15 +75,16 @@ int cmd_train(int argc, char **argv)
     if (!output)
         return cli_usage_error("train", "give the model file to write with -o MODEL");
     cli_set_log(verbose);
+    int rc = cli_check_train(&o, &given, longopts);
+    if (rc)
+        return rc;
     slant_error err = {{0}};
-    slant_status st = slant_options_check(&o, &err);
-    if (!st) /* a bad -o fails now, not after the training */
-        st = slant_output_check(output, &err);
+    slant_status st = slant_output_check(output, &err); /* a bad -o fails now, not after training */
     if (st)
         return cli_fail(st, &err);
     double t0 = now();
     slant_corpus *corpus = NULL;
-    int rc = cli_read_corpus(argv[optind], fmt, &labels, &corpus);
+    rc = cli_read_corpus(argv[optind], fmt, &labels, &corpus);
     if (rc)
         return rc;
     slant_model *model = NULL;
@@ -129,13 +135,18 @@ int cmd_cv(int argc, char **argv)
     slant_format fmt = SLANT_FORMAT_AUTO;
     uint32_t folds = 10;
     int json = 0, verbose = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "k:jvhM:t:l:f:", longopts, NULL)) != -1) {
+    cli_given given = {0};
+    static const char shortopts[] = ":k:jvhM:t:l:f:";
+    if (cli_train_presets(argc, argv, shortopts, longopts, &o))
+        return EXIT_BAD;
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
         int r = cli_train_option(c, optarg, &o);
         if (r < 0)
             return EXIT_BAD;
-        if (r > 0)
+        if (r > 0) {
+            cli_note_given(&given, c);
             continue;
+        }
         switch (c) {
         case 'k':
             if (cli_parse_u32("folds", optarg, 2, 1000000, &folds))
@@ -156,18 +167,19 @@ int cmd_cv(int argc, char **argv)
                 return EXIT_BAD;
             break;
         default:
-            return cli_usage_error("cv", "unknown option");
+            return cli_getopt_error("cv", c, argv, longopts);
         }
     }
     if (optind != argc - 1)
         return cli_usage_error("cv", "give exactly one CORPUS");
     cli_set_log(verbose);
+    int rc = cli_check_train(&o, &given, longopts);
+    if (rc)
+        return rc;
     slant_error err = {{0}};
-    slant_status st = slant_options_check(&o, &err);
-    if (st)
-        return cli_fail(st, &err);
+    slant_status st;
     slant_corpus *corpus = NULL;
-    int rc = cli_read_corpus(argv[optind], fmt, &labels, &corpus);
+    rc = cli_read_corpus(argv[optind], fmt, &labels, &corpus);
     if (rc)
         return rc;
     slant_eval *ev = NULL;

@@ -192,8 +192,23 @@ typedef enum slant_weighting {
 SLANT_API int slant_weighting_parse(const char *name); /* "counts", "tfidf", "binary"; -1 */
 SLANT_API const char *slant_weighting_name(slant_weighting weighting);
 
+/* Settings for a kind of corpus, applied before the options given one by
+ * one (see slant_options_preset). */
+typedef enum slant_preset {
+    SLANT_PRESET_NONE = 0,
+    SLANT_PRESET_NBSVM,    /* model nbsvm, binary weighting, min_count 1: sentiment,
+                            * subjectivity, spam */
+    SLANT_PRESET_HEADLINES /* keep_case, class_weight: short news texts, classes of
+                            * unequal size */
+} slant_preset;
+
+SLANT_API int slant_preset_parse(const char *name); /* "nbsvm", "headlines"; -1 */
+SLANT_API const char *slant_preset_name(slant_preset preset);
+
 typedef struct slant_options {
     slant_model_kind model;
+    slant_preset preset;         /* the preset the settings started from, recorded in
+                                  * the provenance; NONE by default */
     /* Features */
     uint32_t word_min, word_max; /* word n-grams word_min..word_max; 0..0 = none */
     uint32_t char_min, char_max; /* character n-grams within words; 0..0 = none */
@@ -202,21 +217,27 @@ typedef struct slant_options {
     slant_weighting weighting;
     int punct;                   /* 1: punctuation marks and symbols are tokens too */
     int keep_case;               /* 1: tokens keep their case (no case folding) */
-    /* Naive Bayes */
+    /* Naive Bayes (nb, cnb) and NBSVM */
     double alpha;                /* additive smoothing (nbsvm: of its log-count ratios);
                                   * 0: the model's default, 0.1, or for nbsvm chosen by
-                                  * an inner cross-validation from 0.5 and 1 */
+                                  * an inner cross-validation from 0.5 and 1; < 0:
+                                  * chosen so ("auto"), nbsvm only */
     /* NBSVM */
     double beta;                 /* interpolation toward the SVM in [0, 1]; < 0: chosen by
                                   * the inner cross-validation */
-    /* Logistic regression: minimize 0.5|W|^2 + c * sum_i loss_i (nbsvm: its SVM's c) */
-    slant_solver solver;
-    double c;                    /* 0: the model's default, 10 (lr) or 0.1 (nbsvm) */
-    uint32_t max_iter;           /* passes (dual) or iterations (lbfgs); 0: 1000 or 200 */
-    double tol;                  /* stop when the solver's measure of optimality, the
-                                  * largest dual derivative of a pass (dual) or |grad|
-                                  * (lbfgs), is tol times its first; 0: 0.01 or 1e-4 */
-    int class_weight;            /* 1: weight classes inversely to their frequency */
+    /* Logistic regression: minimize 0.5|W|^2 + c * sum_i loss_i (nbsvm: its SVM's c;
+     * svm: libsvm's C) */
+    slant_solver solver;         /* lr only */
+    double c;                    /* lr, nbsvm, svm; 0: the model's default, 10 (lr), 0.1
+                                  * (nbsvm) or 1 (svm) */
+    uint32_t max_iter;           /* lr, nbsvm: passes (dual; nbsvm's solver is dual too)
+                                  * or iterations (lbfgs); 0: 1000 or 200 */
+    double tol;                  /* lr, nbsvm: stop when the solver's measure of
+                                  * optimality, the largest dual derivative of a pass
+                                  * (dual) or |grad| (lbfgs), is tol times its first;
+                                  * 0: 0.01 or 1e-4; svm: libsvm's eps, 0: 0.001 */
+    int class_weight;            /* 1: weight classes inversely to their frequency (every
+                                  * model) */
     int nb_scale;                /* lr: 1 scales each feature by its naive-Bayes
                                   * log-count ratio before fitting (NBSVM-style) */
     /* SVM (libsvm's C-SVC; its C is c above, default 1, tol its eps, 0.001) */
@@ -232,10 +253,24 @@ typedef struct slant_options {
  * include punctuation, case folded, vocabulary with min_count 2, tf-idf
  * weighting, alpha, beta and c the model's own
  * (0, -1 and 0), the solver's own limits (max_iter and tol 0), all cores,
- * seed 1. */
+ * seed 1, no preset. */
 SLANT_API void slant_options_init(slant_options *opt);
-/* Checks ranges and consistency; fills err on failure. */
+/* Sets what PRESET sets and records it in opt->preset.  Apply it first:
+ * options given one by one then override it. */
+SLANT_API void slant_options_preset(slant_options *opt, slant_preset preset);
+/* Checks ranges and consistency; fills err on failure.  An option that
+ * means nothing for the chosen model (c for nb, alpha for lr, gamma
+ * without the rbf kernel, ...) is refused when it differs from its
+ * default. */
 SLANT_API slant_status slant_options_check(const slant_options *opt, slant_error *err);
+/* The same rule for one option that was given, whatever its value (a
+ * value equal to the default cannot be told from none in OPT): NAME is the
+ * option as the program spells it, without its dashes ("c", "solver",
+ * "seed", ...).  Refuses it (SLANT_STATUS_BAD_OPTION, naming it) when it
+ * means nothing for the model OPT describes, and a name that is no
+ * training option. */
+SLANT_API slant_status slant_options_check_option(const slant_options *opt, const char *name,
+                                                  slant_error *err);
 
 typedef struct slant_model slant_model;
 
