@@ -435,8 +435,14 @@ SLANT_API double slant_eval_macro_f1(const slant_eval *ev, size_t head);
 SLANT_API slant_class_scores slant_eval_class(const slant_eval *ev, size_t head, size_t cls);
 
 /* Stratified K-fold cross-validation with the seed in OPT: the folds are
- * stratified on the first head; each fold trains a fresh model on the rest.
- * The result pools the held-out predictions of every fold. */
+ * stratified on the labels of every head together (each combination of
+ * labels, a missing label one value more, is dealt evenly over the folds;
+ * the first head's labels are spread as evenly as when stratifying on it
+ * alone); each fold trains a fresh model on the rest.  A fold whose
+ * training side has fewer than two classes in a head (that has two in the
+ * corpus) is trained without that head, and its documents are not scored
+ * on it, with a warning: the head's figures pool the other folds.  The
+ * result pools the held-out predictions of every fold. */
 SLANT_API slant_status slant_cross_validate(const slant_corpus *corpus, const slant_options *opt,
                                             uint32_t folds, slant_eval **out, slant_error *err);
 

@@ -508,3 +508,40 @@ slant_status slant_train(const slant_corpus *c, const slant_options *o, slant_mo
     free(docs);
     return st;
 }
+
+slant_status slant_train_subset_heads(const slant_corpus *c, const size_t *docs, size_t n_docs,
+                                      const unsigned char *keep, const slant_options *o,
+                                      slant_model **out, slant_error *err)
+{
+    *out = NULL;
+    /* A view of C with the kept heads only: its own head names and
+     * labels, the documents shared. */
+    size_t nh = 0;
+    for (size_t h = 0; h < c->n_heads; h++)
+        nh += keep[h] != 0;
+    if (nh == c->n_heads)
+        return slant_train_subset(c, docs, n_docs, o, out, err);
+    if (nh == 0)
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: no label column to learn",
+                          c->source ? c->source : "corpus");
+    slant_corpus view = *c;
+    view.n_heads = nh;
+    view.head_names = slant_alloc_array(nh, sizeof *view.head_names);
+    view.labels = slant_alloc_array(c->n_docs, nh * sizeof *view.labels);
+    slant_status st;
+    if (!view.head_names || !view.labels) {
+        st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+    } else {
+        for (size_t h = 0, v = 0; h < c->n_heads; h++)
+            if (keep[h])
+                view.head_names[v++] = c->head_names[h];
+        for (size_t d = 0; d < c->n_docs; d++)
+            for (size_t h = 0, v = 0; h < c->n_heads; h++)
+                if (keep[h])
+                    view.labels[d * nh + v++] = c->labels[d * c->n_heads + h];
+        st = slant_train_subset(&view, docs, n_docs, o, out, err);
+    }
+    free(view.head_names);
+    free(view.labels);
+    return st;
+}

@@ -17,4 +17,16 @@
  * of a malformed value. */
 slant_status slant_training_date(char *buf, size_t size, slant_error *err);
 
+/* slant_train_subset on the heads h of CORPUS with KEEP[h] != 0 only (at
+ * least one); the model has those heads, in the corpus's order. */
+slant_status slant_train_subset_heads(const slant_corpus *corpus, const size_t *docs,
+                                      size_t n_docs, const unsigned char *keep,
+                                      const slant_options *opt, slant_model **out,
+                                      slant_error *err);
+
+/* The folds of slant_cross_validate: fold_of[d] (output, one entry per
+ * document of CORPUS) in [0, FOLDS), from the labels and SEED only. */
+slant_status slant_cv_folds(const slant_corpus *corpus, uint32_t folds, uint64_t seed,
+                            uint32_t *fold_of, slant_error *err);
+
 #endif /* SLANT_TRAIN_H */
