@@ -32,6 +32,12 @@ mkfifo fifo
 run out-fifo 2 timeout 20 "$SLANT" train "$data/tiny.tsv" -o fifo && has out-fifo err "fifo: not a regular file (a FIFO)"
 [ "$(kind fifo)" = fifo ] && ok out-fifo-still-a-fifo || bad out-fifo-still-a-fifo "$(ls -l fifo)"
 run out-features-fifo 2 timeout 20 "$SLANT" features "$data/tiny.tsv" -o fifo && has out-features-fifo err "fifo: not a regular file (a FIFO)"
+# the sidecar too, and then neither file is written
+mkfifo side.svm.map.tsv
+run out-features-map-fifo 2 timeout 20 "$SLANT" features "$data/tiny.tsv" -o side.svm \
+  && has out-features-map-fifo err "side.svm.map.tsv: not a regular file (a FIFO)"
+[ ! -e side.svm ] && [ "$(kind side.svm.map.tsv)" = fifo ] && ok out-features-map-fifo-nothing-written \
+  || bad out-features-map-fifo-nothing-written "$(ls -l side.svm*)"
 mkdir folder
 run out-folder 2 "$SLANT" train nonexistent.tsv -o folder && has out-folder err "folder: not a regular file (a folder)"
 [ "$(kind folder)" = directory ] && ok out-folder-still-a-folder || bad out-folder-still-a-folder
