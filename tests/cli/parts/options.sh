@@ -25,7 +25,8 @@ while IFS='|' read -r name opts; do
     && { cmp -s "first-$name.slant" "again-$name.slant" && ok "replay-$name-same-bytes" \
            || bad "replay-$name-same-bytes" "options=$line"; }
 done <<< "$replays"
-has replay-numbers-kept first-lbfgs.slant "--c 0.123456789 "
+run replay-numbers-inspect 0 "$SLANT" inspect first-svm-rbf.slant --top 0 \
+  && has replay-numbers-kept out "--gamma 0.3 --c 0.123456789 --tol 0.001 "
 run replay-nb-line 0 "$SLANT" inspect first-nb.slant --top 0 && {
   has replay-nb-line-vocabulary out "--hash-bits 0 "
   has replay-nb-line-no-chars out "--char-ngrams 0 "
