@@ -129,7 +129,7 @@ int cmd_bench(int argc, char **argv)
     cli_read_opts_init(&ro);
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:f:t:n:r:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":m:f:t:n:r:h", longopts, NULL)) != -1) {
         int r = cli_read_option(c, optarg, &ro);
         if (r < 0)
             return EXIT_BAD;
@@ -157,7 +157,7 @@ int cmd_bench(int argc, char **argv)
             fputs(bench_usage, stdout);
             fputs(cli_read_options_help, stdout);
             return EXIT_OK;
-        default: return cli_usage_error("bench", "unknown option");
+        default: return cli_getopt_error("bench", c, argv, longopts);
         }
     }
     if (optind < argc - 1)

@@ -35,9 +35,35 @@ int cli_parse_double(const char *opt, const char *s, double *out);
 /* "A-B", or "A" for A-A, or "0" for off. */
 int cli_parse_range(const char *opt, const char *s, uint32_t *lo, uint32_t *hi);
 
+struct option;
+
+/* Every command's optstring starts with ':', so that getopt_long prints
+ * nothing; for its ':' (a value missing) and '?' (an unknown option, or a
+ * value given to one that takes none) this prints the one message, naming
+ * the option, and returns EXIT_BAD. */
+int cli_getopt_error(const char *cmd, int c, char *const *argv, const struct option *longopts);
+
+/* The first pass over the arguments of a command that takes the training
+ * options: applies --preset, so that every option given overrides it
+ * wherever it stands; resets getopt for the command's own pass.  Returns
+ * 0, or -1 after printing a bad --preset. */
+int cli_train_presets(int argc, char **argv, const char *shortopts,
+                      const struct option *longopts, slant_options *o);
 /* Training options shared by train and cv.  Returns 1 if OPT was one of
- * them (and was applied), 0 if not, -1 on a bad value. */
+ * them (and was applied; --preset was, by cli_train_presets), 0 if not,
+ * -1 on a bad value. */
 int cli_train_option(int opt, const char *arg, slant_options *o);
+/* The training options given, by getopt value, to be held to the rule
+ * that refuses an option meaning nothing for the model whatever its
+ * value. */
+typedef struct cli_given {
+    int opts[64];
+    size_t n;
+} cli_given;
+void cli_note_given(cli_given *g, int opt);
+/* slant_options_check, then slant_options_check_option for each option
+ * in G (may be NULL); prints what is wrong.  Returns 0 or EXIT_BAD. */
+int cli_check_train(const slant_options *o, const cli_given *g, const struct option *longopts);
 /* getopt_long entries for the training options, and their help text. */
 #define CLI_TRAIN_LONGOPTS                                       \
     {"model", required_argument, 0, 'M'},                        \

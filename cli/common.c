@@ -2,6 +2,7 @@
  * common.c: option parsing, error reporting and evaluation reports shared
  * by the subcommands.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -71,11 +72,13 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 int cli_parse_u64(const char *opt, const char *s, uint64_t *out)
 {
     char *end;
-    errno = 0;
-    if (!*s || *s == '-' || *s == '+') {
+    /* Digits only: strtoull would take leading blanks and a sign, and
+     * read ' -5' as 2^64 - 5. */
+    if (!isdigit((unsigned char)*s)) {
         cli_error("--%s: '%s' is not a non-negative whole number", opt, s);
         return -1;
     }
+    errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
     if (errno || *end) {
         cli_error("--%s: '%s' is not a non-negative whole number%s", opt, s,
@@ -101,10 +104,15 @@ int cli_parse_u32(const char *opt, const char *s, uint32_t min, uint32_t max, ui
 
 int cli_parse_double(const char *opt, const char *s, double *out)
 {
-    char *end;
+    /* A decimal number and nothing else: strtod would also take leading
+     * blanks, hexadecimal, "inf" and "nan". */
+    int ok = *s != '\0';
+    for (const char *p = s; *p && ok; p++)
+        ok = isdigit((unsigned char)*p) || strchr("+-.eE", *p);
+    char *end = NULL;
     errno = 0;
-    double v = strtod(s, &end);
-    if (!*s || errno || *end || !isfinite(v)) {
+    double v = ok ? strtod(s, &end) : 0;
+    if (!ok || errno || *end || !isfinite(v)) {
         cli_error("--%s: '%s' is not a number", opt, s);
         return -1;
     }
@@ -142,7 +150,7 @@ int cli_parse_range(const char *opt, const char *s, uint32_t *lo, uint32_t *hi)
 #define CLI_STR(x) CLI_STR_(x)
 
 const char cli_train_options_help[] =
-    "Presets (options after one override it):\n"
+    "Presets (the options given override the preset's, wherever they stand):\n"
     "      --preset nbsvm     --model nbsvm --weighting binary --min-count 1: for\n"
     "                         sentiment, subjectivity, spam\n"
     "      --preset headlines --case keep --class-weight balanced: for short news\n"
@@ -162,9 +170,11 @@ const char cli_train_options_help[] =
     "                         against the rest; default) or lbfgs (softmax, L-BFGS)\n"
     "      --c C              lr, nbsvm, svm: inverse L2 strength; minimizes\n"
     "                         0.5|W|^2 + C*loss (lr 10, nbsvm 0.1, svm 1)\n"
-    "      --iterations N     lr: passes (dual, 1000) or iterations (lbfgs, 200) at most\n"
-    "      --tol T            lr: stop when the solver's measure of optimality shrank\n"
-    "                         by this factor (dual 0.01, lbfgs 1e-4)\n"
+    "      --iterations N     lr, nbsvm: passes (dual, 1000) or iterations (lbfgs,\n"
+    "                         200) at most\n"
+    "      --tol T            lr, nbsvm: stop when the solver's measure of optimality\n"
+    "                         shrank by this factor (dual 0.01, lbfgs 1e-4); svm:\n"
+    "                         libsvm's stopping tolerance (0.001)\n"
     "      --alpha A          nb, cnb: additive smoothing (0.1); nbsvm: of its ratios,\n"
     "                         or auto: chosen from 0.5 and 1 by 5-fold CV (auto)\n"
     "      --beta B           nbsvm: interpolation from naive Bayes (0) to the SVM\n"
@@ -176,7 +186,7 @@ const char cli_train_options_help[] =
     "      --word-ngrams A-B  word n-grams of lengths A..B, 0 for none (1-2)\n"
     "      --char-ngrams A-B  character n-grams within words, 0 for none (0)\n"
     "      --hash-bits B      hash n-grams into 2^B buckets (B <= 24) instead of a\n"
-    "                         vocabulary\n"
+    "                         vocabulary; 0: the vocabulary (0)\n"
     "      --min-count N      vocabulary: keep n-grams seen N times or more (2)\n"
     "      --weighting W      an n-gram's value: tfidf (sublinear tf-idf, rows\n"
     "                         L2-normalized; default), counts or binary (present: 1)\n"
@@ -184,6 +194,8 @@ const char cli_train_options_help[] =
     "      --punct on|off     punctuation marks and symbols are tokens too (on)\n"
     "      --case fold|keep   fold tokens to lower case, or keep their case (fold)\n"
     "      --no-tfidf         the same as --tfidf off: raw counts\n"
+    "An option that means nothing for the model (--c with nb, --alpha with lr) is\n"
+    "refused.\n"
     "Running:\n"
     "  -t, --threads N        threads; 0 for every core (0)\n"
     "      --seed N           seed of every random choice (1)\n"
@@ -192,22 +204,112 @@ const char cli_train_options_help[] =
     "  -f, --format F         corpus format: tsv, jsonl, fasttext, dir, libsvm (default:\n"
     "                         from the name, then the content)\n";
 
+int cli_train_presets(int argc, char **argv, const char *shortopts,
+                      const struct option *longopts, slant_options *o)
+{
+    /* On a copy: getopt_long moves the operands behind the options as it
+     * goes, which after an option missing its value would hand that
+     * option an operand in the second pass. */
+    char **copy = calloc((size_t)argc + 1, sizeof *copy);
+    if (!copy) {
+        cli_error("out of memory");
+        return -1;
+    }
+    memcpy(copy, argv, (size_t)argc * sizeof *copy);
+    int c, given = 0, rc = 0;
+    optind = 0;
+    while (!rc && (c = getopt_long(argc, copy, shortopts, longopts, NULL)) != -1) {
+        if (c != 1019)
+            continue; /* the other options, and their errors, are the second pass's */
+        int p = slant_preset_parse(optarg);
+        if (p < 0) {
+            cli_error("--preset: '%s' is not one of nbsvm, headlines", optarg);
+            rc = -1;
+        } else if (given++) {
+            cli_error("--preset: give one preset (and any option it sets on its own)");
+            rc = -1;
+        } else {
+            slant_options_preset(o, (slant_preset)p);
+        }
+    }
+    free(copy);
+    optind = 0; /* the second pass starts afresh */
+    return rc;
+}
+
+/* The long option of LONGOPTS whose value is VAL, or NULL. */
+static const struct option *long_option(const struct option *longopts, int val)
+{
+    for (const struct option *lo = longopts; lo && lo->name; lo++)
+        if (lo->val == val)
+            return lo;
+    return NULL;
+}
+
+void cli_note_given(cli_given *g, int opt)
+{
+    for (size_t i = 0; i < g->n; i++)
+        if (g->opts[i] == opt)
+            return;
+    if (g->n < sizeof g->opts / sizeof g->opts[0])
+        g->opts[g->n++] = opt;
+}
+
+int cli_check_train(const slant_options *o, const cli_given *g, const struct option *longopts)
+{
+    slant_error err = {{0}};
+    slant_status st = slant_options_check(o, &err);
+    for (size_t i = 0; !st && g && i < g->n; i++) {
+        const struct option *lo = long_option(longopts, g->opts[i]);
+        if (lo)
+            st = slant_options_check_option(o, lo->name, &err);
+    }
+    return st ? cli_fail(st, &err) : EXIT_OK;
+}
+
+int cli_getopt_error(const char *cmd, int c, char *const *argv, const struct option *longopts)
+{
+    /* getopt_long has moved past a long option it complains of (and past
+     * a short one that ended its word): the word names it. */
+    const char *word = optind > 0 ? argv[optind - 1] : "";
+    size_t n = strncmp(word, "--", 2) == 0 ? strcspn(word + 2, "=") : 0;
+    /* The long option the word names (several may share a value, as
+     * --format and --input-format do), else the first with that value. */
+    const struct option *lo = NULL;
+    for (const struct option *p = longopts; n && optopt && p && p->name; p++)
+        if (p->val == optopt && strncmp(p->name, word + 2, n) == 0 && (!lo || !p->name[n]))
+            lo = p;
+    if (!lo && optopt)
+        lo = long_option(longopts, optopt);
+    int named = n && lo && strncmp(lo->name, word + 2, n) == 0;
+    if (c == ':') {
+        if (named || (lo && !(optopt > 0 && optopt < 256)))
+            return cli_usage_error(cmd, "--%s needs a value", lo->name);
+        return cli_usage_error(cmd, "-%c needs a value", optopt);
+    }
+    if (named)
+        return cli_usage_error(cmd, "--%s takes no value", lo->name);
+    if (optopt > 0 && optopt < 256)
+        return cli_usage_error(cmd, "unknown option '-%c'", optopt);
+    /* A long option not in the table, or the start of several names. */
+    char which[256] = "";
+    int matches = 0;
+    for (const struct option *p = longopts; n && p && p->name; p++) {
+        size_t used = strlen(which);
+        if (strncmp(p->name, word + 2, n) == 0 && used + strlen(p->name) + 5 < sizeof which)
+            snprintf(which + used, sizeof which - used, "%s--%s", matches++ ? ", " : "",
+                     p->name);
+    }
+    if (matches > 1)
+        return cli_usage_error(cmd, "option '%.*s' is ambiguous: %s", (int)(n + 2), word, which);
+    return cli_usage_error(cmd, "unknown option '%.*s'", n ? (int)(n + 2) : (int)strlen(word),
+                           word);
+}
+
 int cli_train_option(int opt, const char *arg, slant_options *o)
 {
     switch (opt) {
-    case 1019:
-        if (strcmp(arg, "nbsvm") == 0) {
-            o->model = SLANT_MODEL_KIND_NBSVM;
-            o->weighting = SLANT_WEIGHTING_BINARY;
-            o->min_count = 1;
-        } else if (strcmp(arg, "headlines") == 0) {
-            o->keep_case = 1;
-            o->class_weight = 1;
-        } else {
-            cli_error("--preset: '%s' is not one of nbsvm, headlines", arg);
-            return -1;
-        }
-        return 1;
+    case 1019: return 1; /* applied first, by cli_train_presets */
     case 1020: {
         int k = slant_kernel_parse(arg);
         if (k < 0) {
@@ -241,7 +343,7 @@ int cli_train_option(int opt, const char *arg, slant_options *o)
     }
     case 1001: return cli_parse_range("word-ngrams", arg, &o->word_min, &o->word_max) ? -1 : 1;
     case 1002: return cli_parse_range("char-ngrams", arg, &o->char_min, &o->char_max) ? -1 : 1;
-    case 1003: return cli_parse_u32("hash-bits", arg, 1, SLANT_MAX_HASH_BITS, &o->hash_bits) ? -1 : 1;
+    case 1003: return cli_parse_u32("hash-bits", arg, 0, SLANT_MAX_HASH_BITS, &o->hash_bits) ? -1 : 1;
     case 1004: return cli_parse_u32("min-count", arg, 1, UINT32_MAX, &o->min_count) ? -1 : 1;
     case 1005:
         if (strcmp(arg, "on") == 0)
@@ -265,7 +367,7 @@ int cli_train_option(int opt, const char *arg, slant_options *o)
     }
     case 1007:
         if (strcmp(arg, "auto") == 0) {
-            o->alpha = 0;
+            o->alpha = -1; /* not 0, the model's default: nb and cnb refuse auto */
             return 1;
         }
         if (cli_parse_double("alpha", arg, &o->alpha))

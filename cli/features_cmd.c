@@ -17,7 +17,8 @@ static const char features_usage[] =
     "1-based and increasing.  FILE.map.tsv maps the numbers back to classes and\n"
     "n-grams.  liblinear-train and svm-train read FILE as it is.\n"
     "\n"
-    "  -o, --output FILE      the file to write (required; replaced whole)\n"
+    "  -o, --output FILE      the file to write (required; replaced whole; a regular\n"
+    "                         file or a new name, a symbolic link written through)\n"
     "  -m, --model MODEL      the features and class numbers of MODEL, so that a\n"
     "                         test split lines up with its training split\n"
     "  -l, --label NAME       the label column (default: the model's first head,\n"
@@ -44,8 +45,10 @@ int cmd_features(int argc, char **argv)
     cli_read_opts_init(&ro);
     const char *output = NULL, *model_path = NULL, *label = NULL;
     int feature_opts = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:m:hl:f:t:", longopts, NULL)) != -1) {
+    static const char shortopts[] = ":o:m:hl:f:t:";
+    if (cli_train_presets(argc, argv, shortopts, longopts, &o))
+        return EXIT_BAD;
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
         if (c == 'M') { /* --model: here the model file, as label's -m */
             model_path = optarg;
             continue;
@@ -78,7 +81,7 @@ int cmd_features(int argc, char **argv)
             fputs(features_usage, stdout);
             fputs(cli_read_options_help, stdout);
             return EXIT_OK;
-        default: return cli_usage_error("features", "unknown option");
+        default: return cli_getopt_error("features", c, argv, longopts);
         }
     }
     if (!output)

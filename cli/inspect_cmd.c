@@ -243,7 +243,7 @@ int cmd_inspect(int argc, char **argv)
     uint32_t top = 10;
     int json = 0, c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "n:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":n:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'n':
             if (cli_parse_u32("top", optarg, 0, 100000, &top))
@@ -251,7 +251,7 @@ int cmd_inspect(int argc, char **argv)
             break;
         case 'j': json = 1; break;
         case 'h': fputs(inspect_usage, stdout); return EXIT_OK;
-        default: return cli_usage_error("inspect", "unknown option");
+        default: return cli_getopt_error("inspect", c, argv, longopts);
         }
     }
     if (optind != argc - 1)

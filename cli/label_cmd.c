@@ -225,7 +225,7 @@ int cmd_label(int argc, char **argv)
     cli_read_opts ro;
     cli_read_opts_init(&ro);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:f:t:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":m:f:t:h", longopts, NULL)) != -1) {
         int r = cli_read_option(c, optarg, &ro);
         if (r < 0)
             return EXIT_BAD;
@@ -264,7 +264,7 @@ int cmd_label(int argc, char **argv)
             fputs(label_usage, stdout);
             fputs(cli_read_options_help, stdout);
             return EXIT_OK;
-        default: return cli_usage_error("label", "unknown option");
+        default: return cli_getopt_error("label", c, argv, longopts);
         }
     }
     if (!model_path)
@@ -377,7 +377,7 @@ int cmd_eval(int argc, char **argv)
     cli_read_opts ro;
     cli_read_opts_init(&ro);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "m:f:l:t:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":m:f:l:t:h", longopts, NULL)) != -1) {
         int r = cli_read_option(c, optarg, &ro);
         if (r < 0)
             return EXIT_BAD;
@@ -402,7 +402,7 @@ int cmd_eval(int argc, char **argv)
             fputs(eval_usage, stdout);
             fputs(cli_read_options_help, stdout);
             return EXIT_OK;
-        default: return cli_usage_error("eval", "unknown option");
+        default: return cli_getopt_error("eval", c, argv, longopts);
         }
     }
     if (!model_path)

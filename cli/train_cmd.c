@@ -19,7 +19,9 @@ static const char train_usage[] =
     "Usage: slant train CORPUS -o MODEL [OPTIONS]\n"
     "\n"
     "Trains one model on CORPUS ('-' for standard input) with one head per label\n"
-    "column, and writes it to MODEL (replaced whole, or not at all).\n"
+    "column, and writes it to MODEL (replaced whole, or not at all).  MODEL is a\n"
+    "regular file or a new name; a symbolic link is written through, to the file\n"
+    "it leads to; anything else there (a device, a FIFO, a folder) is refused.\n"
     "\n"
     "  -o, --output MODEL     the model file to write (required)\n"
     "  -v, --verbose          report progress on standard error\n"
@@ -42,9 +44,16 @@ int cmd_train(int argc, char **argv)
     slant_format fmt = SLANT_FORMAT_AUTO;
     const char *output = NULL;
     int verbose = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:vhM:t:l:f:", longopts, NULL)) != -1) {
+    cli_given given = {0};
+    static const char shortopts[] = ":o:vhM:t:l:f:";
+    if (cli_train_presets(argc, argv, shortopts, longopts, &o))
+        return EXIT_BAD;
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
         int r = cli_train_option(c, optarg, &o);
+        if (r > 0) { /* checked against the model kind once all are in */
+            cli_note_given(&given, c);
+            continue;
+        }
         if (!r)
             r = cli_read_option(c, optarg, &ro);
         if (r < 0)
@@ -68,7 +77,7 @@ int cmd_train(int argc, char **argv)
                 return EXIT_BAD;
             break;
         default:
-            return cli_usage_error("train", "unknown option");
+            return cli_getopt_error("train", c, argv, longopts);
         }
     }
     if (optind != argc - 1)
@@ -76,13 +85,16 @@ int cmd_train(int argc, char **argv)
     if (!output)
         return cli_usage_error("train", "give the model file to write with -o MODEL");
     cli_set_log(verbose);
+    int rc = cli_check_train(&o, &given, longopts);
+    if (rc)
+        return rc;
     slant_error err = {{0}};
-    slant_status st = slant_options_check(&o, &err);
+    slant_status st = slant_output_check(output, &err); /* a bad -o fails now, not after training */
     if (st)
         return cli_fail(st, &err);
     double t0 = now();
     slant_corpus *corpus = NULL;
-    int rc = cli_read_corpus_with(argv[optind], fmt, &ro, &labels, &corpus);
+    rc = cli_read_corpus_with(argv[optind], fmt, &ro, &labels, &corpus);
     if (rc)
         return rc;
     slant_model *model = NULL;
@@ -109,9 +121,13 @@ int cmd_train(int argc, char **argv)
 static const char cv_usage[] =
     "Usage: slant cv CORPUS [-k K] [OPTIONS]\n"
     "\n"
-    "Stratified K-fold cross-validation: the folds are stratified on the first\n"
-    "label column and fixed by --seed; each fold trains a fresh model on the\n"
-    "others.  Prints the pooled held-out figures, like 'slant eval'.\n"
+    "Stratified K-fold cross-validation: the folds are stratified on every label\n"
+    "column together (each combination of labels is spread evenly over the\n"
+    "folds, and the first column's labels as evenly as on their own), fixed by\n"
+    "--seed; each fold trains a fresh model on the others.  Prints the pooled\n"
+    "held-out figures, like 'slant eval'.  A fold whose training side has one\n"
+    "class in a column is trained without it, and its documents are not scored\n"
+    "on it (a warning says which).\n"
     "\n"
     "  -k, --folds K          number of folds (10)\n"
     "      --json             print one JSON object (as eval --json, plus \"folds\")\n"
@@ -136,9 +152,16 @@ int cmd_cv(int argc, char **argv)
     slant_format fmt = SLANT_FORMAT_AUTO;
     uint32_t folds = 10;
     int json = 0, verbose = 0, c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "k:jvhM:t:l:f:", longopts, NULL)) != -1) {
+    cli_given given = {0};
+    static const char shortopts[] = ":k:jvhM:t:l:f:";
+    if (cli_train_presets(argc, argv, shortopts, longopts, &o))
+        return EXIT_BAD;
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
         int r = cli_train_option(c, optarg, &o);
+        if (r > 0) { /* checked against the model kind once all are in */
+            cli_note_given(&given, c);
+            continue;
+        }
         if (!r)
             r = cli_read_option(c, optarg, &ro);
         if (r < 0)
@@ -166,18 +189,19 @@ int cmd_cv(int argc, char **argv)
                 return EXIT_BAD;
             break;
         default:
-            return cli_usage_error("cv", "unknown option");
+            return cli_getopt_error("cv", c, argv, longopts);
         }
     }
     if (optind != argc - 1)
         return cli_usage_error("cv", "give exactly one CORPUS");
     cli_set_log(verbose);
+    int rc = cli_check_train(&o, &given, longopts);
+    if (rc)
+        return rc;
     slant_error err = {{0}};
-    slant_status st = slant_options_check(&o, &err);
-    if (st)
-        return cli_fail(st, &err);
+    slant_status st;
     slant_corpus *corpus = NULL;
-    int rc = cli_read_corpus_with(argv[optind], fmt, &ro, &labels, &corpus);
+    rc = cli_read_corpus_with(argv[optind], fmt, &ro, &labels, &corpus);
     if (rc)
         return rc;
     slant_eval *ev = NULL;

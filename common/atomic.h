@@ -15,11 +15,17 @@
 
 typedef struct slant_atomic {
     int fd;     /* write the contents here; the caller closes it */
-    char *path; /* the target */
+    char *path; /* the target: the file replaced, a symbolic link's target */
     char *tmp;  /* the temporary name, once there is one */
 } slant_atomic;
 
+/* Refuses a PATH that is not a regular file (nor nothing yet) with
+ * SLANT_STATUS_BAD_OPTION, and writes through a symbolic link: a.path is
+ * then the regular file the link leads to. */
 slant_status slant_atomic_open(slant_atomic *a, const char *path, slant_error *err);
+/* The same with a named temporary file from the start, as where the file
+ * system has no O_TMPFILE; the tests call it to reach that path. */
+slant_status slant_atomic_open_named(slant_atomic *a, const char *path, slant_error *err);
 /* Flushes the contents to disk and renames them over the target. */
 slant_status slant_atomic_commit(slant_atomic *a, slant_error *err);
 /* The first half of a commit: flushed to disk and named beside the

@@ -249,8 +249,23 @@ typedef enum slant_weighting {
 SLANT_API int slant_weighting_parse(const char *name); /* "counts", "tfidf", "binary"; -1 */
 SLANT_API const char *slant_weighting_name(slant_weighting weighting);
 
+/* Settings for a kind of corpus, applied before the options given one by
+ * one (see slant_options_preset). */
+typedef enum slant_preset {
+    SLANT_PRESET_NONE = 0,
+    SLANT_PRESET_NBSVM,    /* model nbsvm, binary weighting, min_count 1: sentiment,
+                            * subjectivity, spam */
+    SLANT_PRESET_HEADLINES /* keep_case, class_weight: short news texts, classes of
+                            * unequal size */
+} slant_preset;
+
+SLANT_API int slant_preset_parse(const char *name); /* "nbsvm", "headlines"; -1 */
+SLANT_API const char *slant_preset_name(slant_preset preset);
+
 typedef struct slant_options {
     slant_model_kind model;
+    slant_preset preset;         /* the preset the settings started from, recorded in
+                                  * the provenance; NONE by default */
     /* Features */
     uint32_t word_min, word_max; /* word n-grams word_min..word_max; 0..0 = none */
     uint32_t char_min, char_max; /* character n-grams within words; 0..0 = none */
@@ -259,21 +274,27 @@ typedef struct slant_options {
     slant_weighting weighting;
     int punct;                   /* 1: punctuation marks and symbols are tokens too */
     int keep_case;               /* 1: tokens keep their case (no case folding) */
-    /* Naive Bayes */
+    /* Naive Bayes (nb, cnb) and NBSVM */
     double alpha;                /* additive smoothing (nbsvm: of its log-count ratios);
                                   * 0: the model's default, 0.1, or for nbsvm chosen by
-                                  * an inner cross-validation from 0.5 and 1 */
+                                  * an inner cross-validation from 0.5 and 1; < 0:
+                                  * chosen so ("auto"), nbsvm only */
     /* NBSVM */
     double beta;                 /* interpolation toward the SVM in [0, 1]; < 0: chosen by
                                   * the inner cross-validation */
-    /* Logistic regression: minimize 0.5|W|^2 + c * sum_i loss_i (nbsvm: its SVM's c) */
-    slant_solver solver;
-    double c;                    /* 0: the model's default, 10 (lr) or 0.1 (nbsvm) */
-    uint32_t max_iter;           /* passes (dual) or iterations (lbfgs); 0: 1000 or 200 */
-    double tol;                  /* stop when the solver's measure of optimality, the
-                                  * largest dual derivative of a pass (dual) or |grad|
-                                  * (lbfgs), is tol times its first; 0: 0.01 or 1e-4 */
-    int class_weight;            /* 1: weight classes inversely to their frequency */
+    /* Logistic regression: minimize 0.5|W|^2 + c * sum_i loss_i (nbsvm: its SVM's c;
+     * svm: libsvm's C) */
+    slant_solver solver;         /* lr only */
+    double c;                    /* lr, nbsvm, svm; 0: the model's default, 10 (lr), 0.1
+                                  * (nbsvm) or 1 (svm) */
+    uint32_t max_iter;           /* lr, nbsvm: passes (dual; nbsvm's solver is dual too)
+                                  * or iterations (lbfgs); 0: 1000 or 200 */
+    double tol;                  /* lr, nbsvm: stop when the solver's measure of
+                                  * optimality, the largest dual derivative of a pass
+                                  * (dual) or |grad| (lbfgs), is tol times its first;
+                                  * 0: 0.01 or 1e-4; svm: libsvm's eps, 0: 0.001 */
+    int class_weight;            /* 1: weight classes inversely to their frequency (every
+                                  * model) */
     int nb_scale;                /* lr: 1 scales each feature by its naive-Bayes
                                   * log-count ratio before fitting (NBSVM-style) */
     /* SVM (libsvm's C-SVC; its C is c above, default 1, tol its eps, 0.001) */
@@ -289,10 +310,24 @@ typedef struct slant_options {
  * include punctuation, case folded, vocabulary with min_count 2, tf-idf
  * weighting, alpha, beta and c the model's own
  * (0, -1 and 0), the solver's own limits (max_iter and tol 0), all cores,
- * seed 1. */
+ * seed 1, no preset. */
 SLANT_API void slant_options_init(slant_options *opt);
-/* Checks ranges and consistency; fills err on failure. */
+/* Sets what PRESET sets and records it in opt->preset.  Apply it first:
+ * options given one by one then override it. */
+SLANT_API void slant_options_preset(slant_options *opt, slant_preset preset);
+/* Checks ranges and consistency; fills err on failure.  An option that
+ * means nothing for the chosen model (c for nb, alpha for lr, gamma
+ * without the rbf kernel, ...) is refused when it differs from its
+ * default. */
 SLANT_API slant_status slant_options_check(const slant_options *opt, slant_error *err);
+/* The same rule for one option that was given, whatever its value (a
+ * value equal to the default cannot be told from none in OPT): NAME is the
+ * option as the program spells it, without its dashes ("c", "solver",
+ * "seed", ...).  Refuses it (SLANT_STATUS_BAD_OPTION, naming it) when it
+ * means nothing for the model OPT describes, and a name that is no
+ * training option. */
+SLANT_API slant_status slant_options_check_option(const slant_options *opt, const char *name,
+                                                  slant_error *err);
 
 typedef struct slant_model slant_model;
 
@@ -323,9 +358,19 @@ SLANT_API slant_status slant_corpus_write_libsvm(const slant_corpus *corpus,
 /* ------------------------------------------------------------------ */
 
 /* Writes MODEL to PATH through a temporary file in the same folder that is
- * flushed and renamed into place: PATH is replaced whole or not at all. */
+ * flushed and renamed into place: PATH is replaced whole or not at all.
+ * Files are created with mode 0666 less the umask.  Only a regular file is
+ * replaced: a PATH that is a device, a FIFO, a socket or a folder is
+ * refused (SLANT_STATUS_BAD_OPTION) and left alone; a symbolic link is
+ * written through (the regular file it leads to is replaced and the link
+ * stays), and one that leads to nothing or to anything else is refused.
+ * The same holds for every file the library writes. */
 SLANT_API slant_status slant_model_save(const slant_model *model, const char *path,
                                         slant_error *err);
+/* Whether PATH could be written as slant_model_save writes it (the rules
+ * above, the folder there and writable), checked without touching PATH:
+ * a program calls it before a long training so that a bad -o fails fast. */
+SLANT_API slant_status slant_output_check(const char *path, slant_error *err);
 /* Maps PATH and checks it whole (magic, version, sizes, checksum) before use. */
 SLANT_API slant_status slant_model_load(const char *path, slant_model **out, slant_error *err);
 /* The same on bytes in memory, which are copied. */
@@ -459,8 +504,14 @@ SLANT_API double slant_eval_macro_f1(const slant_eval *ev, size_t head);
 SLANT_API slant_class_scores slant_eval_class(const slant_eval *ev, size_t head, size_t cls);
 
 /* Stratified K-fold cross-validation with the seed in OPT: the folds are
- * stratified on the first head; each fold trains a fresh model on the rest.
- * The result pools the held-out predictions of every fold. */
+ * stratified on the labels of every head together (each combination of
+ * labels, a missing label one value more, is dealt evenly over the folds;
+ * the first head's labels are spread as evenly as when stratifying on it
+ * alone); each fold trains a fresh model on the rest.  A fold whose
+ * training side has fewer than two classes in a head (that has two in the
+ * corpus) is trained without that head, and its documents are not scored
+ * on it, with a warning: the head's figures pool the other folds.  The
+ * result pools the held-out predictions of every fold. */
 SLANT_API slant_status slant_cross_validate(const slant_corpus *corpus, const slant_options *opt,
                                             uint32_t folds, slant_eval **out, slant_error *err);
 

@@ -551,9 +551,9 @@ static size_t corpus_head(const slant_corpus *corpus, const char *name)
  * the corpus; model heads that EV lacks are predicted but not recorded, and
  * extra corpus columns are ignored.  The model's classes are mapped into
  * EV's by name, appending those EV lacks. */
-slant_status slant_eval_corpus(slant_eval *ev, const slant_model *model,
-                               const slant_corpus *corpus, const size_t *docs, size_t n_docs,
-                               uint32_t threads, slant_error *err)
+static slant_status eval_corpus(slant_eval *ev, const slant_model *model,
+                                const slant_corpus *corpus, const size_t *docs, size_t n_docs,
+                                uint32_t threads, int partial, slant_error *err)
 {
     if (!ev || !model || !corpus)
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no evaluation, model or corpus");
@@ -588,6 +588,10 @@ slant_status slant_eval_corpus(slant_eval *ev, const slant_model *model,
         size_t m = 0;
         while (m < mh && strcmp(slant_model_head_name(model, m), name) != 0)
             m++;
+        if (m == mh && partial) { /* not recorded */
+            model_of[e] = SIZE_MAX;
+            continue;
+        }
         if (m == mh) {
             st = slant_fail(err, SLANT_STATUS_BAD_OPTION, "the model has no head \"%s\" to "
                             "evaluate", name);
@@ -626,8 +630,10 @@ slant_status slant_eval_corpus(slant_eval *ev, const slant_model *model,
                 goto out;
             }
         for (size_t e = 0; e < eh; e++) {
-            const char *label = slant_corpus_label(corpus, d, corpus_of[e]);
             gold[i * eh + e] = SIZE_MAX;
+            if (model_of[e] == SIZE_MAX)
+                continue;
+            const char *label = slant_corpus_label(corpus, d, corpus_of[e]);
             if (label && class_index(&ev->heads[e], label, &gold[i * eh + e])) {
                 st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
                 goto out;
@@ -673,6 +679,20 @@ out:
     free(corpus_of);
     free(model_of);
     return st;
+}
+
+slant_status slant_eval_corpus(slant_eval *ev, const slant_model *model,
+                               const slant_corpus *corpus, const size_t *docs, size_t n_docs,
+                               uint32_t threads, slant_error *err)
+{
+    return eval_corpus(ev, model, corpus, docs, n_docs, threads, 0, err);
+}
+
+slant_status slant_eval_corpus_some(slant_eval *ev, const slant_model *model,
+                                    const slant_corpus *corpus, const size_t *docs,
+                                    size_t n_docs, uint32_t threads, slant_error *err)
+{
+    return eval_corpus(ev, model, corpus, docs, n_docs, threads, 1, err);
 }
 
 /* ------------------------------------------------------------------ */

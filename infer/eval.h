@@ -35,4 +35,11 @@ slant_status slant_eval_class_index(slant_eval *ev, size_t head, const char *nam
 slant_status slant_eval_add_names(slant_eval *ev, const char *const *gold,
                                   const char *const *pred, slant_error *err);
 
+/* slant_eval_corpus, except that heads of EV the model lacks are not
+ * recorded (cross-validation, where a fold's model can lack a head whose
+ * training side had one class). */
+slant_status slant_eval_corpus_some(slant_eval *ev, const slant_model *model,
+                                    const slant_corpus *corpus, const size_t *docs,
+                                    size_t n_docs, uint32_t threads, slant_error *err);
+
 #endif /* SLANT_EVAL_H */

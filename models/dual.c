@@ -74,6 +74,7 @@ typedef struct dual_job {
     const slant_dual_params *p;
     double *w; /* (n_problems, cols + 1): each problem's weights, then its bias weight */
     uint32_t *passes;
+    unsigned char *at_limit; /* per problem: 1 when it stopped at max_iter, not converged */
     int failed;
 } dual_job;
 
@@ -128,6 +129,7 @@ static void solve_problem(dual_job *j, uint32_t k)
     uint64_t rng = p->seed ^ (0x5851f42d4c957f2dULL * (k + 1));
     double first = 0;
     uint32_t pass = 0;
+    int converged = n == 0;
     while (pass < p->max_iter && n > 0) {
         pass++;
         for (size_t s = n - 1; s > 0; s--) { /* Fisher-Yates */
@@ -180,10 +182,13 @@ static void solve_problem(dual_job *j, uint32_t k)
         }
         if (pass == 1)
             first = gmax;
-        if (gmax <= p->tol * first || gmax == 0)
+        if (gmax <= p->tol * first || gmax == 0) {
+            converged = 1;
             break;
+        }
     }
     j->passes[k] = pass;
+    j->at_limit[k] = !converged;
     free(slot_of);
 out:
     free(order);
@@ -223,19 +228,26 @@ slant_status slant_dual_fit(const slant_csr *x, const int32_t *y, const double *
                               ">= 0", i, sw[i]);
     }
     uint32_t problems = n_classes == 2 ? 1 : n_classes;
-    dual_job j = {x, y, sw, n_classes, p, w, NULL, 0};
+    dual_job j = {x, y, sw, n_classes, p, w, NULL, NULL, 0};
     j.passes = slant_calloc_array(problems, sizeof *j.passes);
-    if (!j.passes)
+    j.at_limit = slant_calloc_array(problems, sizeof *j.at_limit);
+    if (!j.passes || !j.at_limit) {
+        free(j.passes);
+        free(j.at_limit);
         return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+    }
     slant_parallel_for(problems, slant_threads_for(p->threads, problems), solve_range, &j);
     slant_status st = SLANT_STATUS_OK;
     if (j.failed)
         st = slant_fail(err, SLANT_STATUS_NO_MEMORY,
                         "out of memory for a linear model on %zu documents", x->rows);
     for (uint32_t k = 0; k < problems && !st; k++) {
-        slant_log("%s (dual): class %u: %u passes",
+        slant_log("%s (dual): class %u: %u passes%s",
                   p->loss == SLANT_LOSS_LOGISTIC ? "logistic" : "squared hinge",
-                  problems == 1 ? 1 : k, j.passes[k]);
+                  problems == 1 ? 1 : k, j.passes[k],
+                  j.at_limit[k] ? ", the limit, before it converged" : "");
+        if (p->at_limit)
+            *p->at_limit += j.at_limit[k];
         for (size_t f = 0; f <= cols; f++)
             if (!isfinite(w[(size_t)k * (cols + 1) + f])) {
                 st = slant_fail(err, SLANT_STATUS_INTERNAL,
@@ -244,6 +256,7 @@ slant_status slant_dual_fit(const slant_csr *x, const int32_t *y, const double *
             }
     }
     free(j.passes);
+    free(j.at_limit);
     return st;
 }
 

@@ -87,6 +87,8 @@ typedef struct slant_lr_params {
     uint32_t max_iter; /* L-BFGS iterations */
     double tol;        /* stop when |grad| <= tol * |grad_0| */
     uint32_t threads;  /* 0: all cores */
+    uint32_t *at_limit; /* output, may be NULL: incremented when the fit stopped at
+                         * max_iter iterations before it converged */
 } slant_lr_params;
 
 /* Softmax logistic regression by L-BFGS.  The biases are not regularized.
@@ -108,6 +110,8 @@ typedef struct slant_dual_params {
     uint64_t seed;     /* the order of the documents in each pass */
     uint32_t threads;  /* classes run in parallel; 0: all cores */
     slant_loss loss;   /* slant_dual_fit only; slant_lr_dual_fit is logistic */
+    uint32_t *at_limit; /* output, may be NULL: incremented for each problem that
+                         * stopped at max_iter passes before it converged */
 } slant_dual_params;
 
 /* The raw problems behind both: for two classes one problem (class 1
@@ -156,6 +160,8 @@ typedef struct slant_nbsvm_choice {
     double alpha, beta;
     uint32_t folds;    /* 0 when there was no inner cross-validation */
     double accuracy;   /* of the choice on the inner folds (weighted by sw) */
+    uint32_t at_limit; /* problems of the final fit that stopped at max_iter passes
+                        * before they converged (the inner folds' are not counted) */
 } slant_nbsvm_choice;
 
 slant_status slant_nbsvm_fit(const slant_csr *x, const int32_t *y, const double *sample_weight,

@@ -446,6 +446,7 @@ slant_status slant_lr_fit(const slant_csr *x, const int32_t *y, const double *sa
     double g0 = slant_dnrm2(n, g), gn = g0;
     uint32_t iter = 0;
     const char *why;
+    int at_limit = 0;
     for (;;) {
         if (gn <= par->tol * g0) {
             why = "converged";
@@ -453,6 +454,7 @@ slant_status slant_lr_fit(const slant_csr *x, const int32_t *y, const double *sa
         }
         if (iter >= par->max_iter) {
             why = "reached the iteration limit";
+            at_limit = 1;
             break;
         }
         /* d = -H g by the two-loop recursion (Nocedal & Wright, alg. 7.4). */
@@ -521,6 +523,8 @@ slant_status slant_lr_fit(const slant_csr *x, const int32_t *y, const double *sa
     }
     slant_log("lr: %s after %u iterations, objective %.9g, |grad| %.3g (%.3g of the start)", why,
               iter, f, gn, g0 > 0 ? gn / g0 : 0.0);
+    if (par->at_limit && at_limit)
+        ++*par->at_limit;
 
     st = SLANT_STATUS_OK;
     for (size_t i = 0; i < n; i++)

@@ -33,8 +33,102 @@ void slant_options_init(slant_options *o)
     o->max_iter = 0;
     o->tol = 0;
     o->class_weight = 0;
+    o->preset = SLANT_PRESET_NONE;
     o->threads = 0;
     o->seed = 1;
+}
+
+/* The options that mean something for some models only, as the program
+ * names them.  One rule for all of them: given where they mean nothing,
+ * they are refused, whatever their value. */
+static const char *const model_options[] = {"c", "alpha", "beta", "solver", "iterations",
+                                            "tol", "nb-scale", "kernel", "gamma", "force"};
+
+/* The options that mean something for every model. */
+static const char *const common_options[] = {
+    "model", "preset", "word-ngrams", "char-ngrams", "hash-bits", "min-count", "weighting",
+    "tfidf", "no-tfidf", "punct", "case", "class-weight", "threads", "seed"};
+
+/* 1 when model option NAME differs in O from slant_options_init's value:
+ * then it was given, and slant_options_check holds it to the rule. */
+static int option_set(const slant_options *o, const char *name)
+{
+    if (!strcmp(name, "c"))
+        return o->c != 0;
+    if (!strcmp(name, "alpha"))
+        return o->alpha != 0;
+    if (!strcmp(name, "beta"))
+        return o->beta >= 0;
+    if (!strcmp(name, "solver"))
+        return o->solver != SLANT_SOLVER_DUAL;
+    if (!strcmp(name, "iterations"))
+        return o->max_iter != 0;
+    if (!strcmp(name, "tol"))
+        return o->tol != 0;
+    if (!strcmp(name, "nb-scale"))
+        return o->nb_scale != 0;
+    if (!strcmp(name, "kernel"))
+        return o->kernel != SLANT_KERNEL_LINEAR;
+    if (!strcmp(name, "gamma"))
+        return o->gamma != 0;
+    if (!strcmp(name, "force"))
+        return o->force != 0;
+    return 0;
+}
+
+/* NULL when model option NAME means something for the model O describes;
+ * else the rest of the sentence that refuses "--NAME".  What each model
+ * reads is in train.c: c is the L2 trade-off of lr and nbsvm and libsvm's
+ * C; tol stops lr's and nbsvm's solvers and is libsvm's eps; iterations
+ * bound lr's and nbsvm's solvers (libsvm has no such limit); alpha smooths
+ * nb, cnb and nbsvm. */
+static const char *option_misplaced(const slant_options *o, const char *name)
+{
+    slant_model_kind k = o->model;
+    int lr = k == SLANT_MODEL_KIND_LR, nbsvm = k == SLANT_MODEL_KIND_NBSVM,
+        svm = k == SLANT_MODEL_KIND_SVM, bayes = !lr && !nbsvm && !svm;
+    if (!strcmp(name, "c"))
+        return bayes ? "is for --model lr, nbsvm or svm (naive Bayes has no C)" : NULL;
+    if (!strcmp(name, "alpha"))
+        return lr || svm ? "is for --model nb, cnb or nbsvm (smoothing of counts)"
+               : o->alpha < 0 && !nbsvm ? "auto is for --model nbsvm (nb and cnb take a "
+                                          "number, 0.1 unless given)"
+                                        : NULL;
+    if (!strcmp(name, "beta"))
+        return nbsvm ? NULL : "is for --model nbsvm";
+    if (!strcmp(name, "solver"))
+        return lr ? NULL : "is for --model lr";
+    if (!strcmp(name, "iterations"))
+        return lr || nbsvm ? NULL : "is for --model lr or nbsvm";
+    if (!strcmp(name, "tol"))
+        return bayes ? "is for --model lr, nbsvm or svm (naive Bayes is fitted in closed form)"
+                     : NULL;
+    if (!strcmp(name, "nb-scale"))
+        return lr ? NULL : "is for --model lr (nbsvm scales by its own ratios)";
+    if (!strcmp(name, "kernel"))
+        return svm ? NULL : "is for --model svm";
+    if (!strcmp(name, "gamma"))
+        return svm && o->kernel == SLANT_KERNEL_RBF ? NULL : "is for --model svm --kernel rbf";
+    if (!strcmp(name, "force"))
+        return svm ? NULL : "is for --model svm";
+    return NULL;
+}
+
+slant_status slant_options_check_option(const slant_options *o, const char *name,
+                                        slant_error *err)
+{
+    if (!o || !name)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no options or no option name");
+    for (size_t i = 0; i < sizeof common_options / sizeof *common_options; i++)
+        if (!strcmp(name, common_options[i]))
+            return SLANT_STATUS_OK;
+    for (size_t i = 0; i < sizeof model_options / sizeof *model_options; i++)
+        if (!strcmp(name, model_options[i])) {
+            const char *why = option_misplaced(o, name);
+            return why ? slant_fail(err, SLANT_STATUS_BAD_OPTION, "--%s %s", name, why)
+                       : SLANT_STATUS_OK;
+        }
+    return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no training option --%s", name);
 }
 
 slant_status slant_options_check(const slant_options *o, slant_error *err)
@@ -42,16 +136,34 @@ slant_status slant_options_check(const slant_options *o, slant_error *err)
 #define OPT_BAD(...) slant_fail(err, SLANT_STATUS_BAD_OPTION, __VA_ARGS__)
     if (o->model > SLANT_MODEL_KIND_SVM)
         return OPT_BAD("unknown model kind %d", (int)o->model);
+    if (o->preset > SLANT_PRESET_HEADLINES)
+        return OPT_BAD("unknown preset %d", (int)o->preset);
     if (o->kernel != SLANT_KERNEL_LINEAR && o->kernel != SLANT_KERNEL_RBF)
         return OPT_BAD("unknown kernel %d", (int)o->kernel);
-    if (o->kernel != SLANT_KERNEL_LINEAR && o->model != SLANT_MODEL_KIND_SVM)
-        return OPT_BAD("--kernel is for --model svm");
+    if (o->solver != SLANT_SOLVER_DUAL && o->solver != SLANT_SOLVER_LBFGS)
+        return OPT_BAD("unknown solver %d", (int)o->solver);
     if (!(o->gamma >= 0) || !isfinite(o->gamma))
         return OPT_BAD("--gamma must be a positive number");
-    if (o->gamma > 0 && o->kernel != SLANT_KERNEL_RBF)
-        return OPT_BAD("--gamma is for --model svm --kernel rbf");
     if (o->force != 0 && o->force != 1)
         return OPT_BAD("forcing is on (1) or off (0)");
+    if (!isfinite(o->alpha))
+        return OPT_BAD("--alpha must be a positive number");
+    if (!(o->c >= 0) || !isfinite(o->c))
+        return OPT_BAD("--c must be a positive number");
+    if (!(o->beta <= 1) || !isfinite(o->beta))
+        return OPT_BAD("--beta must be between 0 and 1");
+    if (o->max_iter > 1000000)
+        return OPT_BAD("--iterations must be between 1 and 1000000");
+    if (!(o->tol >= 0) || !isfinite(o->tol))
+        return OPT_BAD("--tol must be a non-negative number");
+    if ((o->class_weight != 0 && o->class_weight != 1) || (o->nb_scale != 0 && o->nb_scale != 1))
+        return OPT_BAD("class weighting and naive-Bayes scaling are on (1) or off (0)");
+    for (size_t i = 0; i < sizeof model_options / sizeof *model_options; i++) {
+        const char *why = option_set(o, model_options[i])
+                              ? option_misplaced(o, model_options[i]) : NULL;
+        if (why)
+            return OPT_BAD("--%s %s", model_options[i], why);
+    }
     if ((o->word_min == 0) != (o->word_max == 0) || o->word_min > o->word_max)
         return OPT_BAD("word n-gram range %u-%u: give MIN-MAX with 1 <= MIN <= MAX, or 0 for none",
                        o->word_min, o->word_max);
@@ -72,30 +184,39 @@ slant_status slant_options_check(const slant_options *o, slant_error *err)
         return OPT_BAD("unknown weighting %d", (int)o->weighting);
     if ((o->punct != 0 && o->punct != 1) || (o->keep_case != 0 && o->keep_case != 1))
         return OPT_BAD("punctuation tokens and case keeping are on (1) or off (0)");
-    if (!(o->alpha >= 0) || !isfinite(o->alpha))
-        return OPT_BAD("--alpha must be a positive number");
-    if (!(o->c >= 0) || !isfinite(o->c))
-        return OPT_BAD("--c must be a positive number");
-    if (!(o->beta <= 1) || !isfinite(o->beta))
-        return OPT_BAD("--beta must be between 0 and 1");
-    if (o->solver == SLANT_SOLVER_LBFGS && o->model != SLANT_MODEL_KIND_LR)
-        return OPT_BAD("--solver is for --model lr");
-    if (o->beta >= 0 && o->model != SLANT_MODEL_KIND_NBSVM)
-        return OPT_BAD("--beta is for --model nbsvm");
-    if (o->nb_scale && o->model != SLANT_MODEL_KIND_LR)
-        return OPT_BAD("--nb-scale is for --model lr (nbsvm scales by its own ratios)");
-    if (o->solver != SLANT_SOLVER_DUAL && o->solver != SLANT_SOLVER_LBFGS)
-        return OPT_BAD("unknown solver %d", (int)o->solver);
-    if (o->max_iter > 1000000)
-        return OPT_BAD("--iterations must be between 1 and 1000000");
-    if (!(o->tol >= 0) || !isfinite(o->tol))
-        return OPT_BAD("--tol must be a non-negative number");
-    if ((o->class_weight != 0 && o->class_weight != 1) || (o->nb_scale != 0 && o->nb_scale != 1))
-        return OPT_BAD("class weighting and naive-Bayes scaling are on (1) or off (0)");
     if (o->threads > 1024)
         return OPT_BAD("--threads %u: at most 1024", o->threads);
     return SLANT_STATUS_OK;
 #undef OPT_BAD
+}
+
+int slant_preset_parse(const char *name)
+{
+    if (strcmp(name, "nbsvm") == 0)
+        return SLANT_PRESET_NBSVM;
+    if (strcmp(name, "headlines") == 0)
+        return SLANT_PRESET_HEADLINES;
+    return -1;
+}
+
+const char *slant_preset_name(slant_preset preset)
+{
+    return preset == SLANT_PRESET_NBSVM       ? "nbsvm"
+           : preset == SLANT_PRESET_HEADLINES ? "headlines"
+                                              : "none";
+}
+
+void slant_options_preset(slant_options *o, slant_preset preset)
+{
+    o->preset = preset;
+    if (preset == SLANT_PRESET_NBSVM) {
+        o->model = SLANT_MODEL_KIND_NBSVM;
+        o->weighting = SLANT_WEIGHTING_BINARY;
+        o->min_count = 1;
+    } else if (preset == SLANT_PRESET_HEADLINES) {
+        o->keep_case = 1;
+        o->class_weight = 1;
+    }
 }
 
 int slant_weighting_parse(const char *name)
@@ -130,15 +251,21 @@ const char *slant_solver_name(slant_solver solver)
 
 void slant_options_resolve(slant_options *o)
 {
-    if (o->c == 0)
-        o->c = o->model == SLANT_MODEL_KIND_NBSVM ? 0.1 : o->model == SLANT_MODEL_KIND_SVM ? 1.0 : 10.0;
-    if (o->alpha == 0 && o->model != SLANT_MODEL_KIND_NBSVM)
+    slant_model_kind k = o->model;
+    int lr = k == SLANT_MODEL_KIND_LR, nbsvm = k == SLANT_MODEL_KIND_NBSVM,
+        svm = k == SLANT_MODEL_KIND_SVM, lbfgs = lr && o->solver == SLANT_SOLVER_LBFGS;
+    /* Only what the model reads, so that resolved options pass
+     * slant_options_check as the given ones did. */
+    if (o->c == 0 && (lr || nbsvm || svm))
+        o->c = nbsvm ? 0.1 : svm ? 1.0 : 10.0;
+    if (nbsvm && o->alpha < 0)
+        o->alpha = 0; /* chosen, as the model file has always said it */
+    else if (o->alpha == 0 && !lr && !nbsvm && !svm)
         o->alpha = 0.1;
-    int lbfgs = o->model == SLANT_MODEL_KIND_LR && o->solver == SLANT_SOLVER_LBFGS;
-    if (o->max_iter == 0)
+    if (o->max_iter == 0 && (lr || nbsvm))
         o->max_iter = lbfgs ? 200 : 1000;
-    if (o->tol == 0)
-        o->tol = lbfgs ? 1e-4 : o->model == SLANT_MODEL_KIND_SVM ? 0.001 : 0.01;
+    if (o->tol == 0 && (lr || nbsvm || svm))
+        o->tol = lbfgs ? 1e-4 : svm ? 0.001 : 0.01;
 }
 
 int slant_model_kind_parse(const char *name)

@@ -74,7 +74,9 @@ slant_status slant_model_check_input(const slant_model *m, const slant_corpus *c
                                      slant_error *err);
 
 /* Fills what the options leave to the model and the solver: c, alpha,
- * max_iter and tol when 0 (alpha stays 0, "chosen", for nbsvm). */
+ * max_iter and tol when 0, for the models that read them (alpha is 0,
+ * "chosen", for nbsvm unless given).  The result passes
+ * slant_options_check when O did. */
 void slant_options_resolve(slant_options *o);
 
 /* Class probabilities of every head for one vectorized document: probs

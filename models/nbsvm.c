@@ -52,6 +52,7 @@ typedef struct nbsvm_ctx {
     const slant_nbsvm_params *p;
     float *scaled; /* nnz: the values of x times r of the problem being fitted */
     int32_t *yk;   /* rows: 1 in the class, 0 not, -1 left out */
+    uint32_t at_limit; /* final fits that stopped at the pass limit */
 } nbsvm_ctx;
 
 static uint32_t positive_class(const nbsvm_ctx *c, uint32_t k)
@@ -103,7 +104,7 @@ static slant_status fit_problem(nbsvm_ctx *c, uint32_t k, double alpha, const ui
     slant_csr xs = *x;
     xs.value = c->scaled;
     slant_dual_params dp = {c->p->c, 1.0, c->p->tol, c->p->max_iter, c->p->seed, 1,
-                            SLANT_LOSS_SQUARED_HINGE};
+                            SLANT_LOSS_SQUARED_HINGE, use ? NULL : &c->at_limit};
     slant_status st = slant_dual_fit(&xs, c->yk, c->sw, 2, &dp, out->w, err);
     if (st)
         return st;
@@ -403,7 +404,7 @@ slant_status slant_nbsvm_fit(const slant_csr *x, const int32_t *y, const double 
                           "most %d folds", MAX_FOLDS);
     size_t rows = x->rows, cols = x->cols, nnz = x->rowptr[rows];
     uint32_t P = n_classes == 2 ? 1 : n_classes;
-    nbsvm_ctx c = {x, y, sw, n_classes, P, p, NULL, NULL};
+    nbsvm_ctx c = {x, y, sw, n_classes, P, p, NULL, NULL, 0};
     c.scaled = slant_alloc_array(nnz ? nnz : 1, sizeof *c.scaled);
     c.yk = slant_alloc_array(rows ? rows : 1, sizeof *c.yk);
     uint8_t *fold = slant_alloc_array(rows ? rows : 1, 1);
@@ -442,7 +443,7 @@ slant_status slant_nbsvm_fit(const slant_csr *x, const int32_t *y, const double 
     slant_dual_layout(wf, cols, n_classes, 1.0, weights, bias);
     if (choice)
         *choice = (slant_nbsvm_choice){t.alpha, t.beta, tuned ? (uint32_t)folds : 0,
-                                       tuned ? t.accuracy : NAN};
+                                       tuned ? t.accuracy : NAN, c.at_limit};
 out:
     problem_free(&fp);
     free(c.scaled);

@@ -14,6 +14,7 @@
 #include "model.h"
 #include "pipeline.h"
 #include "svm.h"
+#include "train.h"
 
 /* Folds of NBSVM's inner cross-validation. */
 #define NBSVM_FOLDS 5
@@ -153,57 +154,129 @@ static int appendf(char **s, size_t *len, size_t *cap, const char *fmt, ...)
     return 0;
 }
 
-/* The training date: SOURCE_DATE_EPOCH when set (reproducible builds),
- * else today, in UTC, to the day, so that one day's runs give one file. */
-static void training_date(char *buf, size_t size)
+/* 9999-12-31T23:59:59Z: the last second whose year has four digits. */
+#define LAST_EPOCH 253402300799ULL
+
+slant_status slant_training_date(char *buf, size_t size, slant_error *err)
 {
     time_t t = time(NULL);
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     if (sde && *sde) {
-        char *end;
-        long long v = strtoll(sde, &end, 10);
-        if (*end == '\0' && v >= 0)
-            t = (time_t)v;
+        uint64_t v = 0;
+        const char *p = sde;
+        while (*p >= '0' && *p <= '9' && v <= LAST_EPOCH)
+            v = v * 10 + (uint64_t)(*p++ - '0');
+        if (*p || v > LAST_EPOCH || (uint64_t)(time_t)v != v) {
+            char quoted[64];
+            return slant_fail(err, SLANT_STATUS_BAD_OPTION,
+                              "SOURCE_DATE_EPOCH=%s: not a whole number of seconds since "
+                              "1970-01-01 (at most %llu, the end of 9999); set it to one, or "
+                              "unset it", slant_name_quote(sde, strlen(sde), quoted,
+                                                           sizeof quoted), LAST_EPOCH);
+        }
+        t = (time_t)v;
     }
     struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, size, "%Y-%m-%d", &tm);
+    if (!gmtime_r(&t, &tm) || strftime(buf, size, "%Y-%m-%d", &tm) == 0)
+        return slant_fail(err, SLANT_STATUS_INTERNAL, "cannot write the date %lld",
+                          (long long)t);
+    return SLANT_STATUS_OK;
 }
 
-static char *provenance(const slant_corpus *c, const size_t *docs, size_t n_docs,
-                        const slant_options *o, const head_classes *hc, size_t nf,
-                        const slant_nbsvm_choice *choice)
+/* D as the shortest %g text that reads back as D, so that a recorded
+ * option replays exactly (plain %g keeps six digits); "10", not "1e+01". */
+static void shortest(char *buf, size_t size, double d)
 {
-    char *s = NULL, date[32], alpha[32], beta[32], svm[96] = "";
-    size_t len = 0, cap = 0;
-    training_date(date, sizeof date);
-    if (o->model == SLANT_MODEL_KIND_SVM && o->kernel == SLANT_KERNEL_RBF && o->gamma > 0)
-        snprintf(svm, sizeof svm, " --kernel rbf --gamma %g", o->gamma);
-    else if (o->model == SLANT_MODEL_KIND_SVM)
-        snprintf(svm, sizeof svm, " --kernel %s%s", slant_kernel_name(o->kernel),
-                 o->kernel == SLANT_KERNEL_RBF ? " --gamma scale" : "");
+    char best[32] = "", try[32];
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(try, sizeof try, "%.*g", digits, d);
+        if (strtod(try, NULL) == d && (!*best || strlen(try) < strlen(best)))
+            strcpy(best, try);
+    }
+    snprintf(buf, size, "%s", best);
+}
+
+/* An n-gram range as the options take it: "A-B", or "0" for none. */
+static void range(char *buf, size_t size, uint32_t lo, uint32_t hi)
+{
+    if (hi == 0)
+        snprintf(buf, size, "0");
+    else
+        snprintf(buf, size, "%u-%u", lo, hi);
+}
+
+/* The options= line: the preset if any, then every option that means
+ * something for the model, with the values training used, so that
+ * `slant train CORPUS -o M $(options)` gives the same model bytes.  O is
+ * resolved. */
+static int options_line(char **s, size_t *len, size_t *cap, const slant_options *o)
+{
+    char words[16], chars[16], c[32], tol[32], alpha[32], beta[32], gamma[32];
+    range(words, sizeof words, o->word_min, o->word_max);
+    range(chars, sizeof chars, o->char_min, o->char_max);
+    shortest(c, sizeof c, o->c);
+    shortest(tol, sizeof tol, o->tol);
     if (o->alpha > 0)
-        snprintf(alpha, sizeof alpha, "%g", o->alpha);
+        shortest(alpha, sizeof alpha, o->alpha);
     else
         strcpy(alpha, "auto");
     if (o->beta >= 0)
-        snprintf(beta, sizeof beta, "%g", o->beta);
+        shortest(beta, sizeof beta, o->beta);
     else
         strcpy(beta, "auto");
-    int bad = appendf(&s, &len, &cap,
-                      "slant_version=%s\nformat_version=%d\ndate=%s\nmodel=%s\n"
-                      "options=--model %s --word-ngrams %u-%u --char-ngrams %u-%u "
-                      "--hash-bits %u --min-count %u --weighting %s --punct %s --case %s --alpha %s "
-                      "--beta %s --solver %s --c %g "
-                      "--iterations %u --tol %g --class-weight %s --nb-scale %s --seed %llu%s\n"
-                      "features=%zu\ncorpus_documents=%zu\ncorpus_hash=xxh3:%016llx\n",
-                      SLANT_VERSION, SLANT_FORMAT_VERSION, date, slant_model_kind_name(o->model),
-                      slant_model_kind_name(o->model), o->word_min, o->word_max, o->char_min,
-                      o->char_max, o->hash_bits, o->min_count, slant_weighting_name(o->weighting),
-                      o->punct ? "on" : "off", o->keep_case ? "keep" : "fold",
-                      alpha, beta, slant_solver_name(o->solver), o->c, o->max_iter, o->tol, o->class_weight ? "balanced" : "none",
-                      o->nb_scale ? "on" : "off", (unsigned long long)o->seed, svm, nf, n_docs,
-                      (unsigned long long)slant_corpus_hash(c, docs, n_docs));
+    if (o->gamma > 0)
+        shortest(gamma, sizeof gamma, o->gamma);
+    else
+        strcpy(gamma, "scale");
+    /* The preset first: it is in the model (the preset= line), and the
+     * options after it override all it sets. */
+    int bad = o->preset != SLANT_PRESET_NONE
+                  && appendf(s, len, cap, "options=--preset %s ", slant_preset_name(o->preset));
+    bad |= appendf(s, len, cap, "%s--model %s --word-ngrams %s --char-ngrams %s "
+                   "--hash-bits %u --min-count %u --weighting %s --punct %s --case %s",
+                   o->preset != SLANT_PRESET_NONE ? "" : "options=",
+                   slant_model_kind_name(o->model), words, chars, o->hash_bits, o->min_count,
+                   slant_weighting_name(o->weighting), o->punct ? "on" : "off",
+                   o->keep_case ? "keep" : "fold");
+    switch (o->model) {
+    case SLANT_MODEL_KIND_LR:
+        bad |= appendf(s, len, cap, " --solver %s --c %s --iterations %u --tol %s --nb-scale %s",
+                       slant_solver_name(o->solver), c, o->max_iter, tol,
+                       o->nb_scale ? "on" : "off");
+        break;
+    case SLANT_MODEL_KIND_NB:
+    case SLANT_MODEL_KIND_CNB:
+        bad |= appendf(s, len, cap, " --alpha %s", alpha);
+        break;
+    case SLANT_MODEL_KIND_NBSVM:
+        bad |= appendf(s, len, cap, " --alpha %s --beta %s --c %s --iterations %u --tol %s",
+                       alpha, beta, c, o->max_iter, tol);
+        break;
+    case SLANT_MODEL_KIND_SVM:
+        bad |= appendf(s, len, cap, " --kernel %s", slant_kernel_name(o->kernel));
+        if (o->kernel == SLANT_KERNEL_RBF)
+            bad |= appendf(s, len, cap, " --gamma %s", gamma);
+        bad |= appendf(s, len, cap, " --c %s --tol %s", c, tol);
+        break;
+    }
+    bad |= appendf(s, len, cap, " --class-weight %s --seed %llu\n",
+                   o->class_weight ? "balanced" : "none", (unsigned long long)o->seed);
+    return bad;
+}
+
+static char *provenance(const slant_corpus *c, const size_t *docs, size_t n_docs,
+                        const slant_options *o, const char *date, const head_classes *hc,
+                        size_t nf, const slant_nbsvm_choice *choice)
+{
+    char *s = NULL;
+    size_t len = 0, cap = 0;
+    int bad = appendf(&s, &len, &cap, "slant_version=%s\nformat_version=%d\ndate=%s\nmodel=%s\n",
+                      SLANT_VERSION, SLANT_FORMAT_VERSION, date, slant_model_kind_name(o->model));
+    bad |= options_line(&s, &len, &cap, o);
+    if (o->preset != SLANT_PRESET_NONE) /* what it set is in the options above */
+        bad |= appendf(&s, &len, &cap, "preset=%s\n", slant_preset_name(o->preset));
+    bad |= appendf(&s, &len, &cap, "features=%zu\ncorpus_documents=%zu\ncorpus_hash=xxh3:%016llx\n",
+                   nf, n_docs, (unsigned long long)slant_corpus_hash(c, docs, n_docs));
     for (size_t h = 0; h < c->n_heads && !bad; h++) {
         bad |= appendf(&s, &len, &cap, "head=%s", c->head_names[h]);
         for (uint32_t k = 0; k < hc[h].n && !bad; k++)
@@ -226,17 +299,19 @@ static char *provenance(const slant_corpus *c, const size_t *docs, size_t n_docs
 }
 
 /* Logistic regression by the solver O names; w (output) holds the
- * weights, then the biases. */
+ * weights, then the biases; *at_limit (output) counts the fits that
+ * stopped at the iteration limit before they converged. */
 static slant_status fit_lr(const slant_csr *x, const int32_t *y, const double *sw, uint32_t cn,
-                           const slant_options *o, float *w, slant_error *err)
+                           const slant_options *o, float *w, uint32_t *at_limit,
+                           slant_error *err)
 {
     size_t nf = x->cols;
     if (o->solver == SLANT_SOLVER_LBFGS) {
-        slant_lr_params p = {o->c, o->max_iter, o->tol, o->threads};
+        slant_lr_params p = {o->c, o->max_iter, o->tol, o->threads, at_limit};
         return slant_lr_fit(x, y, sw, cn, &p, w, w + nf * cn, err);
     }
     slant_dual_params p = {o->c, 1.0, o->tol, o->max_iter, o->seed, o->threads,
-                           SLANT_LOSS_LOGISTIC};
+                           SLANT_LOSS_LOGISTIC, at_limit};
     return slant_lr_dual_fit(x, y, sw, cn, &p, w, w + nf * cn, err);
 }
 
@@ -245,7 +320,8 @@ static slant_status fit_lr(const slant_csr *x, const int32_t *y, const double *s
  * so the model scores unscaled features and labels at the usual cost.
  * x's values are scaled for the fit and restored after. */
 static slant_status fit_nb_scaled(slant_csr *x, const int32_t *y, const double *sw, uint32_t cn,
-                                  const slant_options *o, float *w, slant_error *err)
+                                  const slant_options *o, float *w, uint32_t *at_limit,
+                                  slant_error *err)
 {
     size_t nf = x->cols, nnz = x->rowptr[x->rows];
     double *scale = slant_alloc_array(nf, sizeof *scale);
@@ -260,7 +336,7 @@ static slant_status fit_nb_scaled(slant_csr *x, const int32_t *y, const double *
     memcpy(saved, x->value, nnz * sizeof *saved);
     for (size_t j = 0; j < nnz; j++)
         x->value[j] = (float)(x->value[j] * scale[x->index[j]]);
-    st = fit_lr(x, y, sw, cn, o, w, err);
+    st = fit_lr(x, y, sw, cn, o, w, at_limit, err);
     memcpy(x->value, saved, nnz * sizeof *saved);
     if (!st)
         for (size_t f = 0; f < nf; f++)
@@ -282,6 +358,9 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
     slant_options resolved = *o; /* the limits the solver uses, as recorded in the model */
     slant_options_resolve(&resolved);
     o = &resolved;
+    char date[32];
+    if ((st = slant_training_date(date, sizeof date, err)))
+        return st;
     const char *src = c->source ? c->source : "corpus";
     if (n_docs == 0)
         return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: no documents to train on", src);
@@ -338,6 +417,12 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
         goto out;
     size_t nf = fitted.pipe.n_features;
     slant_log("%zu features, %zu non-zeros", nf, x.rowptr[n_docs]);
+    if (nf == 0 && c->vectors)
+        slant_warn("%s: the vectors have no features: the model labels by its biases alone", src);
+    else if (nf == 0)
+        slant_warn("%s: no n-gram occurs %u times or more in the %zu training documents, so the "
+                   "model has no features and labels by its biases alone; lower --min-count",
+                   src, o->min_count, n_docs);
     /* A model past 2 GiB of weights is refused before the solvers ask for
      * several times that: it is a setting's mistake, not a model. */
     size_t classes = 0;
@@ -374,13 +459,15 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
         }
         slant_log("training head \"%s\" (%u classes) with %s", c->head_names[h], cn,
                   slant_model_kind_name(o->model));
+        uint32_t at_limit = 0;
         if (o->model == SLANT_MODEL_KIND_LR) {
-            st = o->nb_scale ? fit_nb_scaled(&x, hc[h].y, sw, cn, o, w[h], err)
-                             : fit_lr(&x, hc[h].y, sw, cn, o, w[h], err);
+            st = o->nb_scale ? fit_nb_scaled(&x, hc[h].y, sw, cn, o, w[h], &at_limit, err)
+                             : fit_lr(&x, hc[h].y, sw, cn, o, w[h], &at_limit, err);
         } else if (o->model == SLANT_MODEL_KIND_NBSVM) {
             slant_nbsvm_params np = {o->c, o->alpha, o->beta, NBSVM_FOLDS, 1, o->tol,
                                      o->max_iter, o->seed};
             st = slant_nbsvm_fit(&x, hc[h].y, sw, cn, &np, w[h], w[h] + nf * cn, &choice[h], err);
+            at_limit = st ? 0 : choice[h].at_limit;
             if (!st)
                 slant_log("nbsvm: head \"%s\": alpha %g, beta %g (inner %u-fold accuracy %.4f)",
                           c->head_names[h], choice[h].alpha, choice[h].beta, choice[h].folds,
@@ -402,13 +489,24 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
         }
         if (st)
             goto out;
+        if (at_limit && o->model == SLANT_MODEL_KIND_LR && o->solver == SLANT_SOLVER_LBFGS)
+            slant_warn("head \"%s\": L-BFGS stopped at its limit of %u iterations before it "
+                       "converged; raise --iterations", c->head_names[h], o->max_iter);
+        else if (at_limit && cn == 2)
+            slant_warn("head \"%s\": the dual solver stopped at its limit of %u passes before "
+                       "it converged; raise --iterations", c->head_names[h], o->max_iter);
+        else if (at_limit)
+            slant_warn("head \"%s\": the dual solver stopped at its limit of %u passes before "
+                       "it converged (%u of the %u classes against the rest); raise "
+                       "--iterations", c->head_names[h], o->max_iter, at_limit, cn);
         size_t svm_size = parts[h].svm_size;
         parts[h] = (slant_head_parts){c->head_names[h], cn, hc[h].names, hc[h].counts, w[h],
                                       blob[h], svm_size};
     }
     slant_csr_free(&x); /* before the model image is built: the two are the peak */
     memset(&x, 0, sizeof x);
-    prov = provenance(c, docs, n_docs, o, hc, nf, o->model == SLANT_MODEL_KIND_NBSVM ? choice : NULL);
+    prov = provenance(c, docs, n_docs, o, date, hc, nf,
+                      o->model == SLANT_MODEL_KIND_NBSVM ? choice : NULL);
     if (!prov) {
         st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
         goto out;
@@ -450,5 +548,42 @@ slant_status slant_train(const slant_corpus *c, const slant_options *o, slant_mo
         docs[i] = i;
     slant_status st = slant_train_subset(c, docs, c->n_docs, o, out, err);
     free(docs);
+    return st;
+}
+
+slant_status slant_train_subset_heads(const slant_corpus *c, const size_t *docs, size_t n_docs,
+                                      const unsigned char *keep, const slant_options *o,
+                                      slant_model **out, slant_error *err)
+{
+    *out = NULL;
+    /* A view of C with the kept heads only: its own head names and
+     * labels, the documents shared. */
+    size_t nh = 0;
+    for (size_t h = 0; h < c->n_heads; h++)
+        nh += keep[h] != 0;
+    if (nh == c->n_heads)
+        return slant_train_subset(c, docs, n_docs, o, out, err);
+    if (nh == 0)
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: no label column to learn",
+                          c->source ? c->source : "corpus");
+    slant_corpus view = *c;
+    view.n_heads = nh;
+    view.head_names = slant_alloc_array(nh, sizeof *view.head_names);
+    view.labels = slant_alloc_array(c->n_docs, nh * sizeof *view.labels);
+    slant_status st;
+    if (!view.head_names || !view.labels) {
+        st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+    } else {
+        for (size_t h = 0, v = 0; h < c->n_heads; h++)
+            if (keep[h])
+                view.head_names[v++] = c->head_names[h];
+        for (size_t d = 0; d < c->n_docs; d++)
+            for (size_t h = 0, v = 0; h < c->n_heads; h++)
+                if (keep[h])
+                    view.labels[d * nh + v++] = c->labels[d * c->n_heads + h];
+        st = slant_train_subset(&view, docs, n_docs, o, out, err);
+    }
+    free(view.head_names);
+    free(view.labels);
     return st;
 }

@@ -1,0 +1,32 @@
+/*
+ * train.h: what cross-validation (cv.c) takes from training (train.c)
+ * beyond the public calls.  Private to the library.
+ */
+#ifndef SLANT_TRAIN_H
+#define SLANT_TRAIN_H
+
+#include <stddef.h>
+
+#include "slant.h"
+
+/* The date a model records, "YYYY-MM-DD" into BUF (output, SIZE >= 11):
+ * SOURCE_DATE_EPOCH when set and not empty (reproducible builds), else
+ * today, in UTC.  A SOURCE_DATE_EPOCH that is not a plain whole number of
+ * seconds from 1970 to the end of 9999 is refused
+ * (SLANT_STATUS_BAD_OPTION), as the reproducible-builds specification asks
+ * of a malformed value. */
+slant_status slant_training_date(char *buf, size_t size, slant_error *err);
+
+/* slant_train_subset on the heads h of CORPUS with KEEP[h] != 0 only (at
+ * least one); the model has those heads, in the corpus's order. */
+slant_status slant_train_subset_heads(const slant_corpus *corpus, const size_t *docs,
+                                      size_t n_docs, const unsigned char *keep,
+                                      const slant_options *opt, slant_model **out,
+                                      slant_error *err);
+
+/* The folds of slant_cross_validate: fold_of[d] (output, one entry per
+ * document of CORPUS) in [0, FOLDS), from the labels and SEED only. */
+slant_status slant_cv_folds(const slant_corpus *corpus, uint32_t folds, uint64_t seed,
+                            uint32_t *fold_of, slant_error *err);
+
+#endif /* SLANT_TRAIN_H */
