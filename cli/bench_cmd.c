@@ -193,9 +193,12 @@ int cmd_bench(int argc, char **argv)
     if (rc)
         return rc;
     slant_model *model = NULL;
-    slant_status st;
+    slant_status st = SLANT_STATUS_OK;
     if (model_path) {
-        st = slant_model_load(model_path, &model, &err);
+        if ((rc = cli_load_model(model_path, &model))) {
+            slant_corpus_free(corpus);
+            return rc;
+        }
     } else {
         slant_options o;
         slant_options_init(&o);

@@ -28,9 +28,27 @@ void cli_error(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+/* Whether LINE was warned of before in this run: cv trains one model per
+ * fold, and a solver's or a vocabulary's warning would come once a fold. */
+static int warned_before(const char *line)
+{
+    static uint64_t seen[256];
+    static size_t n_seen;
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)line; *p; p++)
+        h = (h ^ *p) * 1099511628211ull;
+    for (size_t i = 0; i < n_seen; i++)
+        if (seen[i] == h)
+            return 1;
+    if (n_seen < sizeof seen / sizeof seen[0])
+        seen[n_seen++] = h;
+    return 0;
+}
+
 static void log_line(const char *line, void *user)
 {
-    if (*(const int *)user || strncmp(line, "warning: ", 9) == 0)
+    int warning = strncmp(line, "warning: ", 9) == 0;
+    if (warning ? !warned_before(line) : *(const int *)user)
         fprintf(stderr, "%s: %s\n", cli_prog, line);
 }
 

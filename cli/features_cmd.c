@@ -30,6 +30,19 @@ static const char features_usage[] =
     "--char-ngrams, --hash-bits, --min-count, --weighting, --punct, --case,\n"
     "--threads).\n";
 
+/* The training options that shape features (and the threads, and a
+ * preset, whose feature settings apply); the others shape a model, which
+ * features does not fit. */
+static int is_feature_option(int c)
+{
+    switch (c) {
+    case 1001: case 1002: case 1003: case 1004: case 1005: case 1006: /* n-grams .. no-tfidf */
+    case 1015: case 1016: case 1017: case 1019: case 't':             /* punct .. preset */
+        return 1;
+    }
+    return 0;
+}
+
 int cmd_features(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -61,6 +74,14 @@ int cmd_features(int argc, char **argv)
         r = cli_train_option(c, optarg, &o);
         if (r < 0)
             return EXIT_BAD;
+        if (r > 0 && !is_feature_option(c)) {
+            const struct option *lo = longopts;
+            while (lo->name && lo->val != c)
+                lo++;
+            return cli_usage_error("features", "--%s is an option of the model, not of its "
+                                   "features: 'slant train' and 'slant cv' take it",
+                                   lo->name ? lo->name : "?");
+        }
         if (r > 0) {
             feature_opts += c != 't';
             continue;

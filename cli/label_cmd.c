@@ -150,35 +150,61 @@ static int label_corpus(const label_out *o, const slant_corpus *corpus, uint32_t
     return rc;
 }
 
+/* label and eval read a batch of this many documents (fewer once their
+ * texts pass BATCH_BYTES) at a time. */
+enum { BATCH_DOCS = 4096 };
+#define BATCH_BYTES ((size_t)64 << 20)
+
 /* Labels PATH a batch at a time, so that a stream of any length is labeled
- * in the memory of one batch.  The TSV header comes once the first input
- * has opened, so that one refused outright leaves standard output empty. */
+ * in the memory of one batch.  The TSV header comes with the first batch
+ * (or at the end, when no input had a document), so that an input refused
+ * before any row leaves standard output empty. */
 static int label_stream(label_out *o, const char *path, const slant_read_options *opt,
                         uint32_t threads)
 {
-    enum { BATCH_DOCS = 4096 };
-    const size_t batch_bytes = (size_t)64 << 20;
     slant_error err = {{0}};
     slant_reader *r = NULL;
     slant_status st = slant_reader_open_with(path, opt, &r, &err);
     int rc = st ? cli_fail(st, &err) : EXIT_OK;
-    if (rc == EXIT_OK && o->header_due) {
-        print_header(o->model);
-        o->header_due = 0;
-    }
     while (rc == EXIT_OK) {
         slant_corpus *batch;
-        if ((st = slant_reader_next(r, BATCH_DOCS, batch_bytes, &batch, &err))) {
+        if ((st = slant_reader_next(r, BATCH_DOCS, BATCH_BYTES, &batch, &err))) {
             rc = cli_fail(st, &err);
             break;
         }
         if (!batch)
             break;
+        if (o->header_due) {
+            print_header(o->model);
+            o->header_due = 0;
+        }
         rc = label_corpus(o, batch, threads);
         slant_corpus_free(batch);
     }
     slant_reader_free(r);
     return rc;
+}
+
+/* The TSV header names a column "id", then HEAD and HEAD_prob for each
+ * head: a model whose heads would name one column twice (trained before
+ * slant_train refused such heads) is refused before any output; --format
+ * json serves it. */
+static int check_tsv_columns(const slant_model *m)
+{
+    size_t nh = slant_model_heads(m);
+    const char **names = malloc((nh ? nh : 1) * sizeof *names);
+    if (!names) {
+        cli_error("out of memory");
+        return EXIT_FAILURE_;
+    }
+    for (size_t h = 0; h < nh; h++)
+        names[h] = slant_model_head_name(m, h);
+    char why[512];
+    int clash = slant_heads_clash(names, nh, why, sizeof why) != NULL;
+    free(names);
+    if (clash)
+        cli_error("%s; or label with --format json", why);
+    return clash ? EXIT_BAD : EXIT_OK;
 }
 
 /* fastText tags are split at blanks, and a keyed tag at its first '=':
@@ -271,12 +297,12 @@ int cmd_label(int argc, char **argv)
         return cli_usage_error("label", "give the model with -m MODEL");
     if (lines && fmt != SLANT_FORMAT_AUTO)
         return cli_usage_error("label", "--lines and --input-format exclude each other");
-    slant_error err = {{0}};
     slant_model *model = NULL;
-    slant_status st = slant_model_load(model_path, &model, &err);
-    if (st)
-        return cli_fail(st, &err);
-    if (out == OUT_FASTTEXT && check_fasttext_names(model)) {
+    int rc = cli_load_model(model_path, &model);
+    if (rc)
+        return rc;
+    if ((out == OUT_FASTTEXT && check_fasttext_names(model))
+        || (out == OUT_TSV && check_tsv_columns(model))) {
         slant_model_free(model);
         return EXIT_BAD;
     }
@@ -292,9 +318,10 @@ int cmd_label(int argc, char **argv)
     opt.texts_only = 1;
     opt.text_fallback = 1;
     opt.ids_with_path = lines && n_inputs > 1;
-    int rc = EXIT_OK;
     for (int i = 0; i < n_inputs && rc == EXIT_OK; i++)
         rc = label_stream(&o, inputs[i], &opt, threads);
+    if (rc == EXIT_OK && o.header_due)
+        print_header(model);
     slant_model_free(model);
     return rc;
 }
@@ -330,25 +357,20 @@ static const char eval_usage[] =
 static int eval_stream(slant_eval *ev, const slant_model *model, const char *path,
                        const slant_read_options *opt, uint32_t threads)
 {
-    enum { BATCH_DOCS = 4096 };
-    const size_t batch_bytes = (size_t)64 << 20;
     slant_error err = {{0}};
     slant_reader *r = NULL;
     slant_status st = slant_reader_open_with(path, opt, &r, &err);
     if (!st && slant_reader_format(r) == SLANT_FORMAT_FASTTEXT) {
-        slant_reader_free(r);
-        r = NULL;
         slant_corpus *whole = NULL;
-        slant_read_options ft = *opt;
-        ft.format = SLANT_FORMAT_FASTTEXT;
-        if (!(st = slant_corpus_read_with(path, &ft, &whole, &err)))
+        if (!(st = slant_reader_rest(r, &whole, &err)) && whole)
             st = slant_eval_corpus(ev, model, whole, NULL, 0, threads, &err);
         slant_corpus_free(whole);
+        slant_reader_free(r);
         return st ? cli_fail(st, &err) : EXIT_OK;
     }
     while (!st) {
         slant_corpus *batch = NULL;
-        if ((st = slant_reader_next(r, BATCH_DOCS, batch_bytes, &batch, &err)) || !batch)
+        if ((st = slant_reader_next(r, BATCH_DOCS, BATCH_BYTES, &batch, &err)) || !batch)
             break;
         st = slant_eval_corpus(ev, model, batch, NULL, 0, threads, &err);
         slant_corpus_free(batch);

@@ -33,11 +33,9 @@ void slant_warn(const char *fmt, ...) SLANT_PRINTF(1, 2);
  * when the LEN bytes at S are valid UTF-8 without control characters, else
  * what is wrong ("is not valid UTF-8", ...). */
 const char *slant_name_problem(const char *s, size_t len);
-/* Whether the head names NAMES[0..N) would make label's output
- * ambiguous: a head "id" (the first column), or heads H and H_prob (H's
- * probability column).  NULL when not; else a sentence saying which and
- * what to do, in BUF (SIZE bytes). */
-const char *slant_heads_clash(const char *const *names, size_t n, char *buf, size_t size);
+/* The length of the first LEN bytes of S without a character cut short at
+ * their end: a string truncated to fit a buffer stays valid UTF-8. */
+size_t slant_utf8_cut(const char *s, size_t len);
 /* S as it can be shown in a message, into BUF (output, SIZE bytes, at
  * least 8): bytes that are not UTF-8, control characters and backslashes
  * as \xHH, cut with "..." when long.  Returns BUF. */

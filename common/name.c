@@ -101,3 +101,17 @@ const char *slant_heads_clash(const char *const *names, size_t n, char *buf, siz
     }
     return NULL;
 }
+
+size_t slant_utf8_cut(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t start = len;
+    /* the last character's first byte: at most three continuation bytes back */
+    while (start > 0 && len - start < 4 && (p[start - 1] & 0xC0) == 0x80)
+        start--;
+    if (start == 0 || len - start >= 4)
+        return len; /* no lead byte in reach: not a cut this function can mend */
+    unsigned char lead = p[start - 1];
+    size_t need = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    return len - (start - 1) < need ? start - 1 : len;
+}

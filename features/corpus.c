@@ -1928,6 +1928,8 @@ static slant_status list_articles(const char *dir, char ***files, size_t *n_file
         if (kind[i]) {
             slant_warn("skipping %s: %s", paths[i], kind[i] == 1 ? "a folder" :
                        "not a regular file");
+            free(paths[i]); /* a later file's path takes its slot */
+            paths[i] = NULL;
             continue;
         }
         slant_format f = format_of_name(paths[i]);
@@ -2079,6 +2081,26 @@ static slant_format format_of_content(const char *buf, size_t len, const char *t
     return SLANT_FORMAT_AUTO;
 }
 
+/* Whether the first two non-blank lines of BUF hold the same number of
+ * tab-separated fields, two or more: a table, though no field is named
+ * for the text (a TSV whose text column is missing or misnamed, to be
+ * reported as such rather than taken for an article). */
+static int looks_like_table(const char *buf, size_t len)
+{
+    const char *p = buf, *end = buf + len;
+    size_t fields[2], seen = 0;
+    while (p < end && seen < 2) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+        if (!nl && seen == 1)
+            break; /* a second line cut short by the buffer proves nothing */
+        if (!is_blank(p, (size_t)(e - p)))
+            fields[seen++] = count_fields(p, (size_t)(e - p));
+        p = nl ? nl + 1 : end;
+    }
+    return seen == 2 && fields[0] >= 2 && fields[0] == fields[1];
+}
+
 /* ------------------------------------------------------------------ */
 /* Reading a corpus, whole or a batch at a time                        */
 /* ------------------------------------------------------------------ */
@@ -2222,6 +2244,16 @@ void slant_reader_free(slant_reader *r)
     free(r);
 }
 
+/* --ignore and --text-column name columns, which only TSV and JSONL have:
+ * said once the format is known, whatever it is read as. */
+static void warn_no_columns(const read_opts *ro, const char *name, slant_format format)
+{
+    if ((ro->n_ignore || strcmp(ro->text_column, "text")) && format != SLANT_FORMAT_TSV
+        && format != SLANT_FORMAT_JSONL)
+        slant_warn("%s: --ignore and --text-column are for TSV and JSONL corpora; a %s corpus "
+                   "has no columns", name, slant_format_name(format));
+}
+
 static slant_status reader_open(const char *path, const slant_read_options *opt, int whole,
                                 slant_reader **out, slant_error *err)
 {
@@ -2259,6 +2291,9 @@ static slant_status reader_open(const char *path, const slant_read_options *opt,
         } else if ((format = format_of_name(path)) == SLANT_FORMAT_AUTO && ro->text_fallback)
             format = SLANT_FORMAT_TEXT;
     }
+    if (format != SLANT_FORMAT_AUTO)
+        warn_no_columns(ro, r->name, articles ? SLANT_FORMAT_TEXT : format);
+    int content_told = format == SLANT_FORMAT_AUTO;
     /* Ids that name the input: the input's name must make a good one. */
     if ((format == SLANT_FORMAT_TEXT || ro->ids_with_path) && !articles
         && (st = check_name(r->name, strlen(r->name), r->name, "the id", err)))
@@ -2297,6 +2332,9 @@ static slant_status reader_open(const char *path, const slant_read_options *opt,
             goto done;
         format = format_of_content(r->src.buf + r->src.pos, r->src.len - r->src.pos,
                                    ro->text_column);
+        if (format == SLANT_FORMAT_AUTO && ro->text_fallback
+            && looks_like_table(r->src.buf + r->src.pos, r->src.len - r->src.pos))
+            format = SLANT_FORMAT_TSV;
         if (format == SLANT_FORMAT_AUTO && ro->text_fallback) {
             /* standard input (a named file took the text format above) */
             if (r->src.eof && source_all_blank(&r->src))
@@ -2316,10 +2354,8 @@ static slant_status reader_open(const char *path, const slant_read_options *opt,
             goto done;
         }
     }
-    if ((ro->n_ignore || strcmp(ro->text_column, "text")) && format != SLANT_FORMAT_TSV
-        && format != SLANT_FORMAT_JSONL)
-        slant_warn("%s: --ignore and --text-column are for TSV and JSONL corpora; a %s corpus "
-                   "has no columns", r->name, slant_format_name(format));
+    if (content_told)
+        warn_no_columns(ro, r->name, format);
     st = parser_start(&r->parser, format, r->name, ro, whole, err);
 done:
     r->format = format;
@@ -2456,6 +2492,56 @@ slant_status slant_reader_next(slant_reader *r, size_t max_docs, size_t max_byte
     return SLANT_STATUS_OK;
 }
 
+slant_status slant_reader_rest(slant_reader *r, slant_corpus **out, slant_error *err)
+{
+    if (!out)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no place to put the corpus");
+    *out = NULL;
+    if (!r)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no reader");
+    if (r->failed) {
+        slant_status st = r->failed;
+        r->failed = SLANT_STATUS_OK;
+        if (err)
+            *err = r->failed_err;
+        return st;
+    }
+    slant_status st = SLANT_STATUS_OK;
+    if (r->files) {
+        if (!r->done)
+            st = read_article_files(r->files, r->n_files, &r->next_file, r->name, SIZE_MAX,
+                                    SIZE_MAX, r->ro.max_doc, &r->whole, err);
+        r->done = 1;
+        if (st) {
+            slant_corpus_free(r->whole);
+            r->whole = NULL;
+        }
+    } else if (r->src.fd >= 0) {
+        line_parser *p = &r->parser;
+        /* fastText in batches drops its tags; read whole before anything
+         * went out, its heads come from every line, as a whole read's do */
+        if (p->format == SLANT_FORMAT_FASTTEXT && p->texts_only && !r->ro.texts_only
+            && r->src.lineno == 0 && p->c && !p->c->n_docs) {
+            static const char *const ft_heads[] = {LABEL_HEAD};
+            slant_corpus *c;
+            if ((st = slant_corpus_new(1, ft_heads, p->name, &c, err)))
+                return st;
+            slant_corpus_free(p->c);
+            p->c = c;
+            p->texts_only = 0;
+        }
+        if (!(st = read_batch(r, SIZE_MAX, SIZE_MAX, 0, err))) {
+            r->whole = p->c;
+            p->c = NULL;
+        }
+    }
+    if (!st) {
+        *out = r->whole;
+        r->whole = NULL;
+    }
+    return st;
+}
+
 slant_status slant_corpus_read_with(const char *path, const slant_read_options *opt,
                                     slant_corpus **out, slant_error *err)
 {
@@ -2464,23 +2550,8 @@ slant_status slant_corpus_read_with(const char *path, const slant_read_options *
     *out = NULL;
     slant_reader *r;
     slant_status st = reader_open(path, opt, 1, &r, err);
-    if (st)
-        return st;
-    if (r->files) {
-        st = read_article_files(r->files, r->n_files, &r->next_file, r->name, SIZE_MAX,
-                                SIZE_MAX, r->ro.max_doc, &r->whole, err);
-        if (st) {
-            slant_corpus_free(r->whole);
-            r->whole = NULL;
-        }
-    } else if (!r->whole && !(st = read_batch(r, SIZE_MAX, SIZE_MAX, 0, err))) {
-        r->whole = r->parser.c;
-        r->parser.c = NULL;
-    }
-    if (!st) {
-        *out = r->whole;
-        r->whole = NULL;
-    }
+    if (!st)
+        st = slant_reader_rest(r, out, err);
     slant_reader_free(r);
     return st;
 }

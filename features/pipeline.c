@@ -144,8 +144,10 @@ void slant_ngram_name(const slant_tokens *t, uint64_t origin, char *buf, size_t 
     if (!(origin >> 63)) {
         for (uint32_t m = 0; m < k && i + m < t->n; m++) {
             int r = snprintf(buf + w, size - w, "%s%s", m ? " " : "", t->buf + t->start[i + m]);
-            if (r < 0 || (size_t)r >= size - w)
+            if (r < 0 || (size_t)r >= size - w) { /* cut to fit: never inside a character */
+                buf[slant_utf8_cut(buf, strlen(buf))] = '\0';
                 return;
+            }
             w += (size_t)r;
         }
         return;

@@ -120,7 +120,8 @@ typedef struct slant_read_options {
     const char *text_column;   /* TSV column or JSONL key of the text; NULL: "text" */
     const char *const *ignore; /* n_ignore TSV columns or JSONL keys that are neither the
                                 * text, the id nor a head; naming one the corpus lacks,
-                                * or its text, is an error */
+                                * or its text, is an error (a format without columns
+                                * only warns that it has none, as for text_column) */
     size_t n_ignore;
     int texts_only;            /* 1: the text and the id only: every other column or key,
                                 * of any type, is ignored and the corpus has no heads */
@@ -191,6 +192,12 @@ SLANT_API slant_status slant_reader_next(slant_reader *r, size_t max_docs, size_
 SLANT_API void slant_reader_free(slant_reader *reader);
 /* The format the reader reads (as detected, for SLANT_FORMAT_AUTO). */
 SLANT_API slant_format slant_reader_format(const slant_reader *reader);
+/* The rest of the input as one corpus into *out (output; NULL when nothing
+ * is left).  Called before any batch was taken, it reads what
+ * slant_corpus_read_with would, fastText's heads included: this is how a
+ * caller that opened a stream to learn its format reads it whole. */
+SLANT_API slant_status slant_reader_rest(slant_reader *reader, slant_corpus **out,
+                                         slant_error *err);
 /* Keeps only the named heads, in the given order.  Fails on an unknown name. */
 SLANT_API slant_status slant_corpus_select_heads(slant_corpus *corpus, const char *const *names,
                                                  size_t n_names, slant_error *err);
@@ -264,8 +271,6 @@ SLANT_API const char *slant_preset_name(slant_preset preset);
 
 typedef struct slant_options {
     slant_model_kind model;
-    slant_preset preset;         /* the preset the settings started from, recorded in
-                                  * the provenance; NONE by default */
     /* Features */
     uint32_t word_min, word_max; /* word n-grams word_min..word_max; 0..0 = none */
     uint32_t char_min, char_max; /* character n-grams within words; 0..0 = none */
@@ -304,6 +309,9 @@ typedef struct slant_options {
     /* Running */
     uint32_t threads;            /* 0: all cores */
     uint64_t seed;
+    /* Appended last, so that the fields above keep their places */
+    slant_preset preset;         /* the preset the settings started from, recorded in
+                                  * the provenance; NONE by default */
 } slant_options;
 
 /* Fills the defaults: lr by the dual solver, word 1-2-grams of tokens that
@@ -396,6 +404,12 @@ SLANT_API const char *slant_model_provenance(const slant_model *model);
 /* Human-readable name of feature INDEX ("good movie", "#1234" if hashed). */
 SLANT_API slant_status slant_model_feature_name(const slant_model *model, uint32_t index,
                                                 char *buf, size_t size);
+/* Whether head names NAMES[0..N) would make label's TSV output ambiguous:
+ * a head "id" (the first column), or heads H and H_prob (H's probability
+ * column).  NULL when not; else a sentence saying which and what to do,
+ * written into BUF (SIZE bytes).  slant_train refuses such heads. */
+SLANT_API const char *slant_heads_clash(const char *const *names, size_t n, char *buf,
+                                        size_t size);
 /* 1 when the model was trained on vectors (a LIBSVM file), and labels
  * vectors, not text. */
 SLANT_API int slant_model_takes_vectors(const slant_model *model);

@@ -303,6 +303,11 @@ slant_status slant_eval_new_heads(const slant_model *model, const char *const *n
     if (!model)
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no model to evaluate");
     size_t mh = slant_model_heads(model), nh = names ? n_names : mh;
+    if (names && !n_names)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no head named to evaluate");
+    for (size_t h = 0; names && h < n_names; h++)
+        if (!names[h])
+            return slant_fail(err, SLANT_STATUS_BAD_OPTION, "head name %zu is NULL", h + 1);
     name_tables t;
     if (tables_alloc(&t, nh))
         return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");

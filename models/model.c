@@ -192,6 +192,8 @@ slant_status slant_options_check(const slant_options *o, slant_error *err)
 
 int slant_preset_parse(const char *name)
 {
+    if (!name)
+        return -1;
     if (strcmp(name, "nbsvm") == 0)
         return SLANT_PRESET_NBSVM;
     if (strcmp(name, "headlines") == 0)
@@ -221,6 +223,8 @@ void slant_options_preset(slant_options *o, slant_preset preset)
 
 int slant_weighting_parse(const char *name)
 {
+    if (!name)
+        return -1;
     if (strcmp(name, "counts") == 0)
         return SLANT_WEIGHTING_COUNTS;
     if (strcmp(name, "tfidf") == 0)
@@ -237,6 +241,8 @@ const char *slant_weighting_name(slant_weighting w)
 
 int slant_solver_parse(const char *name)
 {
+    if (!name)
+        return -1;
     if (strcmp(name, "dual") == 0)
         return SLANT_SOLVER_DUAL;
     if (strcmp(name, "lbfgs") == 0)
@@ -270,6 +276,8 @@ void slant_options_resolve(slant_options *o)
 
 int slant_model_kind_parse(const char *name)
 {
+    if (!name)
+        return -1;
     if (strcmp(name, "nb") == 0)
         return SLANT_MODEL_KIND_NB;
     if (strcmp(name, "cnb") == 0)
@@ -297,6 +305,8 @@ const char *slant_model_kind_name(slant_model_kind kind)
 
 int slant_kernel_parse(const char *name)
 {
+    if (!name)
+        return -1;
     if (strcmp(name, "linear") == 0)
         return SLANT_KERNEL_LINEAR;
     if (strcmp(name, "rbf") == 0)
@@ -362,8 +372,10 @@ slant_status slant_model_feature_name(const slant_model *m, uint32_t index, char
 {
     if (index >= m->pipe.n_features)
         return slant_fail(NULL, SLANT_STATUS_BAD_OPTION, "no such feature");
-    if (m->pipe.names)
+    if (m->pipe.names && size) {
         snprintf(buf, size, "%s", m->pipe.names + m->pipe.name_off[index]);
+        buf[slant_utf8_cut(buf, strlen(buf))] = '\0'; /* a cut to fit ends at a character */
+    }
     else if (m->pipe.cfg.token_flags & SLANT_TOK_VECTORS) /* the number in the LIBSVM file */
         snprintf(buf, size, "feature %llu", (unsigned long long)index + 1);
     else

@@ -386,16 +386,6 @@ static slant_status parse_heads(slant_model *m, const unsigned char *p, size_t s
         counts += hd->n_classes;
     }
     m->total_classes = offset;
-    const char **hn = slant_alloc_array(m->n_heads, sizeof *hn);
-    if (!hn)
-        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
-    for (uint32_t h = 0; h < m->n_heads; h++)
-        hn[h] = m->heads[h].name;
-    char clash[512];
-    const char *why = slant_heads_clash(hn, m->n_heads, clash, sizeof clash);
-    free(hn);
-    if (why)
-        return BAD("%s: %s", name, why);
     return SLANT_STATUS_OK;
 }
 

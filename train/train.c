@@ -256,7 +256,7 @@ static int options_line(char **s, size_t *len, size_t *cap, const slant_options 
         bad |= appendf(s, len, cap, " --kernel %s", slant_kernel_name(o->kernel));
         if (o->kernel == SLANT_KERNEL_RBF)
             bad |= appendf(s, len, cap, " --gamma %s", gamma);
-        bad |= appendf(s, len, cap, " --c %s --tol %s", c, tol);
+        bad |= appendf(s, len, cap, " --c %s --tol %s%s", c, tol, o->force ? " --force" : "");
         break;
     }
     bad |= appendf(s, len, cap, " --class-weight %s --seed %llu\n",

@@ -68,6 +68,22 @@ static void test_heads_clash(void **state)
     assert_non_null(strstr(why, "a head named \"id\""));
 }
 
+static void test_utf8_cut(void **state)
+{
+    (void)state;
+    assert_int_equal(slant_utf8_cut("", 0), 0);
+    assert_int_equal(slant_utf8_cut("abc", 3), 3);
+    assert_int_equal(slant_utf8_cut("caf\xc3\xa9", 5), 5);             /* whole */
+    assert_int_equal(slant_utf8_cut("caf\xc3\xa9", 4), 3);             /* cut in é */
+    assert_int_equal(slant_utf8_cut("\xe4\xb8\xad", 2), 0);           /* cut in 中 */
+    assert_int_equal(slant_utf8_cut("a\xf0\x9f\x98\x80", 4), 1);     /* cut in 😀 */
+    assert_int_equal(slant_utf8_cut("a\xf0\x9f\x98\x80", 5), 5);
+    /* every cut of a mixed string leaves valid UTF-8 */
+    const char *mixed = "x\xc3\xa9\xe4\xb8\xad\xf0\x9f\x98\x80y";
+    for (size_t n = 0; n <= strlen(mixed); n++)
+        assert_null(slant_name_problem(mixed, slant_utf8_cut(mixed, n)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -75,6 +91,7 @@ int main(void)
         cmocka_unit_test(test_bad_names),
         cmocka_unit_test(test_quote),
         cmocka_unit_test(test_heads_clash),
+        cmocka_unit_test(test_utf8_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -94,3 +94,43 @@ run inspect-json-rbf 0 "$SLANT" inspect svm-rbf.slant --json && {
 run features-model-kind 1 "$SLANT" features "$data/tiny.tsv" --model nb -o x.svm \
   && has features-model-kind err "'nb' is a kind of model, which only 'slant train' and 'slant cv' take"
 run eval-model-kind 1 "$SLANT" eval -m lr "$data/tiny.tsv" && has eval-model-kind err "'lr' is a kind of model"
+
+# ---- from a review of this work ------------------------------------------------------
+# fastText on standard input is read whole, its heads from every line, the
+# format told by the content (a redirect and a pipe alike)
+run eval-fasttext-stdin 0 sh -c "'$SLANT' eval -m ftk.slant - < keyed.ft" && has eval-fasttext-stdin out "documents: 12"
+run eval-fasttext-pipe 0 sh -c "cat keyed.ft | '$SLANT' eval -m ftk.slant -" && has eval-fasttext-pipe out "head tone: accuracy"
+# tokens longer than an n-gram name's room: the name is cut at a character
+python3 -c '
+import sys
+rows = ["topic\ttext"] + ["%s\txx%s common word %d" % ("ab"[i % 2], "\u00e9" * 700, i) for i in range(6)]
+sys.stdout.write("\n".join(rows) + "\n")' > longtok.tsv
+run long-token-train 0 "$SLANT" train longtok.tsv -o longtok.slant --min-count 1
+run long-token-inspect 0 "$SLANT" inspect longtok.slant --json --top 50 && {
+  python3 -c '
+import json
+m = json.load(open("out"))
+for c in m["heads"]["topic"]["classes"].values():
+    assert all("ngram" in e for e in c["top"]), c' && ok long-token-names || bad long-token-names "$(head -c 300 out)"
+}
+# a folder whose sub-folder sorts before its files (valgrind checks the paths are freed)
+mkdir -p subfirst/a_sub && printf 'chip wafers\n' > subfirst/b.txt
+run label-folder-sub-first 0 "$SLANT" label -m nb.slant subfirst && has label-folder-sub-first err "skipping subfirst/a_sub: a folder"
+has label-folder-sub-first-row out "subfirst/b.txt	chips"
+# standard input shaped like a table without a text column is a TSV to refuse, not an article
+run stdin-table-no-text 2 sh -c "printf 'id\tbody\n1\tchip wafers\n' | '$SLANT' label -m nb.slant" \
+  && has stdin-table-no-text err '<stdin>:1: the header has no "text" column'
+[ ! -s out ] && ok stdin-table-no-output || bad stdin-table-no-output "$(cat out)"
+run stdin-tab-article 0 sh -c "printf 'A title\twith a tab\nand a body\n' | '$SLANT' label -m nb.slant" \
+  && has stdin-tab-article out "<stdin>	"
+# features takes feature options only
+run features-model-option 2 "$SLANT" features "$data/tiny.tsv" -o x.svm --c 5 \
+  && has features-model-option err "--c is an option of the model, not of its features"
+# --ignore on a corpus without columns says it changes nothing
+run ignore-folder 0 "$SLANT" train "$data/dir" -o ig.slant --model nb --min-count 1 --ignore nosuch \
+  && has ignore-folder err "--ignore and --text-column are for TSV and JSONL corpora; a dir corpus"
+run label-model-kind 1 "$SLANT" label -m nb "$data/article.txt" && has label-model-kind err "'nb' is a kind of model"
+# a warning comes once a run, not once a fold
+run cv-warn-once 0 "$SLANT" cv "$data/tiny.tsv" -k 3 --min-count 100 --model nb && {
+  [ "$(grep -c 'no n-gram occurs' err)" = 1 ] && ok cv-warn-once-only || bad cv-warn-once-only "$(cat err)"
+}
