@@ -33,6 +33,10 @@ void slant_warn(const char *fmt, ...) SLANT_PRINTF(1, 2);
  * when the LEN bytes at S are valid UTF-8 without control characters, else
  * what is wrong ("is not valid UTF-8", ...). */
 const char *slant_name_problem(const char *s, size_t len);
+/* The first of the SIZE bytes at S that breaks the rule for names, where a
+ * NUL is allowed (a block of NUL-terminated names, checked at once); SIZE
+ * when none does. */
+size_t slant_names_block_check(const char *s, size_t size);
 /* The length of the first LEN bytes of S without a character cut short at
  * their end: a string truncated to fit a buffer stays valid UTF-8. */
 size_t slant_utf8_cut(const char *s, size_t len);

@@ -14,6 +14,10 @@
 
 #include <utf8proc.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* C0 controls, DEL and C1 controls. */
 static int is_control(utf8proc_int32_t cp)
 {
@@ -114,4 +118,46 @@ size_t slant_utf8_cut(const char *s, size_t len)
     unsigned char lead = p[start - 1];
     size_t need = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
     return len - (start - 1) < need ? start - 1 : len;
+}
+
+/* Whether the 16 bytes at P are all printable ASCII or NUL: the common
+ * case of a block of names, passed over at once. */
+static int plain16(const unsigned char *p)
+{
+#if defined(__SSE2__)
+    __m128i v = _mm_loadu_si128((const __m128i *)p);
+    __m128i ctrl = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_setzero_si128()),
+                                 _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+    __m128i del = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F));
+    /* movemask's own bits are the bytes of 0x80 and up (negative as int8) */
+    return (_mm_movemask_epi8(v) | _mm_movemask_epi8(_mm_or_si128(ctrl, del))) == 0;
+#else
+    for (int i = 0; i < 16; i++)
+        if (p[i] && (p[i] < 0x20 || p[i] >= 0x7F))
+            return 0;
+    return 1;
+#endif
+}
+
+size_t slant_names_block_check(const char *s, size_t size)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < size) {
+        if (size - i >= 16 && plain16(p + i)) {
+            i += 16;
+            continue;
+        }
+        if (p[i] == 0 || (p[i] >= 0x20 && p[i] < 0x7F)) {
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        size_t left = size - i;
+        utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(left < 4 ? left : 4), &cp);
+        if (n <= 0 || is_control(cp))
+            return i;
+        i += (size_t)n;
+    }
+    return size;
 }

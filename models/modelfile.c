@@ -656,14 +656,25 @@ static slant_status parse_image(unsigned char *image, size_t size, int mapped, c
                 || pp->names[pp->name_off[i + 1] - 1]) {
                 st = BAD("%s: n-gram name %llu is malformed", name, (unsigned long long)i);
                 goto fail;
-            } else {
-                const char *why = slant_name_problem(pp->names + pp->name_off[i],
-                                                     pp->name_off[i + 1] - 1 - pp->name_off[i]);
-                if (why) {
-                    st = BAD("%s: n-gram name %llu %s", name, (unsigned long long)i, why);
-                    goto fail;
-                }
             }
+        /* The names, each NUL-terminated, checked as one block; the name
+         * that holds a bad byte is found by its offset. */
+        size_t bad = slant_names_block_check(pp->names, secsize[SEC_NAMES]);
+        if (bad < secsize[SEC_NAMES]) {
+            uint64_t lo = 0, hi = nf - 1; /* the name whose [start, end) holds byte BAD */
+            while (lo < hi) {
+                uint64_t mid = lo + (hi - lo + 1) / 2;
+                if (pp->name_off[mid] <= bad)
+                    lo = mid;
+                else
+                    hi = mid - 1;
+            }
+            const char *why = slant_name_problem(pp->names + pp->name_off[lo],
+                                                 pp->name_off[lo + 1] - 1 - pp->name_off[lo]);
+            st = BAD("%s: n-gram name %llu %s", name, (unsigned long long)lo,
+                     why ? why : "is not valid UTF-8");
+            goto fail;
+        }
     }
     const float *w = (const float *)sec[SEC_WEIGHTS];
     uint64_t wleft = secsize[SEC_WEIGHTS] / 4;

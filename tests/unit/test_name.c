@@ -84,6 +84,34 @@ static void test_utf8_cut(void **state)
         assert_null(slant_name_problem(mixed, slant_utf8_cut(mixed, n)));
 }
 
+/* The block check agrees with the per-name rule wherever the bad byte
+ * stands: inside a 16-byte stretch of ASCII, at its edge, after a NUL. */
+static void test_names_block(void **state)
+{
+    (void)state;
+    char buf[80];
+    memset(buf, 'a', sizeof buf);
+    for (size_t i = 9; i < sizeof buf; i += 10)
+        buf[i] = '\0';
+    assert_int_equal(slant_names_block_check(buf, sizeof buf), sizeof buf);
+    static const char *const bad[] = {"\t", "\x7f", "\xff", "\xc3", "\x01"};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+        for (size_t at = 0; at < sizeof buf; at++) {
+            if (buf[at] == '\0')
+                continue;
+            char copy[sizeof buf];
+            memcpy(copy, buf, sizeof buf);
+            copy[at] = bad[k][0];
+            assert_int_equal(slant_names_block_check(copy, sizeof copy), at);
+        }
+    /* multi-byte characters are fine, and pass like ASCII */
+    const char *utf = "caf\xc3\xa9\0\xe4\xb8\xad\xe6\x96\x87\0abcdefghijklmnopqrstuvwxyz\0";
+    size_t n = 5 + 1 + 6 + 1 + 26 + 1;
+    assert_int_equal(slant_names_block_check(utf, n), n);
+    /* a character cut by the NUL that ends its name */
+    assert_int_equal(slant_names_block_check("ab\xc3\0cd", 6), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -92,6 +120,7 @@ int main(void)
         cmocka_unit_test(test_quote),
         cmocka_unit_test(test_heads_clash),
         cmocka_unit_test(test_utf8_cut),
+        cmocka_unit_test(test_names_block),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
