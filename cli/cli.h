@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "slant.h"
 
 /* Exit codes, documented in --help, the README and slant(1). */
@@ -137,6 +139,9 @@ int cli_print_eval(const slant_eval *ev, int json, uint32_t folds);
 /* Sends the library's log to stderr as "slant: LINE": warnings always,
  * progress only when VERBOSE. */
 void cli_set_log(int verbose);
+
+/* Prints ROOT as one compact JSON line and frees it; returns an exit code. */
+int cli_print_json(json_t *root);
 
 /* Checks stdout for write errors and closes it; returns an exit code. */
 int cli_finish_stdout(int code);

@@ -679,6 +679,18 @@ static int print_eval_text(const slant_eval *ev, uint32_t folds)
     return EXIT_OK;
 }
 
+int cli_print_json(json_t *root)
+{
+    int rc = root ? json_dumpf(root, stdout, JSON_COMPACT | JSON_REAL_PRECISION(10)) : -1;
+    json_decref(root);
+    putchar('\n');
+    if (rc) {
+        cli_error("cannot write the report");
+        return EXIT_FAILURE_;
+    }
+    return EXIT_OK;
+}
+
 static int print_eval_json(const slant_eval *ev, uint32_t folds)
 {
     json_t *root = json_object();
@@ -718,14 +730,7 @@ static int print_eval_json(const slant_eval *ev, uint32_t folds)
         json_object_set_new(heads, slant_eval_head_name(ev, h), hd);
     }
     json_object_set_new(root, "heads", heads);
-    int rc = json_dumpf(root, stdout, JSON_COMPACT | JSON_REAL_PRECISION(10));
-    json_decref(root);
-    putchar('\n');
-    if (rc) {
-        cli_error("cannot write the report");
-        return EXIT_FAILURE_;
-    }
-    return EXIT_OK;
+    return cli_print_json(root);
 }
 
 int cli_print_eval(const slant_eval *ev, int json, uint32_t folds)

@@ -223,14 +223,7 @@ static int inspect_json(const char *path, const slant_model *m, uint32_t top, ra
         json_object_set_new(heads, slant_model_head_name(m, h), hd);
     }
     json_object_set_new(root, "heads", heads);
-    int rc = json_dumpf(root, stdout, JSON_COMPACT | JSON_REAL_PRECISION(10));
-    json_decref(root);
-    putchar('\n');
-    if (rc) {
-        cli_error("cannot write the report");
-        return EXIT_FAILURE_;
-    }
-    return EXIT_OK;
+    return cli_print_json(root);
 }
 
 int cmd_inspect(int argc, char **argv)
