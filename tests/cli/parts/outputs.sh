@@ -134,3 +134,6 @@ run label-model-kind 1 "$SLANT" label -m nb "$data/article.txt" && has label-mod
 run cv-warn-once 0 "$SLANT" cv "$data/tiny.tsv" -k 3 --min-count 100 --model nb && {
   [ "$(grep -c 'no n-gram occurs' err)" = 1 ] && ok cv-warn-once-only || bad cv-warn-once-only "$(cat err)"
 }
+# label --help lists every input format, dir among them, and -f dir reads a labeled folder
+run label-help-dir 0 "$SLANT" label --help && has label-help-dir out "fasttext, dir, lines, text, libsvm"
+run label-f-dir 0 "$SLANT" label -m nb.slant -f dir "$data/dir" && has label-f-dir out "chips/a.txt	chips"
