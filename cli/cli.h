@@ -122,6 +122,8 @@ int cli_read_option(int opt, const char *arg, cli_read_opts *r);
     {"max-doc-bytes", required_argument, 0, 1101},               \
     {"ignore", required_argument, 0, 1102},                      \
     {"text-column", required_argument, 0, 1103}
+/* --group COLUMN (read by cli_read_option), for the commands that use it. */
+#define CLI_GROUP_LONGOPT {"group", required_argument, 0, 1104}
 extern const char cli_read_options_help[];
 /* cli_read_corpus with reading options; FMT goes into them. */
 int cli_read_corpus_with(const char *path, slant_format fmt, const cli_read_opts *r,
@@ -134,7 +136,14 @@ int cli_load_model(const char *path, slant_model **out);
 
 /* Prints an evaluation as text or as one JSON object; folds > 0 adds
  * "folds" (cross-validation).  Returns 0 or an exit code. */
-int cli_print_eval(const slant_eval *ev, int json, uint32_t folds);
+/* What cv adds to eval's report: the split. */
+typedef struct cli_cv_report {
+    slant_cv_info info;
+    const char *grouped_by; /* the group column, NULL when not grouped */
+    double dup_threshold;
+} cli_cv_report;
+/* Prints EV as eval does; CV (NULL for eval) adds the folds and the split. */
+int cli_print_eval(const slant_eval *ev, int json, const cli_cv_report *cv);
 
 /* Sends the library's log to stderr as "slant: LINE": warnings always,
  * progress only when VERBOSE. */

@@ -596,6 +596,13 @@ int cli_read_option(int opt, const char *arg, cli_read_opts *r)
         r->opt.n_ignore = n + 1;
         return 1;
     }
+    case 1104:
+        if (!*arg || strcmp(arg, "id") == 0) {
+            cli_error("--group: '%s' cannot be the group column", arg);
+            return -1;
+        }
+        r->opt.group_column = arg;
+        return 1;
     case 1103:
         if (!*arg || strcmp(arg, "id") == 0) {
             cli_error("--text-column: '%s' cannot be the text column", arg);
@@ -637,11 +644,21 @@ int cli_read_corpus_with(const char *path, slant_format fmt, const cli_read_opts
     return EXIT_OK;
 }
 
-static int print_eval_text(const slant_eval *ev, uint32_t folds)
+static int print_eval_text(const slant_eval *ev, const cli_cv_report *cv)
 {
     printf("documents: %zu\n", slant_eval_documents(ev));
-    if (folds)
-        printf("folds: %u (stratified, pooled)\n", folds);
+    if (cv) {
+        const slant_cv_info *in = &cv->info;
+        printf("folds: %u (stratified, pooled", in->folds);
+        if (cv->grouped_by)
+            printf("; grouped by %s: %zu groups", cv->grouped_by, in->groups);
+        printf(")\n");
+        if (in->dups_checked)
+            printf("near-duplicates (Jaccard >= %.2f): %zu clusters of %zu documents, each kept "
+                   "in one fold\n", cv->dup_threshold, in->dup_clusters, in->dup_docs);
+        else
+            printf("near-duplicates: not looked for (--keep-duplicates)\n");
+    }
     for (size_t h = 0; h < slant_eval_heads(ev); h++) {
         size_t nc = slant_eval_classes(ev, h);
         int width = 12;
@@ -691,13 +708,27 @@ int cli_print_json(json_t *root)
     return EXIT_OK;
 }
 
-static int print_eval_json(const slant_eval *ev, uint32_t folds)
+static int print_eval_json(const slant_eval *ev, const cli_cv_report *cv)
 {
     json_t *root = json_object();
     json_t *heads = json_object();
     json_object_set_new(root, "documents", json_integer((json_int_t)slant_eval_documents(ev)));
-    if (folds)
-        json_object_set_new(root, "folds", json_integer(folds));
+    if (cv) {
+        const slant_cv_info *in = &cv->info;
+        json_object_set_new(root, "folds", json_integer(in->folds));
+        json_object_set_new(root, "grouped_by",
+                            cv->grouped_by ? json_string(cv->grouped_by) : json_null());
+        if (cv->grouped_by)
+            json_object_set_new(root, "groups", json_integer((json_int_t)in->groups));
+        json_t *dups = json_object();
+        json_object_set_new(dups, "checked", json_boolean(in->dups_checked));
+        if (in->dups_checked) {
+            json_object_set_new(dups, "threshold", json_real(cv->dup_threshold));
+            json_object_set_new(dups, "clusters", json_integer((json_int_t)in->dup_clusters));
+            json_object_set_new(dups, "documents", json_integer((json_int_t)in->dup_docs));
+        }
+        json_object_set_new(root, "near_duplicates", dups);
+    }
     for (size_t h = 0; h < slant_eval_heads(ev); h++) {
         size_t nc = slant_eval_classes(ev, h);
         json_t *hd = json_object(), *classes = json_object(), *labels = json_array(),
@@ -733,9 +764,9 @@ static int print_eval_json(const slant_eval *ev, uint32_t folds)
     return cli_print_json(root);
 }
 
-int cli_print_eval(const slant_eval *ev, int json, uint32_t folds)
+int cli_print_eval(const slant_eval *ev, int json, const cli_cv_report *cv)
 {
-    return json ? print_eval_json(ev, folds) : print_eval_text(ev, folds);
+    return json ? print_eval_json(ev, cv) : print_eval_text(ev, cv);
 }
 
 int cli_finish_stdout(int code)

@@ -450,7 +450,7 @@ int cmd_eval(int argc, char **argv)
                       "new articles; use a held-out corpus or 'slant cv'",
                       strcmp(path, "-") ? path : "standard input", model_path,
                       slant_eval_documents(ev));
-        rc = cli_print_eval(ev, json, 0);
+        rc = cli_print_eval(ev, json, NULL);
     }
     slant_eval_free(ev);
     slant_model_free(model);

@@ -3,6 +3,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -119,7 +120,7 @@ int cmd_train(int argc, char **argv)
 }
 
 static const char cv_usage[] =
-    "Usage: slant cv CORPUS [-k K] [OPTIONS]\n"
+    "Usage: slant cv CORPUS [-k K] [--group COLUMN] [OPTIONS]\n"
     "\n"
     "Stratified K-fold cross-validation: the folds are stratified on every label\n"
     "column together (each combination of labels is spread evenly over the\n"
@@ -127,10 +128,21 @@ static const char cv_usage[] =
     "--seed; each fold trains a fresh model on the others.  Prints the pooled\n"
     "held-out figures, like 'slant eval'.  A fold whose training side has one\n"
     "class in a column is trained without it, and its documents are not scored\n"
-    "on it (a warning says which).\n"
+    "on it; with --group, one that lacks a class is warned of.\n"
+    "\n"
+    "With --group COLUMN (an outlet, a domain, a story id: a TSV column or JSONL\n"
+    "key, never a label) no group is on both sides of a fold, so the figures are\n"
+    "for groups the model never saw: measure so what labeling articles from\n"
+    "other outlets will give.  Near-duplicates (Jaccard >= 0.8 over word\n"
+    "shingles, as 'slant dups' finds them) are kept in one fold too.\n"
     "\n"
     "  -k, --folds K          number of folds (10)\n"
-    "      --json             print one JSON object (as eval --json, plus \"folds\")\n"
+    "      --group COLUMN     keep each value of COLUMN inside one fold\n"
+    "      --keep-duplicates  let near-duplicates fall in different folds\n"
+    "      --dup-threshold J  Jaccard similarity of near-duplicates (0.8)\n"
+    "      --save-folds FILE  write each document's fold as TSV (id, fold, group)\n"
+    "      --json             print one JSON object (as eval --json, plus \"folds\",\n"
+    "                         \"grouped_by\", \"groups\", \"near_duplicates\")\n"
     "  -v, --verbose          report progress on standard error\n"
     "  -h, --help             this help\n";
 
@@ -139,6 +151,10 @@ int cmd_cv(int argc, char **argv)
     static const struct option longopts[] = {
         {"folds", required_argument, 0, 'k'},
         {"json", no_argument, 0, 'j'},
+        {"keep-duplicates", no_argument, 0, 1201},
+        {"dup-threshold", required_argument, 0, 1202},
+        {"save-folds", required_argument, 0, 1203},
+        CLI_GROUP_LONGOPT,
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
         CLI_TRAIN_LONGOPTS,
@@ -150,7 +166,9 @@ int cmd_cv(int argc, char **argv)
     cli_read_opts ro;
     cli_read_opts_init(&ro);
     slant_format fmt = SLANT_FORMAT_AUTO;
-    uint32_t folds = 10;
+    slant_cv_options cvo;
+    slant_cv_options_init(&cvo);
+    const char *save_folds = NULL;
     int json = 0, verbose = 0, c;
     cli_given given = {0};
     static const char shortopts[] = ":k:jvhM:t:l:f:";
@@ -170,10 +188,19 @@ int cmd_cv(int argc, char **argv)
             continue;
         switch (c) {
         case 'k':
-            if (cli_parse_u32("folds", optarg, 2, 1000000, &folds))
+            if (cli_parse_u32("folds", optarg, 2, 1000000, &cvo.folds))
                 return EXIT_BAD;
             break;
         case 'j': json = 1; break;
+        case 1201: cvo.keep_duplicates = 1; break;
+        case 1202:
+            if (cli_parse_double("dup-threshold", optarg, &cvo.dup_threshold))
+                return EXIT_BAD;
+            if (!(cvo.dup_threshold > 0 && cvo.dup_threshold <= 1))
+                return cli_usage_error("cv", "--dup-threshold: give a Jaccard similarity "
+                                             "above 0 and at most 1");
+            break;
+        case 1203: save_folds = optarg; break;
         case 'v': verbose = 1; break;
         case 'h':
             fputs(cv_usage, stdout);
@@ -204,12 +231,30 @@ int cmd_cv(int argc, char **argv)
     rc = cli_read_corpus_with(argv[optind], fmt, &ro, &labels, &corpus);
     if (rc)
         return rc;
-    slant_eval *ev = NULL;
-    st = slant_cross_validate(corpus, &o, folds, &ev, &err);
-    slant_corpus_free(corpus);
-    if (st)
+    if (save_folds && (st = slant_output_check(save_folds, &err))) { /* before the long part */
+        slant_corpus_free(corpus);
         return cli_fail(st, &err);
-    rc = cli_print_eval(ev, json, folds);
+    }
+    cvo.by_group = ro.opt.group_column != NULL;
+    slant_eval *ev = NULL;
+    cli_cv_report rep = {.grouped_by = ro.opt.group_column, .dup_threshold = cvo.dup_threshold};
+    size_t n = slant_corpus_size(corpus);
+    uint32_t *fold_of = save_folds ? malloc((n ? n : 1) * sizeof *fold_of) : NULL;
+    if (save_folds && !fold_of) {
+        slant_corpus_free(corpus);
+        cli_error("out of memory");
+        return EXIT_FAILURE_;
+    }
+    st = slant_cross_validate_with(corpus, &o, &cvo, &ev, &rep.info, fold_of, &err);
+    if (!st && save_folds)
+        st = slant_cv_save_folds(corpus, fold_of, save_folds, &err);
+    free(fold_of);
+    slant_corpus_free(corpus);
+    if (st) {
+        slant_eval_free(ev);
+        return cli_fail(st, &err);
+    }
+    rc = cli_print_eval(ev, json, &rep);
     slant_eval_free(ev);
     return rc;
 }

@@ -173,6 +173,14 @@ static int reserve(slant_corpus *c, size_t need)
     c->lens = p;
     if (bad)
         return -1;
+    if (c->group_name) {
+        cap = c->cap;
+        p = c->groups;
+        bad = slant_grow(&p, &cap, need, sizeof *c->groups);
+        c->groups = p;
+        if (bad)
+            return -1;
+    }
     if (c->n_heads) {
         if (c->n_heads > SIZE_MAX / sizeof *c->labels)
             return -1;
@@ -241,6 +249,8 @@ slant_status slant_corpus_append(slant_corpus *c, const char *id, const char *te
         *slot = p;
         p += l + 1;
     }
+    if (c->group_name)
+        c->groups[d] = NULL;
     c->n_docs++;
     return SLANT_STATUS_OK;
 
@@ -259,12 +269,127 @@ void slant_corpus_free(slant_corpus *corpus)
     free(corpus->texts);
     free(corpus->lens);
     free(corpus->labels);
+    if (corpus->groups)
+        for (size_t d = 0; d < corpus->n_docs; d++)
+            free(corpus->groups[d]);
+    free(corpus->groups);
+    free(corpus->group_name);
     if (corpus->head_names)
         for (size_t h = 0; h < corpus->n_heads; h++)
             free(corpus->head_names[h]);
     free(corpus->head_names);
     free(corpus->source);
     free(corpus);
+}
+
+static slant_status check_name(const char *s, size_t len, const char *where, const char *what,
+                               slant_error *err);
+
+slant_status slant_corpus_group_column(slant_corpus *c, const char *name, slant_error *err)
+{
+    if (c->n_docs || c->group_name)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "%s: the group column is set before "
+                          "any document, once", c->source);
+    if (!(c->group_name = slant_strdup(name)))
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", c->source);
+    if (c->cap && !(c->groups = slant_calloc_array(c->cap, sizeof *c->groups))) {
+        free(c->group_name);
+        c->group_name = NULL;
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", c->source);
+    }
+    return SLANT_STATUS_OK;
+}
+
+slant_status slant_corpus_set_last_group(slant_corpus *c, const char *value, size_t len,
+                                         slant_error *err)
+{
+    if (!c->group_name || !c->n_docs)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "%s: no group column", c->source);
+    char **slot = &c->groups[c->n_docs - 1];
+    free(*slot);
+    *slot = NULL;
+    if (len && !(*slot = slant_strndup(value, len)))
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", c->source);
+    return SLANT_STATUS_OK;
+}
+
+const char *slant_corpus_group_name(const slant_corpus *corpus)
+{
+    return corpus ? corpus->group_name : NULL;
+}
+
+const char *slant_corpus_group(const slant_corpus *corpus, size_t doc)
+{
+    if (!corpus || !corpus->groups || doc >= corpus->n_docs)
+        return NULL;
+    return corpus->groups[doc];
+}
+
+slant_status slant_corpus_set_groups(slant_corpus *corpus, const char *name,
+                                     const char *const *values, slant_error *err)
+{
+    if (!corpus || !name || (!values && corpus->n_docs))
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no corpus, group name or values");
+    const char *src = corpus->source;
+    if (!*name)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "%s: the group column has no name", src);
+    if (slant_name_problem(name, strlen(name)))
+        return check_name(name, strlen(name), src, "the group column's name", err);
+    for (size_t d = 0; d < corpus->n_docs; d++)
+        if (values[d] && slant_name_problem(values[d], strlen(values[d]))) {
+            char what[64];
+            snprintf(what, sizeof what, "document %zu's group", d + 1);
+            return check_name(values[d], strlen(values[d]), src, what, err);
+        }
+    char *gname = slant_strdup(name);
+    char **groups = slant_calloc_array(corpus->cap ? corpus->cap : 1, sizeof *groups);
+    slant_status st = SLANT_STATUS_OK;
+    if (!gname || !groups)
+        st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", src);
+    for (size_t d = 0; d < corpus->n_docs && !st; d++)
+        if (values[d] && *values[d] && !(groups[d] = slant_strdup(values[d])))
+            st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", src);
+    if (st) {
+        if (groups)
+            for (size_t d = 0; d < corpus->n_docs; d++)
+                free(groups[d]);
+        free(groups);
+        free(gname);
+        return st;
+    }
+    if (corpus->groups)
+        for (size_t d = 0; d < corpus->n_docs; d++)
+            free(corpus->groups[d]);
+    free(corpus->groups);
+    free(corpus->group_name);
+    corpus->groups = groups;
+    corpus->group_name = gname;
+    return SLANT_STATUS_OK;
+}
+
+static int cmp_group_ptr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+size_t slant_corpus_group_count(const slant_corpus *corpus)
+{
+    if (!corpus || !corpus->groups)
+        return 0;
+    size_t n = corpus->n_docs, named = 0, count = 0;
+    const char **v = slant_alloc_array(n ? n : 1, sizeof *v);
+    if (!v)
+        return 0;
+    for (size_t d = 0; d < n; d++)
+        if (corpus->groups[d])
+            v[named++] = corpus->groups[d];
+        else
+            count++; /* a group of its own */
+    qsort(v, named, sizeof *v, cmp_group_ptr);
+    for (size_t i = 0; i < named; i++)
+        count += i == 0 || strcmp(v[i - 1], v[i]) != 0;
+    free(v);
+    return count;
 }
 
 int slant_corpus_holds_vectors(const slant_corpus *corpus)
@@ -876,6 +1001,7 @@ static void split_fields(char *line, size_t len, span *fields)
 /* The read options as a reader keeps them: its own copies. */
 typedef struct read_opts {
     char *text_column;   /* "text" unless told otherwise */
+    char *group_column;  /* NULL: none */
     char **ignore;       /* n_ignore names */
     size_t n_ignore;
     int texts_only, text_fallback, ids_with_path;
@@ -901,13 +1027,14 @@ typedef struct line_parser {
     const char *name;    /* for messages */
     const read_opts *ro;
     slant_corpus *c;
-    size_t ncols, text_col, id_col; /* TSV */
+    size_t ncols, text_col, id_col, group_col; /* TSV; group_col SIZE_MAX: none */
     size_t header_line;  /* TSV: the header's line number; rows count from the next */
     size_t *head_col;    /* TSV: the column of each head */
     span *fields;        /* TSV: ncols */
     json_t *index;       /* JSONL: head name to number */
     char *first_keys;    /* JSONL: the first object's keys, for messages */
     unsigned char *ignore_seen; /* JSONL: per --ignore name, whether an object had it */
+    int group_seen;      /* JSONL: an object had the group key */
     const char **labels; /* one per head */
     char *id_buf;        /* "NAME:N" ids (ids_with_path) */
     char **map;          /* LIBSVM: pairs of class number and class name, from the sidecar */
@@ -988,7 +1115,7 @@ static slant_status tsv_header(line_parser *p, char *line, size_t l, size_t line
         goto done;
     }
     split_fields(line, l, p->fields);
-    p->text_col = p->id_col = SIZE_MAX;
+    p->text_col = p->id_col = p->group_col = SIZE_MAX;
     for (size_t k = 0; k < ncols; k++) {
         const span *f = &p->fields[k];
         if (f->len == 0) {
@@ -1005,6 +1132,8 @@ static slant_status tsv_header(line_parser *p, char *line, size_t l, size_t line
         names[k] = f->p;
         if (is_ignored(ro, f->p, f->len, NULL))
             ignored[k] = 1;
+        else if (ro->group_column && !strcmp(f->p, ro->group_column))
+            p->group_col = k;
         else if (!strcmp(f->p, ro->text_column))
             p->text_col = k;
         else if (!strcmp(f->p, "id"))
@@ -1035,6 +1164,16 @@ static slant_status tsv_header(line_parser *p, char *line, size_t l, size_t line
             goto done;
         }
     }
+    if (ro->group_column && p->group_col == SIZE_MAX) {
+        char avail[256], q[64];
+        list_names(names, ncols, avail, sizeof avail);
+        st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                        "%s:%zu: --group \"%s\": no such column; the columns are: %s", name,
+                        lineno, slant_name_quote(ro->group_column, strlen(ro->group_column), q,
+                                                 sizeof q),
+                        avail);
+        goto done;
+    }
     if (p->text_col == SIZE_MAX) {
         char q[64];
         st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: the header has no \"%s\" column%s",
@@ -1045,7 +1184,7 @@ static slant_status tsv_header(line_parser *p, char *line, size_t l, size_t line
     }
     size_t n_heads = 0;
     for (size_t k = 0; k < ncols && !ro->texts_only; k++) {
-        if (k == p->text_col || k == p->id_col || ignored[k])
+        if (k == p->text_col || k == p->id_col || k == p->group_col || ignored[k])
             continue;
         char what[48];
         snprintf(what, sizeof what, "the name of column %zu", k + 1);
@@ -1055,6 +1194,8 @@ static slant_status tsv_header(line_parser *p, char *line, size_t l, size_t line
         p->head_col[n_heads++] = k;
     }
     st = slant_corpus_new(n_heads, names, name, &p->c, err);
+    if (!st && ro->group_column)
+        st = slant_corpus_group_column(p->c, ro->group_column, err);
 done:
     free(names);
     free(ignored);
@@ -1088,8 +1229,13 @@ static slant_status tsv_row(line_parser *p, char *line, size_t l, size_t lineno,
             return check_name_at(f->p, f->len, name, lineno, what, err);
         }
     }
-    return parser_append(p, id, lineno - p->header_line, fields[p->text_col].p,
-                         fields[p->text_col].len, p->labels, err);
+    const span *g = p->group_col != SIZE_MAX ? &fields[p->group_col] : NULL;
+    if (g && g->len && (st = check_name_at(g->p, g->len, name, lineno, "the group", err)))
+        return st;
+    if ((st = parser_append(p, id, lineno - p->header_line, fields[p->text_col].p,
+                            fields[p->text_col].len, p->labels, err)))
+        return st;
+    return g ? slant_corpus_set_last_group(p->c, g->p, g->len, err) : SLANT_STATUS_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1143,7 +1289,8 @@ static slant_status jsonl_heads(line_parser *p, json_t *obj, size_t lineno, slan
         (void)value;
         keys[n_keys++] = key;
         if (ro->texts_only || key_is(key, key_len, ro->text_column)
-            || is_ignored(ro, key, key_len, NULL) || key_is(key, key_len, "id"))
+            || is_ignored(ro, key, key_len, NULL) || key_is(key, key_len, "id")
+            || (ro->group_column && key_is(key, key_len, ro->group_column)))
             continue;
         if (key_len == 0) {
             st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: a label key is empty", name,
@@ -1164,6 +1311,8 @@ static slant_status jsonl_heads(line_parser *p, json_t *obj, size_t lineno, slan
         st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
     if (!st)
         st = slant_corpus_new(n_heads, names, name, &p->c, err);
+    if (!st && ro->group_column)
+        st = slant_corpus_group_column(p->c, ro->group_column, err);
     free(names);
     free(keys);
     return st;
@@ -1178,9 +1327,10 @@ static slant_status jsonl_doc(json_t *obj, line_parser *p, size_t lineno, slant_
     const char **labels = p->labels, *name = p->name;
     for (size_t h = 0; h < c->n_heads; h++)
         labels[h] = NULL;
-    const char *text = NULL, *id = NULL;
-    size_t text_len = 0;
-    char id_buf[32];
+    const char *text = NULL, *id = NULL, *group = NULL;
+    size_t text_len = 0, group_len = 0;
+    int group_seen = 0;
+    char id_buf[32], group_buf[32];
     const char *key;
     size_t key_len, which;
     json_t *value;
@@ -1188,6 +1338,23 @@ static slant_status jsonl_doc(json_t *obj, line_parser *p, size_t lineno, slant_
     json_object_keylen_foreach(obj, key, key_len, value) {
         if (is_ignored(ro, key, key_len, &which)) {
             p->ignore_seen[which] = 1;
+        } else if (ro->group_column && key_is(key, key_len, ro->group_column)) {
+            group_seen = 1;
+            if (json_is_string(value)) {
+                group = json_string_value(value);
+                group_len = json_string_length(value);
+                if ((st = check_name_at(group, group_len, name, lineno, "the group", err)))
+                    return st;
+            } else if (json_is_integer(value)) {
+                group_len = (size_t)snprintf(group_buf, sizeof group_buf,
+                                             "%" JSON_INTEGER_FORMAT, json_integer_value(value));
+                group = group_buf;
+            } else if (!json_is_null(value)) {
+                return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                                  "%s:%zu: \"%s\" (--group) must be a string, an integer or "
+                                  "null, found %s",
+                                  name, lineno, ro->group_column, json_kind(value));
+            }
         } else if (key_is(key, key_len, ro->text_column)) {
             if (!json_is_string(value))
                 return slant_fail(err, SLANT_STATUS_BAD_INPUT,
@@ -1241,7 +1408,12 @@ static slant_status jsonl_doc(json_t *obj, line_parser *p, size_t lineno, slant_
     if (!text)
         return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: no \"%s\" key", name, lineno,
                           ro->text_column);
-    return parser_append(p, id, lineno, text, text_len, labels, err);
+    if (ro->group_column)
+        p->group_seen |= group_seen;
+    if ((st = parser_append(p, id, lineno, text, text_len, labels, err)))
+        return st;
+    return ro->group_column ? slant_corpus_set_last_group(c, group, group_len, err)
+                            : SLANT_STATUS_OK;
 }
 
 static slant_status jsonl_line(line_parser *p, char *line, size_t l, size_t lineno,
@@ -1272,6 +1444,15 @@ static slant_status jsonl_end(line_parser *p, slant_error *err)
 {
     if (!p->c)
         return SLANT_STATUS_OK; /* no object: nothing to tell the names by */
+    if (p->ro->group_column && !p->group_seen && p->c->n_docs) {
+        char q[64];
+        const char *g = p->ro->group_column;
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                          "%s: --group \"%s\": no object has that key; the first one's keys "
+                          "are: %s",
+                          p->name, slant_name_quote(g, strlen(g), q, sizeof q),
+                          p->first_keys ? p->first_keys : "");
+    }
     for (size_t k = 0; k < p->ro->n_ignore; k++)
         if (!p->ignore_seen[k]) {
             char q[64];
@@ -2169,6 +2350,7 @@ static slant_status source_text(line_source *s, const char *name, size_t max_doc
 static void read_opts_free(read_opts *ro)
 {
     free(ro->text_column);
+    free(ro->group_column);
     if (ro->ignore)
         for (size_t k = 0; k < ro->n_ignore; k++)
             free(ro->ignore[k]);
@@ -2205,12 +2387,26 @@ static slant_status read_opts_copy(const slant_read_options *opt, read_opts *ro,
                 return slant_fail(err, SLANT_STATUS_BAD_OPTION, "--ignore \"%s\" given twice",
                                   ig);
     }
+    const char *group = opt->group_column;
+    if (group) {
+        if (!*group)
+            return slant_fail(err, SLANT_STATUS_BAD_OPTION, "--group: the column has no name");
+        if (!strcmp(group, text) || !strcmp(group, "id"))
+            return slant_fail(err, SLANT_STATUS_BAD_OPTION,
+                              "--group \"%s\": that is the %s column", group,
+                              strcmp(group, "id") ? "text" : "id");
+        for (size_t k = 0; k < opt->n_ignore; k++)
+            if (!strcmp(opt->ignore[k], group))
+                return slant_fail(err, SLANT_STATUS_BAD_OPTION,
+                                  "--group \"%s\" is ignored too (--ignore)", group);
+    }
     ro->texts_only = opt->texts_only != 0;
     ro->text_fallback = opt->text_fallback != 0;
     ro->ids_with_path = opt->ids_with_path != 0;
     ro->max_doc = opt->max_doc_bytes ? opt->max_doc_bytes : SLANT_MAX_DOC_BYTES;
     ro->n_ignore = opt->n_ignore;
     if (!(ro->text_column = slant_strdup(text))
+        || (group && !(ro->group_column = slant_strdup(group)))
         || !(ro->ignore = slant_calloc_array(opt->n_ignore ? opt->n_ignore : 1,
                                              sizeof *ro->ignore)))
         goto no_memory;
@@ -2254,6 +2450,19 @@ static void warn_no_columns(const read_opts *ro, const char *name, slant_format 
                    "has no columns", name, slant_format_name(format));
 }
 
+/* --group names a column, which only TSV and JSONL have: unlike
+ * --ignore, an error, since the grouping it asks for cannot be had. */
+static slant_status group_needs_columns(const read_opts *ro, const char *name,
+                                        slant_format format, slant_error *err)
+{
+    if (!ro->group_column || format == SLANT_FORMAT_TSV || format == SLANT_FORMAT_JSONL)
+        return SLANT_STATUS_OK;
+    return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                      "%s: --group \"%s\" names a column, and a %s corpus has none; give a TSV "
+                      "or JSONL corpus",
+                      name, ro->group_column, slant_format_name(format));
+}
+
 static slant_status reader_open(const char *path, const slant_read_options *opt, int whole,
                                 slant_reader **out, slant_error *err)
 {
@@ -2291,8 +2500,11 @@ static slant_status reader_open(const char *path, const slant_read_options *opt,
         } else if ((format = format_of_name(path)) == SLANT_FORMAT_AUTO && ro->text_fallback)
             format = SLANT_FORMAT_TEXT;
     }
-    if (format != SLANT_FORMAT_AUTO)
+    if (format != SLANT_FORMAT_AUTO) {
         warn_no_columns(ro, r->name, articles ? SLANT_FORMAT_TEXT : format);
+        if ((st = group_needs_columns(ro, r->name, articles ? SLANT_FORMAT_TEXT : format, err)))
+            goto done;
+    }
     int content_told = format == SLANT_FORMAT_AUTO;
     /* Ids that name the input: the input's name must make a good one. */
     if ((format == SLANT_FORMAT_TEXT || ro->ids_with_path) && !articles
@@ -2354,8 +2566,11 @@ static slant_status reader_open(const char *path, const slant_read_options *opt,
             goto done;
         }
     }
-    if (content_told)
+    if (content_told) {
         warn_no_columns(ro, r->name, format);
+        if ((st = group_needs_columns(ro, r->name, format, err)))
+            goto done;
+    }
     st = parser_start(&r->parser, format, r->name, ro, whole, err);
 done:
     r->format = format;
@@ -2487,6 +2702,10 @@ slant_status slant_reader_next(slant_reader *r, size_t max_docs, size_t max_byte
                                &next, err)))
         return st;
     next->vectors = p->c->vectors;
+    if (p->c->group_name && (st = slant_corpus_group_column(next, p->c->group_name, err))) {
+        slant_corpus_free(next);
+        return st;
+    }
     *batch = p->c;
     p->c = next;
     return SLANT_STATUS_OK;

@@ -20,7 +20,17 @@ struct slant_corpus {
     size_t cap;        /* allocated rows */
     char *source;      /* path the corpus was read from, for messages */
     int vectors;       /* 1: a LIBSVM file; texts are "FEATURE:VALUE ..." */
+    char *group_name;  /* the group column; NULL: no groups (and groups is NULL) */
+    char **groups;     /* n_docs (cap rows), each its own allocation; NULL = none */
 };
+
+/* Gives C (with no documents yet) the group column NAME (copied): rows
+ * appended after it have a group slot. */
+slant_status slant_corpus_group_column(slant_corpus *c, const char *name, slant_error *err);
+/* Sets the last appended document's group to VALUE[0..LEN) (copied); LEN
+ * 0 is none. */
+slant_status slant_corpus_set_last_group(slant_corpus *c, const char *value, size_t len,
+                                         slant_error *err);
 
 /* Appends one document; id may be NULL (then the 1-based row number is
  * used).  Copies everything.  labels has n_heads entries (may be NULL). */

@@ -138,6 +138,12 @@ typedef struct slant_read_options {
                                 * line format, a whole file of the text and folder
                                 * formats) is refused, and never held whole: memory
                                 * stays near this bound plus a read chunk */
+    const char *group_column;  /* a TSV column or JSONL key whose values group the documents
+                                * (an outlet, a domain, a story id): kept apart from the
+                                * heads, read by slant_corpus_group; NULL: none.  A corpus
+                                * that lacks it is an error, as a format without columns
+                                * is; an empty cell (JSON null or "") is no group, and
+                                * the document is then a group of its own */
 } slant_read_options;
 
 /* Fills the defaults: SLANT_FORMAT_AUTO, the text in "text", nothing
@@ -161,6 +167,19 @@ SLANT_API const char *slant_corpus_head_name(const slant_corpus *corpus, size_t 
 SLANT_API const char *slant_corpus_id(const slant_corpus *corpus, size_t doc);
 SLANT_API const char *slant_corpus_text(const slant_corpus *corpus, size_t doc, size_t *len);
 SLANT_API const char *slant_corpus_label(const slant_corpus *corpus, size_t doc, size_t head);
+/* The group column the corpus was read with (slant_read_options'
+ * group_column, or slant_corpus_set_groups), NULL when none. */
+SLANT_API const char *slant_corpus_group_name(const slant_corpus *corpus);
+/* Document DOC's group, NULL when it has none (or the corpus no groups). */
+SLANT_API const char *slant_corpus_group(const slant_corpus *corpus, size_t doc);
+/* Gives every document of CORPUS a group: VALUES has one entry per
+ * document (NULL or "" for none), copied; NAME names the grouping.  Values
+ * and the name follow the rule for names.  Replaces groups set before. */
+SLANT_API slant_status slant_corpus_set_groups(slant_corpus *corpus, const char *name,
+                                               const char *const *values, slant_error *err);
+/* The number of distinct groups among the documents of CORPUS, a document
+ * without one counting as a group of its own; 0 when it has no groups. */
+SLANT_API size_t slant_corpus_group_count(const slant_corpus *corpus);
 /* 1 when the corpus holds vectors (a LIBSVM file: each text is its
  * "FEATURE:VALUE ..." part), not text. */
 SLANT_API int slant_corpus_holds_vectors(const slant_corpus *corpus);
@@ -528,6 +547,64 @@ SLANT_API slant_class_scores slant_eval_class(const slant_eval *ev, size_t head,
  * result pools the held-out predictions of every fold. */
 SLANT_API slant_status slant_cross_validate(const slant_corpus *corpus, const slant_options *opt,
                                             uint32_t folds, slant_eval **out, slant_error *err);
+
+/* How slant_cross_validate_with splits a corpus.  Grouped folds keep
+ * every document of a group (an outlet, a domain: slant_corpus_group)
+ * inside one fold, so that each fold's figure is for groups its model
+ * never saw; near-duplicates (slant_dups_find) are kept together the same
+ * way, since a copy on both sides of a fold measures memory, not reading.
+ * The units so formed (groups joined by the near-duplicates that link
+ * them) are dealt to the folds largest first, each to the fold where it
+ * best keeps every combination of labels, and the fold sizes, in
+ * proportion; ties are broken by a shuffle drawn from the seed. */
+typedef struct slant_cv_options {
+    uint32_t folds;         /* 0: 10 */
+    int by_group;           /* 1: the corpus's groups never span folds (it needs some) */
+    int keep_duplicates;    /* 1: near-duplicates may be split; 0 (the default): each
+                             * cluster of them stays in one fold */
+    double dup_threshold;   /* Jaccard similarity for near-duplicates; 0: 0.8 */
+} slant_cv_options;
+
+/* What a split did: filled by slant_cv_split and slant_cross_validate_with. */
+typedef struct slant_cv_info {
+    uint32_t folds;
+    size_t groups;          /* distinct groups (a document without one is its own); 0
+                             * when not grouped */
+    size_t units;           /* what was dealt: groups and near-duplicate clusters joined;
+                             * the documents when neither applies */
+    size_t dup_clusters;    /* near-duplicate clusters kept together (0 when not looked for) */
+    size_t dup_docs;        /* documents in them */
+    int dups_checked;       /* 1: near-duplicates were looked for */
+} slant_cv_info;
+
+/* Fills the defaults: 10 folds, not grouped, near-duplicates at Jaccard 0.8
+ * kept in one fold. */
+SLANT_API void slant_cv_options_init(slant_cv_options *cvo);
+/* The folds of slant_cross_validate_with, without training: fold_of[d]
+ * (output, one entry per document) in [0, folds), from the labels, the
+ * groups, the near-duplicates and SEED only (THREADS only speeds up the
+ * search for near-duplicates).  Fails when there are fewer units than
+ * folds.  INFO (output) may be NULL. */
+SLANT_API slant_status slant_cv_split(const slant_corpus *corpus, const slant_cv_options *cvo,
+                                      uint64_t seed, uint32_t threads, uint32_t *fold_of,
+                                      slant_cv_info *info, slant_error *err);
+/* Cross-validation as slant_cross_validate does it, on the folds of
+ * slant_cv_split with the seed and threads of OPT.  With grouped folds, a
+ * fold whose training side lacks a class that the corpus has is warned of
+ * (its model cannot predict it).  INFO (output) may be NULL; FOLD_OF (output, may be NULL)
+ * receives the split. */
+/* Writes a split to PATH (replaced whole or not at all, as
+ * slant_model_save writes): a TSV with a header "id<TAB>fold" and, when
+ * the corpus has groups, its group column too; one row per document in
+ * corpus order, folds counted from 1, a document without a group an
+ * empty cell.  Other tools can then be measured on the very same folds. */
+SLANT_API slant_status slant_cv_save_folds(const slant_corpus *corpus, const uint32_t *fold_of,
+                                           const char *path, slant_error *err);
+SLANT_API slant_status slant_cross_validate_with(const slant_corpus *corpus,
+                                                 const slant_options *opt,
+                                                 const slant_cv_options *cvo, slant_eval **out,
+                                                 slant_cv_info *info, uint32_t *fold_of,
+                                                 slant_error *err);
 
 #ifdef __cplusplus
 }
