@@ -141,6 +141,7 @@ typedef struct cli_cv_report {
     slant_cv_info info;
     const char *grouped_by; /* the group column, NULL when not grouped */
     double dup_threshold;
+    int tuned;              /* settings chosen inside each fold */
 } cli_cv_report;
 /* Prints EV as eval does; CV (NULL for eval) adds the folds and the split. */
 int cli_print_eval(const slant_eval *ev, int json, const cli_cv_report *cv);

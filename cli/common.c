@@ -652,7 +652,7 @@ static int print_eval_text(const slant_eval *ev, const cli_cv_report *cv)
         printf("folds: %u (stratified, pooled", in->folds);
         if (cv->grouped_by)
             printf("; grouped by %s: %zu groups", cv->grouped_by, in->groups);
-        printf(")\n");
+        printf(")%s\n", cv->tuned ? ", settings tuned inside each fold (nested)" : "");
         if (in->dups_checked)
             printf("near-duplicates (Jaccard >= %.2f): %zu clusters of %zu documents, each kept "
                    "in one fold\n", cv->dup_threshold, in->dup_clusters, in->dup_docs);
@@ -720,6 +720,7 @@ static int print_eval_json(const slant_eval *ev, const cli_cv_report *cv)
                             cv->grouped_by ? json_string(cv->grouped_by) : json_null());
         if (cv->grouped_by)
             json_object_set_new(root, "groups", json_integer((json_int_t)in->groups));
+        json_object_set_new(root, "tuned", json_boolean(cv->tuned));
         json_t *dups = json_object();
         json_object_set_new(dups, "checked", json_boolean(in->dups_checked));
         if (in->dups_checked) {

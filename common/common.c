@@ -15,6 +15,12 @@
 
 static slant_log_fn log_fn;
 static void *log_user;
+static _Atomic int log_held;
+
+void slant_log_hold(int on)
+{
+    log_held += on;
+}
 
 void slant_set_log(slant_log_fn fn, void *user)
 {
@@ -24,7 +30,7 @@ void slant_set_log(slant_log_fn fn, void *user)
 
 void slant_log(const char *fmt, ...)
 {
-    if (!log_fn)
+    if (!log_fn || log_held > 0)
         return;
     char line[1024];
     va_list ap;
@@ -36,7 +42,7 @@ void slant_log(const char *fmt, ...)
 
 void slant_warn(const char *fmt, ...)
 {
-    if (!log_fn)
+    if (!log_fn || log_held > 0)
         return;
     char line[1024];
     memcpy(line, "warning: ", 9);

@@ -29,6 +29,11 @@ void slant_log(const char *fmt, ...) SLANT_PRINTF(1, 2);
  * program shows even when it hides progress. */
 void slant_warn(const char *fmt, ...) SLANT_PRINTF(1, 2);
 
+/* Holds back (ON 1) or lets through again (ON -1) slant_log and
+ * slant_warn lines: a search's inner cross-validations stay quiet.
+ * Nested holds count. */
+void slant_log_hold(int on);
+
 /* The rule for names (labels, head names, ids, n-grams; see name.c): NULL
  * when the LEN bytes at S are valid UTF-8 without control characters, else
  * what is wrong ("is not valid UTF-8", ...). */

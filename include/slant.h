@@ -536,6 +536,61 @@ SLANT_API double slant_eval_accuracy(const slant_eval *ev, size_t head);
 SLANT_API double slant_eval_macro_f1(const slant_eval *ev, size_t head);
 SLANT_API slant_class_scores slant_eval_class(const slant_eval *ev, size_t head, size_t cls);
 
+/* ------------------------------------------------------------------ */
+/* Choosing settings by cross-validation                               */
+/* ------------------------------------------------------------------ */
+
+/* How slant_tune searches.  Starting from the options given, it tries one
+ * change at a time (punctuation tokens off, balanced class weights, c 1,
+ * complement naive Bayes, words alone, typography folded), then the two
+ * best changes together and a c around the best, each scored by an inner
+ * cross-validation: the mean over heads of the pooled macro-F1.  The inner
+ * folds are grouped when BY_GROUP is set and keep near-duplicates
+ * together unless told not to, as slant_cross_validate_with's do.  The
+ * budget is turned into a plan before anything runs, from the corpus's
+ * size, not from the clock: the share of the corpus the inner folds read
+ * (whole groups, drawn by the seed) so that the trials are estimated to
+ * fit it.  The same corpus, options and budget thus choose the same
+ * settings on any machine; the time taken is near the budget, not held
+ * to it. */
+typedef struct slant_tune_options {
+    double budget;          /* seconds the search is planned to take; 0: 60 */
+    uint32_t folds;         /* inner folds; 0: 3 */
+    int by_group;           /* 1: inner folds grouped by the corpus's groups */
+    int keep_duplicates;    /* 1: near-duplicates may be split */
+    double dup_threshold;   /* 0: 0.8 */
+} slant_tune_options;
+
+/* Fills the defaults: 60 seconds, 3 inner folds, not grouped,
+ * near-duplicates at Jaccard 0.8 kept together. */
+SLANT_API void slant_tune_options_init(slant_tune_options *to);
+
+/* What a search tried and what won. */
+typedef struct slant_tune_report slant_tune_report;
+SLANT_API void slant_tune_report_free(slant_tune_report *r);
+SLANT_API size_t slant_tune_trials(const slant_tune_report *r);
+/* Trial I's settings, as options ("lr --c 10 --punct off ...") */
+SLANT_API const char *slant_tune_trial_settings(const slant_tune_report *r, size_t i);
+/* Its inner-CV score (mean over heads of macro-F1) and seconds taken. */
+SLANT_API double slant_tune_trial_score(const slant_tune_report *r, size_t i);
+SLANT_API double slant_tune_trial_seconds(const slant_tune_report *r, size_t i);
+/* The winner's trial number. */
+SLANT_API size_t slant_tune_best(const slant_tune_report *r);
+/* The documents the inner folds read, and the corpus's. */
+SLANT_API size_t slant_tune_documents(const slant_tune_report *r);
+
+/* Chooses settings for CORPUS starting from OPT, as slant_tune_options
+ * says: the winner into *best (output), what was tried into *report
+ * (output, may be NULL). */
+SLANT_API slant_status slant_tune(const slant_corpus *corpus, const slant_options *opt,
+                                  const slant_tune_options *to, slant_options *best,
+                                  slant_tune_report **report, slant_error *err);
+/* slant_tune, then slant_train with the winner; the model's provenance
+ * records the choice and its inner-CV figure ("tune_*" lines). */
+SLANT_API slant_status slant_train_tuned(const slant_corpus *corpus, const slant_options *opt,
+                                         const slant_tune_options *to, slant_model **out,
+                                         slant_tune_report **report, slant_error *err);
+
 /* Stratified K-fold cross-validation with the seed in OPT: the folds are
  * stratified on the labels of every head together (each combination of
  * labels, a missing label one value more, is dealt evenly over the folds;
@@ -563,6 +618,10 @@ typedef struct slant_cv_options {
     int keep_duplicates;    /* 1: near-duplicates may be split; 0 (the default): each
                              * cluster of them stays in one fold */
     double dup_threshold;   /* Jaccard similarity for near-duplicates; 0: 0.8 */
+    const slant_tune_options *tune; /* not NULL: each fold's settings are chosen by
+                                     * slant_tune on its training side alone (nested
+                                     * cross-validation), so that the pooled figure is
+                                     * that of tuning, honestly measured */
 } slant_cv_options;
 
 /* What a split did: filled by slant_cv_split and slant_cross_validate_with. */

@@ -699,7 +699,14 @@ slant_status slant_cross_validate_with(const slant_corpus *corpus, const slant_o
             warn_missing_classes(corpus, class_of, n_classes, keep, train, n_train, f, folds,
                                  seen);
         slant_error ferr = {{0}};
-        st = slant_train_subset_heads(corpus, train, n_train, keep, opt, &model, &ferr);
+        slant_options fold_opt = *opt;
+        st = SLANT_STATUS_OK;
+        if (cvo->tune) { /* chosen on this fold's training side alone */
+            slant_log("fold %u/%u: tuning on its %zu training documents", f + 1, folds, n_train);
+            st = slant_tune_docs(corpus, train, n_train, keep, opt, cvo->tune, &fold_opt, &ferr);
+        }
+        if (!st)
+            st = slant_train_subset_heads(corpus, train, n_train, keep, &fold_opt, &model, &ferr);
         uint64_t total0 = 0, right0 = 0;
         if (!st) {
             head_totals(ev, &total0, &right0);

@@ -266,7 +266,7 @@ static int options_line(char **s, size_t *len, size_t *cap, const slant_options 
 
 static char *provenance(const slant_corpus *c, const size_t *docs, size_t n_docs,
                         const slant_options *o, const char *date, const head_classes *hc,
-                        size_t nf, const slant_nbsvm_choice *choice)
+                        size_t nf, const slant_nbsvm_choice *choice, const char *note)
 {
     char *s = NULL;
     size_t len = 0, cap = 0;
@@ -291,6 +291,8 @@ static char *provenance(const slant_corpus *c, const size_t *docs, size_t n_docs
                              choice[h].beta, choice[h].folds, choice[h].accuracy)
                    : appendf(&s, &len, &cap, "nbsvm=%s alpha=%g beta=%g\n", c->head_names[h],
                              choice[h].alpha, choice[h].beta);
+    if (note && !bad)
+        bad |= appendf(&s, &len, &cap, "%s", note);
     if (bad) {
         free(s);
         return NULL;
@@ -350,6 +352,13 @@ out:
 
 slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_t n_docs,
                                 const slant_options *o, slant_model **out, slant_error *err)
+{
+    return slant_train_subset_noted(c, docs, n_docs, o, NULL, out, err);
+}
+
+slant_status slant_train_subset_noted(const slant_corpus *c, const size_t *docs, size_t n_docs,
+                                      const slant_options *o, const char *note,
+                                      slant_model **out, slant_error *err)
 {
     *out = NULL;
     slant_status st = slant_options_check(o, err);
@@ -506,7 +515,7 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
     slant_csr_free(&x); /* before the model image is built: the two are the peak */
     memset(&x, 0, sizeof x);
     prov = provenance(c, docs, n_docs, o, date, hc, nf,
-                      o->model == SLANT_MODEL_KIND_NBSVM ? choice : NULL);
+                      o->model == SLANT_MODEL_KIND_NBSVM ? choice : NULL, note);
     if (!prov) {
         st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
         goto out;

@@ -24,6 +24,20 @@ slant_status slant_train_subset_heads(const slant_corpus *corpus, const size_t *
                                       const slant_options *opt, slant_model **out,
                                       slant_error *err);
 
+/* slant_train_subset with NOTE ("key=value\n" lines, may be NULL)
+ * appended to the model's provenance: how its settings were chosen. */
+slant_status slant_train_subset_noted(const slant_corpus *c, const size_t *docs, size_t n_docs,
+                                      const slant_options *o, const char *note,
+                                      slant_model **out, slant_error *err);
+
+/* slant_tune on documents DOCS[0..n) of CORPUS and its heads h with
+ * KEEP[h] (NULL: all): a fold's training side, for nested
+ * cross-validation. */
+slant_status slant_tune_docs(const slant_corpus *corpus, const size_t *docs, size_t n_docs,
+                             const unsigned char *keep, const slant_options *opt,
+                             const slant_tune_options *to, slant_options *best,
+                             slant_error *err);
+
 /* The folds of slant_cross_validate: fold_of[d] (output, one entry per
  * document of CORPUS) in [0, FOLDS), from the labels and SEED only. */
 slant_status slant_cv_folds(const slant_corpus *corpus, uint32_t folds, uint64_t seed,
