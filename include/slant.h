@@ -541,9 +541,9 @@ SLANT_API slant_class_scores slant_eval_class(const slant_eval *ev, size_t head,
 /* ------------------------------------------------------------------ */
 
 /* How slant_tune searches.  Starting from the options given, it tries one
- * change at a time (punctuation tokens off, balanced class weights, c 1,
- * complement naive Bayes, words alone, typography folded), then the two
- * best changes together and a c around the best, each scored by an inner
+ * change at a time (punctuation tokens and class weights the other way, c
+ * 1, complement naive Bayes, words alone), then the two best changes
+ * together and c ten times either way around the best, each scored by an inner
  * cross-validation: the mean over heads of the pooled macro-F1.  The inner
  * folds are grouped when BY_GROUP is set and keep near-duplicates
  * together unless told not to, as slant_cross_validate_with's do.  The

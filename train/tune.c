@@ -28,8 +28,8 @@
 
 /* One change to the options a search may try. */
 typedef enum change {
-    CH_PUNCT_OFF = 0, /* punctuation marks and symbols are no tokens */
-    CH_BALANCED,      /* balanced class weights */
+    CH_PUNCT = 0,     /* punctuation tokens the other way (off by default) */
+    CH_BALANCED,      /* class weights the other way (balanced by default) */
     CH_C1,            /* c 1 (lr's default is 10) */
     CH_CNB,           /* complement naive Bayes */
     CH_WORDS_ONLY,    /* word unigrams alone */
@@ -105,10 +105,10 @@ size_t slant_tune_documents(const slant_tune_report *r)
 /* Applies the changes in MASK to O. */
 static void apply(slant_options *o, unsigned mask)
 {
-    if (mask & (1u << CH_PUNCT_OFF))
-        o->punct = 0;
+    if (mask & (1u << CH_PUNCT))
+        o->punct = !o->punct;
     if (mask & (1u << CH_BALANCED))
-        o->class_weight = 1;
+        o->class_weight = !o->class_weight;
     if (mask & (1u << CH_WORDS_ONLY))
         o->word_min = o->word_max = 1;
     if (mask & (1u << CH_CNB)) { /* the model's own options back at their defaults */
