@@ -36,7 +36,7 @@ static const char train_usage[] =
     "  -o, --output MODEL     the model file to write (required)\n"
     "      --tune             choose the settings by inner cross-validation\n"
     "      --budget SECONDS   time planned for the search (60); a smaller budget\n"
-    "                         reads a sample of whole groups\n"
+    "                         reads a share of every group\n"
     "      --group COLUMN     a column that groups the documents (an outlet):\n"
     "                         never a head; --tune keeps each group in one fold\n"
     "      --keep-duplicates  let --tune split near-duplicates across folds\n"

@@ -549,8 +549,8 @@ SLANT_API slant_class_scores slant_eval_class(const slant_eval *ev, size_t head,
  * together unless told not to, as slant_cross_validate_with's do.  The
  * budget is turned into a plan before anything runs, from the corpus's
  * size, not from the clock: the share of the corpus the inner folds read
- * (whole groups, drawn by the seed) so that the trials are estimated to
- * fit it.  The same corpus, options and budget thus choose the same
+ * (that share of every group, drawn by the seed) so that the trials are
+ * estimated to fit it.  The same corpus, options and budget thus choose the same
  * settings on any machine; the time taken is near the budget, not held
  * to it. */
 typedef struct slant_tune_options {

@@ -241,10 +241,12 @@ static double trial_estimate(const slant_corpus *c, const size_t *docs, size_t n
 }
 
 typedef struct group_pick {
-    const char *group; /* NULL: a document of its own */
+    const char *group; /* NULL: no group (ungrouped: one draw over all) */
+    uint64_t key;      /* the document's draw */
     size_t doc;
 } group_pick;
 
+/* By group (none last), then by draw. */
 static int cmp_pick(const void *va, const void *vb)
 {
     const group_pick *a = va, *b = vb;
@@ -255,13 +257,17 @@ static int cmp_pick(const void *va, const void *vb)
     } else if (a->group || b->group) {
         return a->group ? -1 : 1;
     }
+    if (a->key != b->key)
+        return (a->key > b->key) - (a->key < b->key);
     return (a->doc > b->doc) - (a->doc < b->doc);
 }
 
 /* The documents the inner folds read: all of them when the planned trials
- * fit the budget, else whole groups (each document its own without
- * groups) in an order drawn from SEED until the share that fits is
- * reached.  *docs (output) is malloc'd and sorted. */
+ * fit the budget, else the same share of every group (each document a
+ * group of its own without groups), drawn by SEED, so that every group
+ * stays (outlets are of very unequal sizes: a few whole ones would leave
+ * classes out) and stays whole inside the sample's folds.  *docs
+ * (output) is malloc'd and sorted. */
 static slant_status plan_documents(const slant_corpus *c, double budget, uint32_t folds,
                                    uint64_t seed, size_t **docs, size_t *n_docs,
                                    slant_error *err)
@@ -277,45 +283,33 @@ static slant_status plan_documents(const slant_corpus *c, double budget, uint32_
     *n_docs = n;
     if (full <= budget || n <= MIN_TUNE_DOCS)
         return SLANT_STATUS_OK;
-    size_t want = (size_t)((double)n * budget / full);
-    if (want < MIN_TUNE_DOCS)
-        want = MIN_TUNE_DOCS;
-    /* Units: a group's documents, or one document; shuffled by the seed. */
+    double share = budget / full;
+    if (share * (double)n < MIN_TUNE_DOCS)
+        share = (double)MIN_TUNE_DOCS / (double)n;
     group_pick *picks = slant_alloc_array(n, sizeof *picks);
-    size_t *unit_start = slant_alloc_array(n + 1, sizeof *unit_start);
-    size_t *order = slant_alloc_array(n, sizeof *order);
+    if (!picks)
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+    /* Each document draws a key; a group keeps its lowest-keyed share,
+     * and documents without a group (all of them, ungrouped) share one
+     * draw. */
+    uint64_t state = seed ^ 0x74756e65u; /* "tune": not the folds' own draws */
     unsigned char *take = slant_calloc_array(n, 1);
-    if (!picks || !unit_start || !order || !take) {
+    if (!take) {
         free(picks);
-        free(unit_start);
-        free(order);
-        free(take);
         return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
     }
     for (size_t d = 0; d < n; d++)
-        picks[d] = (group_pick){c->groups ? c->groups[d] : NULL, d};
+        picks[d] = (group_pick){c->groups ? c->groups[d] : NULL, slant_splitmix64(&state), d};
     qsort(picks, n, sizeof *picks, cmp_pick);
-    size_t units = 0;
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || !picks[i].group || !picks[i - 1].group
-            || strcmp(picks[i].group, picks[i - 1].group))
-            unit_start[units++] = i;
-    unit_start[units] = n;
-    for (size_t u = 0; u < units; u++)
-        order[u] = u;
-    uint64_t state = seed ^ 0x74756e65u; /* "tune": not the folds' own draws */
-    for (size_t i = units; i > 1; i--) {
-        size_t j = (size_t)(slant_splitmix64(&state) % i);
-        size_t t = order[i - 1];
-        order[i - 1] = order[j];
-        order[j] = t;
-    }
-    size_t got = 0;
-    for (size_t k = 0; k < units && got < want; k++) {
-        size_t u = order[k];
-        for (size_t i = unit_start[u]; i < unit_start[u + 1]; i++)
-            take[picks[i].doc] = 1;
-        got += unit_start[u + 1] - unit_start[u];
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && (picks[i].group ? picks[j].group && !strcmp(picks[i].group, picks[j].group)
+                                        : !picks[j].group))
+            j++;
+        size_t want = (size_t)ceil(share * (double)(j - i));
+        for (size_t k = i; k < j && k < i + want; k++)
+            take[picks[k].doc] = 1;
+        i = j;
     }
     size_t m = 0;
     for (size_t d = 0; d < n; d++)
@@ -323,8 +317,6 @@ static slant_status plan_documents(const slant_corpus *c, double budget, uint32_
             all[m++] = d;
     *n_docs = m;
     free(picks);
-    free(unit_start);
-    free(order);
     free(take);
     return SLANT_STATUS_OK;
 }

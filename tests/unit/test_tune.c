@@ -1,7 +1,7 @@
 /*
  * test_tune.c: settings chosen by inner cross-validation.  The search
  * finds the change a corpus needs, scores by groups when told to, plans a
- * small budget as a sample of whole groups, repeats itself bit for bit,
+ * small budget as a share of every group, repeats itself bit for bit,
  * records its choice in the model, and runs inside each fold of a nested
  * cross-validation.
  */
@@ -121,8 +121,9 @@ static void test_grouped_inner_folds(void **state)
     slant_corpus_free(c);
 }
 
-/* A budget far too small for the corpus: the inner folds read a sample
- * of whole groups, at least 400 documents, the same for the same seed. */
+/* A budget far too small for the corpus: the inner folds read the same
+ * share of every group, at least 400 documents, the same for the same
+ * seed. */
 static void test_small_budget_samples_groups(void **state)
 {
     (void)state;
@@ -145,7 +146,7 @@ static void test_small_budget_samples_groups(void **state)
     slant_tune_report *r = NULL, *r2 = NULL;
     slant_error err = {{0}};
     assert_int_equal(slant_tune(c, &o, &to, &best, &r, &err), SLANT_STATUS_OK);
-    assert_int_equal(slant_tune_documents(r), 400); /* 20 whole groups */
+    assert_int_equal(slant_tune_documents(r), 400); /* 8 of each group's 20 */
     assert_int_equal(slant_tune(c, &o, &to, &again, &r2, &err), SLANT_STATUS_OK);
     assert_int_equal(slant_tune_trials(r), slant_tune_trials(r2));
     for (size_t t = 0; t < slant_tune_trials(r); t++) {
