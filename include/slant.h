@@ -557,13 +557,19 @@ typedef struct slant_ngram_spread {
                              * top_share an n-gram spread like the corpus would have */
 } slant_ngram_spread;
 
-/* The defaults of the rule below: most of an n-gram's documents in one
- * group, and at least a handful of them (fewer say nothing: an n-gram of
- * two documents has a share of 1 or 1/2 whatever it is). */
+/* The defaults of the rule below: at least half of an n-gram's documents
+ * in one group, as much as in all the others together, where an n-gram
+ * used alike across G outlets of equal size has 1/G; and at least ten
+ * documents, since fewer reach one half by chance (an n-gram of 5
+ * documents over 6 equal outlets, about one time in five; of 10, about one
+ * in eleven). */
 #define SLANT_LEAK_SHARE 0.5
-#define SLANT_LEAK_MIN_DOCS 5
-/* 1 when S is concentrated in one group: s->docs >= MIN_DOCS and
- * s->top_share >= MIN_SHARE; else 0. */
+#define SLANT_LEAK_MIN_DOCS 10
+/* 1 when S is concentrated in one group: s->docs >= MIN_DOCS, s->top_share
+ * >= MIN_SHARE, and s->top_share is at least twice s->top_group_share (1
+ * for a group of half the corpus or more: when one outlet holds most of
+ * the corpus, most n-grams are mostly its own and only one found nowhere
+ * else is its fingerprint); else 0. */
 SLANT_API int slant_ngram_spread_concentrated(const slant_ngram_spread *s, double min_share,
                                               uint64_t min_docs);
 /* For each of FEATURES[0..N_FEATURES) (feature indices of MODEL, repeats

@@ -151,7 +151,10 @@ static int number_groups(const slant_corpus *c, uint32_t *gid, const char ***nam
 int slant_ngram_spread_concentrated(const slant_ngram_spread *s, double min_share,
                                     uint64_t min_docs)
 {
-    return s && s->docs && s->docs >= min_docs && s->top_share >= min_share;
+    if (!s || !s->docs || s->docs < min_docs || s->top_share < min_share)
+        return 0;
+    double chance = 2 * s->top_group_share;
+    return s->top_share >= (chance < 1 ? chance : 1);
 }
 
 slant_status slant_model_group_spread(const slant_model *model, const slant_corpus *corpus,

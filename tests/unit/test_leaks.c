@@ -190,16 +190,28 @@ static void test_fingerprints_hashed(void **state)
     check_outlet_spread(SLANT_MODEL_KIND_NB, 18);
 }
 
-/* The rule: enough documents, most of them in one group. */
+/* The rule: enough documents, half of them or more in one group, and
+ * that group's share of them well above its share of the corpus. */
 static void test_concentrated_rule(void **state)
 {
     (void)state;
-    slant_ngram_spread s = {.docs = 5, .groups = 2, .top_docs = 3, .top_share = 0.6};
+    slant_ngram_spread s = {.docs = 5, .groups = 2, .top_docs = 3, .top_share = 0.6,
+                            .top_group_share = 0.1};
     assert_true(slant_ngram_spread_concentrated(&s, 0.5, 5));
     assert_false(slant_ngram_spread_concentrated(&s, 0.7, 5));
     assert_false(slant_ngram_spread_concentrated(&s, 0.5, 6));
+    assert_false(slant_ngram_spread_concentrated(&s, 0.5, SLANT_LEAK_MIN_DOCS));
     s.top_share = 0.5;
     assert_true(slant_ngram_spread_concentrated(&s, 0.5, 5)); /* at the threshold */
+    /* Twice the group's share of the corpus, all of it for a large group. */
+    s.top_group_share = 0.3;
+    assert_false(slant_ngram_spread_concentrated(&s, 0.5, 5));
+    s.top_share = 0.6;
+    assert_true(slant_ngram_spread_concentrated(&s, 0.5, 5));
+    s.top_group_share = 0.7;
+    assert_false(slant_ngram_spread_concentrated(&s, 0.5, 5));
+    s.top_share = 1.0;
+    assert_true(slant_ngram_spread_concentrated(&s, 0.5, 5));
     s = (slant_ngram_spread){0};
     assert_false(slant_ngram_spread_concentrated(&s, 0, 0)); /* in no document */
     assert_false(slant_ngram_spread_concentrated(NULL, 0, 0));
