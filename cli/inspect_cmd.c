@@ -307,6 +307,19 @@ static void leak_head_counts(const leak_report *r, size_t h, size_t *top_hits, s
     }
 }
 
+/* Prints S padded with spaces to WIDTH characters (UTF-8: a byte that
+ * starts a character counts one), so that columns after n-grams such as
+ * "” mr" stay in line. */
+static void print_padded(const char *s, int width)
+{
+    int chars = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        chars += (*p & 0xC0) != 0x80;
+    fputs(s, stdout);
+    for (; chars < width; chars++)
+        putchar(' ');
+}
+
 static int leak_text(const leak_report *r)
 {
     const slant_model *m = r->m;
@@ -314,9 +327,10 @@ static int leak_text(const leak_report *r)
     printf("corpus: %s, %zu documents in %zu groups of %s\n", r->corpus_path,
            slant_corpus_size(r->c), slant_corpus_group_count(r->c),
            slant_corpus_group_name(r->c));
-    printf("concentrated (!): in %llu documents or more, at least %g%% of them in one group "
-           "and twice its share of the corpus\n", (unsigned long long)r->min_docs,
-           100 * r->share);
+    printf("share: of an n-gram's documents, those in its most common group; corpus: that "
+           "group's share of all documents\n");
+    printf("concentrated (!): in %llu documents or more, a share of at least %g%% and twice "
+           "the corpus's\n", (unsigned long long)r->min_docs, 100 * r->share);
     for (size_t h = 0; h < slant_model_heads(m); h++) {
         printf("head %s", slant_model_head_name(m, h));
         if (slant_model_support_vectors(m, h, NULL)) {
@@ -334,20 +348,21 @@ static int leak_text(const leak_report *r)
                    slant_model_class_name(m, h, k),
                    leak_count(r, ck, r->top), rows, leak_count(r, ck, r->k), r->n[ck]);
             if (rows)
-                printf("      %-28s %8s %7s %6s %6s  %-20s %s\n", "n-gram", "weight", "docs",
-                       "groups", "share", "group", "of corpus");
+                printf("      %-28s %9s %7s %6s %6s %6s  %s\n", "n-gram", "weight", "docs",
+                       "groups", "share", "corpus", "group");
             for (size_t i = 0; i < rows; i++) {
                 const ranked *b = &r->best[ck * r->k + i];
                 const slant_ngram_spread *s = &r->sp[ck * r->k + i];
                 char name[256];
                 slant_model_feature_name(m, b->index, name, sizeof name);
-                printf("    %c %-28s %+8.4f %7llu %6zu ", leak_flag(r, s) ? '!' : ' ', name,
-                       b->score, (unsigned long long)s->docs, s->groups);
+                printf("    %c ", leak_flag(r, s) ? '!' : ' ');
+                print_padded(name, 28);
+                printf(" %+9.4f %7llu %6zu ", b->score, (unsigned long long)s->docs, s->groups);
                 if (!s->docs)
-                    printf("%6s  %-20s %9s\n", "-", "-", "-");
+                    printf("%6s %6s  -\n", "-", "-");
                 else
-                    printf("%5.1f%%  %-20s %8.1f%%\n", 100 * s->top_share,
-                           s->top_group ? s->top_group : "(no group)", 100 * s->top_group_share);
+                    printf("%5.1f%% %5.1f%%  %s\n", 100 * s->top_share,
+                           100 * s->top_group_share, s->top_group ? s->top_group : "(no group)");
             }
         }
     }
