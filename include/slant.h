@@ -536,6 +536,57 @@ SLANT_API double slant_eval_accuracy(const slant_eval *ev, size_t head);
 SLANT_API double slant_eval_macro_f1(const slant_eval *ev, size_t head);
 SLANT_API slant_class_scores slant_eval_class(const slant_eval *ev, size_t head, size_t cls);
 
+/* Leaks: where a model's n-grams come from.  A model trained on articles
+ * of a few outlets learns the outlets as well as the classes: their names,
+ * their page furniture, their typographic habits weigh heavily and say
+ * nothing about an article from another outlet.  For each n-gram asked
+ * about, slant_model_group_spread counts the documents of a grouped corpus
+ * (slant_corpus_group: an outlet, a domain) that contain it, per group. */
+typedef struct slant_ngram_spread {
+    uint32_t feature;       /* the feature (n-gram) asked about */
+    uint64_t docs;          /* documents of the corpus that contain it */
+    size_t groups;          /* distinct groups among them, a document without a group
+                             * counting as a group of its own */
+    uint64_t top_docs;      /* how many of them are in its most common group */
+    double top_share;       /* top_docs / docs (0 when docs is 0) */
+    const char *top_group;  /* that group's name, NULL when the n-gram is in no
+                             * document or its most common "group" is a document
+                             * without one; belongs to the corpus.  Ties go to the
+                             * name that sorts first (strcmp) */
+    double top_group_share; /* that group's share of the corpus's documents: the
+                             * top_share an n-gram spread like the corpus would have */
+} slant_ngram_spread;
+
+/* The defaults of the rule below: at least half of an n-gram's documents
+ * in one group, as much as in all the others together, where an n-gram
+ * used alike across G outlets of equal size has 1/G; and at least ten
+ * documents, since fewer reach one half by chance (an n-gram of 5
+ * documents over 6 equal outlets, about one time in five; of 10, about one
+ * in eleven). */
+#define SLANT_LEAK_SHARE 0.5
+#define SLANT_LEAK_MIN_DOCS 10
+/* 1 when S is concentrated in one group: s->docs >= MIN_DOCS, s->top_share
+ * >= MIN_SHARE, and s->top_share is at least twice s->top_group_share (1
+ * for a group of half the corpus or more: when one outlet holds most of
+ * the corpus, most n-grams are mostly its own and only one found nowhere
+ * else is its fingerprint); else 0. */
+SLANT_API int slant_ngram_spread_concentrated(const slant_ngram_spread *s, double min_share,
+                                              uint64_t min_docs);
+/* For each of FEATURES[0..N_FEATURES) (feature indices of MODEL, repeats
+ * allowed), its spread over the groups of CORPUS into OUT[i] (output,
+ * N_FEATURES entries).  The texts go through MODEL's own pipeline, so the
+ * n-grams are exactly the model's (hashed buckets included); the corpus's
+ * labels are not read.  One pass over the corpus on THREADS threads (0:
+ * every core); the result does not depend on the thread count.  Memory
+ * grows as the corpus's groups times the distinct features asked about.
+ * Fails on a corpus without groups (read it with a group column: --group
+ * COLUMN), on a model trained on vectors or a corpus of vectors (their
+ * features are no n-grams of text), and on a feature past the model's. */
+SLANT_API slant_status slant_model_group_spread(const slant_model *model,
+                                                const slant_corpus *corpus,
+                                                const uint32_t *features, size_t n_features,
+                                                uint32_t threads, slant_ngram_spread *out,
+                                                slant_error *err);
 /* ------------------------------------------------------------------ */
 /* Choosing settings by cross-validation                               */
 /* ------------------------------------------------------------------ */
