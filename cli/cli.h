@@ -136,6 +136,11 @@ int cli_load_model(const char *path, slant_model **out);
 
 /* Prints an evaluation as text or as one JSON object; folds > 0 adds
  * "folds" (cross-validation).  Returns 0 or an exit code. */
+/* Prints inspect --groups's leak report of M (its top TOP n-grams a class)
+ * over C, a corpus with groups, on standard output. */
+int cli_print_leaks(const char *model_path, const slant_model *m, const char *corpus_path,
+                    const slant_corpus *c, uint32_t top, uint32_t threads);
+
 /* What cv adds to eval's report: the split. */
 typedef struct cli_cv_report {
     slant_cv_info info;

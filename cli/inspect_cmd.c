@@ -483,6 +483,15 @@ done:
     return rc;
 }
 
+int cli_print_leaks(const char *model_path, const slant_model *m, const char *corpus_path,
+                    const slant_corpus *c, uint32_t top, uint32_t threads)
+{
+    leak_report r = {.model_path = model_path, .corpus_path = corpus_path, .m = m, .c = c,
+                     .top = top, .k = top > LEAK_CANDIDATES ? top : LEAK_CANDIDATES,
+                     .share = SLANT_LEAK_SHARE, .min_docs = SLANT_LEAK_MIN_DOCS};
+    return leak_report_run(&r, 0, threads);
+}
+
 int cmd_inspect(int argc, char **argv)
 {
     static const struct option longopts[] = {

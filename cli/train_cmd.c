@@ -160,11 +160,11 @@ int cmd_train(int argc, char **argv)
     st = tune ? slant_train_tuned(corpus, &o, &to, &model, &report, &err)
               : slant_train(corpus, &o, &model, &err);
     size_t docs = slant_corpus_size(corpus);
-    slant_corpus_free(corpus);
-    if (st)
-        return cli_fail(st, &err);
-    st = slant_model_save(model, output, &err);
+    if (!st)
+        st = slant_model_save(model, output, &err);
     if (st) {
+        slant_corpus_free(corpus);
+        slant_tune_report_free(report);
         slant_model_free(model);
         return cli_fail(st, &err);
     }
@@ -177,8 +177,14 @@ int cmd_train(int argc, char **argv)
     for (size_t h = 0; h < slant_model_heads(model); h++)
         printf(" %s (%zu classes)", slant_model_head_name(model, h), slant_model_classes(model, h));
     printf("; wrote %s\n", output);
+    /* With -v and groups: which of the heaviest n-grams are an outlet's own. */
+    if (verbose && ro.opt.group_column && !slant_model_takes_vectors(model)) {
+        printf("\n");
+        rc = cli_print_leaks(output, model, argv[optind], corpus, 10, o.threads);
+    }
+    slant_corpus_free(corpus);
     slant_model_free(model);
-    return EXIT_OK;
+    return rc;
 }
 
 static const char cv_usage[] =

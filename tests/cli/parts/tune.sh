@@ -18,6 +18,8 @@ run tune-train 0 "$SLANT" train marks.tsv -o t.slant --tune --punct off --group 
   has tune-train-punct out "--punct on"
   has tune-train-table err "tune: lr --c 10 --words 1-2 --punct off --class-weight none"
   has tune-train-grouped err "3-fold inner cross-validation, grouped"
+  has tune-train-leaks out "of outlet"
+  has tune-train-leaks-rule out "concentrated (!): in 10 documents or more"
 }
 run tune-inspect 0 "$SLANT" inspect t.slant && {
   has tune-inspect-choice out "tune_choice=lr --c"
