@@ -121,21 +121,48 @@ slant_status slant_cv_folds(const slant_corpus *corpus, uint32_t folds, uint64_t
 /* Grouped folds                                                        */
 /* ------------------------------------------------------------------ */
 
-/* The near-duplicate clusters of CORPUS at THRESHOLD: *dup_of (output,
- * malloc'd, one entry per document: its cluster, SIZE_MAX alone) and
- * their count.  Not looked for yet: no clusters. */
+/* The near-duplicate clusters of CORPUS at THRESHOLD (slant_dups_find):
+ * *dup_of (output, malloc'd, one entry per document: its cluster,
+ * SIZE_MAX alone) and their count, into INFO too.  A corpus of vectors
+ * has no words to compare: none are looked for. */
 static slant_status slant_cv_duplicates(const slant_corpus *corpus, double threshold,
                                         uint32_t threads, uint64_t seed, size_t **dup_of,
                                         size_t *n_clusters, slant_cv_info *info,
                                         slant_error *err)
 {
-    (void)corpus, (void)threshold, (void)threads, (void)seed, (void)info, (void)err;
     *dup_of = NULL;
     *n_clusters = 0;
+    if (corpus->vectors)
+        return SLANT_STATUS_OK;
+    slant_dups_options dopt;
+    slant_dups_options_init(&dopt);
+    dopt.threshold = threshold;
+    dopt.threads = threads;
+    dopt.seed = seed;
+    slant_dups *d = NULL;
+    slant_status st = slant_dups_find(corpus, NULL, &dopt, &d, err);
+    if (st)
+        return st;
+    size_t n = corpus->n_docs, k = slant_dups_clusters(d);
+    info->dups_checked = 1;
+    info->dup_clusters = k;
+    if (k) {
+        if (!(*dup_of = slant_alloc_array(n ? n : 1, sizeof **dup_of))) {
+            slant_dups_free(d);
+            return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+        }
+        for (size_t i = 0; i < n; i++) {
+            (*dup_of)[i] = slant_dups_cluster_of(d, i);
+            info->dup_docs += (*dup_of)[i] != SIZE_MAX;
+        }
+    }
+    *n_clusters = k;
+    slant_dups_free(d);
+    if (k)
+        slant_log("near-duplicates: %zu clusters of %zu documents, each kept in one fold", k,
+                  info->dup_docs);
     return SLANT_STATUS_OK;
 }
-
-/* ------------------------------------------------------------------ */
 
 /* Union-find over documents, with path halving; the smaller root wins, so
  * that the result does not depend on the order of the unions. */
@@ -625,6 +652,13 @@ slant_status slant_cross_validate_with(const slant_corpus *corpus, const slant_o
                                        slant_cv_info *info, uint32_t *fold_out,
                                        slant_error *err)
 {
+    return slant_cv_run(corpus, opt, cvo, NULL, out, info, fold_out, err);
+}
+
+slant_status slant_cv_run(const slant_corpus *corpus, const slant_options *opt,
+                          const slant_cv_options *cvo, const uint32_t *split, slant_eval **out,
+                          slant_cv_info *info, uint32_t *fold_out, slant_error *err)
+{
     if (!out)
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no place to put the result");
     *out = NULL;
@@ -665,7 +699,9 @@ slant_status slant_cross_validate_with(const slant_corpus *corpus, const slant_o
                                 (const char *const *const *)no_names, &ev, err)))
         goto out;
     slant_warn_label_heads(corpus); /* once, not once a fold */
-    if ((st = slant_cv_split(corpus, cvo, opt->seed, opt->threads, fold_of, info, err)))
+    if (split) /* the caller's: each in [0, folds) */
+        memcpy(fold_of, split, n * sizeof *fold_of);
+    else if ((st = slant_cv_split(corpus, cvo, opt->seed, opt->threads, fold_of, info, err)))
         goto out;
     if (fold_out)
         memcpy(fold_out, fold_of, n * sizeof *fold_of);

@@ -38,6 +38,13 @@ slant_status slant_tune_docs(const slant_corpus *corpus, const size_t *docs, siz
                              const slant_tune_options *to, slant_options *best,
                              slant_error *err);
 
+/* slant_cross_validate_with on the folds SPLIT (n_docs entries, each in
+ * [0, cvo->folds); NULL: slant_cv_split's), so that trials of a search
+ * share one split. */
+slant_status slant_cv_run(const slant_corpus *corpus, const slant_options *opt,
+                          const slant_cv_options *cvo, const uint32_t *split, slant_eval **out,
+                          slant_cv_info *info, uint32_t *fold_out, slant_error *err);
+
 /* The folds of slant_cross_validate: fold_of[d] (output, one entry per
  * document of CORPUS) in [0, FOLDS), from the labels and SEED only. */
 slant_status slant_cv_folds(const slant_corpus *corpus, uint32_t folds, uint64_t seed,

@@ -338,11 +338,12 @@ static double seconds_now(void)
 /* One trial: the inner cross-validation of O on VIEW; its score into
  * *score.  The folds' progress and warnings stay out of the log. */
 static slant_status run_trial(const slant_corpus *view, const slant_options *o,
-                              const slant_cv_options *cvo, double *score, slant_error *err)
+                              const slant_cv_options *cvo, const uint32_t *split, double *score,
+                              slant_error *err)
 {
     slant_eval *ev = NULL;
     slant_log_hold(1);
-    slant_status st = slant_cross_validate_with(view, o, cvo, &ev, NULL, NULL, err);
+    slant_status st = slant_cv_run(view, o, cvo, split, &ev, NULL, NULL, err);
     slant_log_hold(-1);
     if (st)
         return st;
@@ -393,6 +394,7 @@ slant_status slant_tune(const slant_corpus *corpus, const slant_options *opt,
     if (!r)
         return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
     size_t *docs = NULL, n_docs = 0;
+    uint32_t *split = NULL;
     slant_corpus view;
     int have_view = 0;
     if ((st = plan_documents(corpus, budget, folds, opt->seed, &docs, &n_docs, err)))
@@ -407,6 +409,17 @@ slant_status slant_tune(const slant_corpus *corpus, const slant_options *opt,
     cvo.by_group = to->by_group;
     cvo.keep_duplicates = to->keep_duplicates;
     cvo.dup_threshold = to->dup_threshold;
+    /* One split for every trial: near-duplicates are looked for once. */
+    if (!(split = slant_alloc_array(n_docs ? n_docs : 1, sizeof *split))) {
+        st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+        goto out;
+    }
+    slant_cv_info info;
+    slant_error serr = {{0}};
+    if ((st = slant_cv_split(&view, &cvo, opt->seed, opt->threads, split, &info, &serr))) {
+        slant_fail(err, st, "tune: %s", serr.message);
+        goto out;
+    }
     slant_log("tune: %zu of %zu documents, %u-fold inner cross-validation%s", n_docs,
               corpus->n_docs, folds, to->by_group ? ", grouped" : "");
 
@@ -460,7 +473,7 @@ slant_status slant_tune(const slant_corpus *corpus, const slant_options *opt,
             continue;
         double t0 = seconds_now(), score = 0;
         slant_error terr = {{0}};
-        if ((st = run_trial(&view, &o, &cvo, &score, &terr))) {
+        if ((st = run_trial(&view, &o, &cvo, split, &score, &terr))) {
             slant_fail(err, st, "tune: %s", terr.message);
             goto out;
         }
@@ -483,6 +496,7 @@ slant_status slant_tune(const slant_corpus *corpus, const slant_options *opt,
 out:
     if (have_view)
         view_free(&view);
+    free(split);
     free(docs);
     free(r);
     return st;
