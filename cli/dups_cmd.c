@@ -43,7 +43,8 @@ static const char dups_usage[] =
     "                         order of their first document\n"
     "      --json             print one JSON object: {\"corpus\", \"other\", \"options\":\n"
     "                         {...}, \"counts\": {\"documents\", \"empty\", \"distinct\",\n"
-    "                         \"candidates\", \"pairs\", \"clusters\", \"in_clusters\"},\n"
+    "                         \"shingles\", \"candidates\", \"pairs\", \"clusters\",\n"
+    "                         \"in_clusters\"},\n"
     "                         \"pairs\": [{\"id_a\", \"id_b\", \"jaccard\"}] (with OTHER:\n"
     "                         \"id\", \"other_id\") or, with --clusters, \"clusters\":\n"
     "                         [{\"cluster\", \"size\", \"documents\": [{\"corpus\", \"id\"}]}]}\n"
@@ -159,6 +160,7 @@ static int print_json(const slant_dups *d, const both *c, const char *path_a,
     json_object_set_new(n, "documents", json_integer((json_int_t)st.documents));
     json_object_set_new(n, "empty", json_integer((json_int_t)st.empty));
     json_object_set_new(n, "distinct", json_integer((json_int_t)st.distinct));
+    json_object_set_new(n, "shingles", json_integer((json_int_t)st.shingles));
     json_object_set_new(n, "candidates", json_integer((json_int_t)st.candidates));
     json_object_set_new(n, "pairs", json_integer((json_int_t)slant_dups_pairs(d)));
     json_object_set_new(n, "clusters", json_integer((json_int_t)slant_dups_clusters(d)));

@@ -82,43 +82,9 @@ static inline uint64_t shingle_hash(const uint64_t *t, uint32_t n)
 
 /* ---- Sorting ---------------------------------------------------------- */
 
-/* Quicksorts of plain keys (the qsort call per comparison costs more than
- * the comparison).  Hoare's partition splits runs of equal keys evenly. */
-static void sort_u64(uint64_t *a, size_t n)
+static inline int u64_less(const uint64_t *x, const uint64_t *y)
 {
-    while (n > 16) {
-        uint64_t x = a[0], y = a[n / 2], z = a[n - 1];
-        uint64_t p = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
-        size_t i = 0, j = n - 1;
-        for (;;) {
-            while (a[i] < p)
-                i++;
-            while (a[j] > p)
-                j--;
-            if (i >= j)
-                break;
-            uint64_t t = a[i];
-            a[i++] = a[j];
-            a[j--] = t;
-        }
-        /* [0, j] and [j + 1, n): the smaller by recursion, the larger here */
-        size_t left = j + 1;
-        if (left < n - left) {
-            sort_u64(a, left);
-            a += left;
-            n -= left;
-        } else {
-            sort_u64(a + left, n - left);
-            n = left;
-        }
-    }
-    for (size_t i = 1; i < n; i++) {
-        uint64_t v = a[i];
-        size_t j = i;
-        for (; j > 0 && a[j - 1] > v; j--)
-            a[j] = a[j - 1];
-        a[j] = v;
-    }
+    return *x < *y;
 }
 
 static inline int kv_less(const kv *x, const kv *y)
@@ -126,45 +92,96 @@ static inline int kv_less(const kv *x, const kv *y)
     return x->key < y->key || (x->key == y->key && x->val < y->val);
 }
 
-/* By key, then val. */
-static void sort_kv(kv *a, size_t n)
-{
-    while (n > 16) {
-        kv x = a[0], y = a[n / 2], z = a[n - 1], p;
-        if (kv_less(&x, &y))
-            p = kv_less(&y, &z) ? y : (kv_less(&x, &z) ? z : x);
-        else
-            p = kv_less(&x, &z) ? x : (kv_less(&y, &z) ? z : y);
-        size_t i = 0, j = n - 1;
-        for (;;) {
-            while (kv_less(&a[i], &p))
-                i++;
-            while (kv_less(&p, &a[j]))
-                j--;
-            if (i >= j)
-                break;
-            kv t = a[i];
-            a[i++] = a[j];
-            a[j--] = t;
-        }
-        size_t left = j + 1;
-        if (left < n - left) {
-            sort_kv(a, left);
-            a += left;
-            n -= left;
-        } else {
-            sort_kv(a + left, n - left);
-            n = left;
-        }
+/* Introsorts of plain keys (qsort's call per comparison costs more than the
+ * comparison): quicksort on the median of three (of three medians of three
+ * past 128 elements), Hoare's partition, which splits runs of equal keys
+ * evenly, and heapsort for a range that has split badly 2 log2(n) times,
+ * so that no input (sorted pairs with a few small ones behind them, which
+ * defeat the median of three, or a document made to) costs more than
+ * n log n.  NAME(T *a, size_t n) sorts by LESS. */
+#define DEFINE_SORT(NAME, T, LESS)                                                   \
+    static void NAME##_sift(T *a, size_t root, size_t n)                             \
+    {                                                                                \
+        T v = a[root];                                                               \
+        for (size_t child; (child = 2 * root + 1) < n; root = child) {               \
+            if (child + 1 < n && LESS(&a[child], &a[child + 1]))                     \
+                child++;                                                             \
+            if (!LESS(&v, &a[child]))                                                \
+                break;                                                               \
+            a[root] = a[child];                                                      \
+        }                                                                            \
+        a[root] = v;                                                                 \
+    }                                                                                \
+    static const T *NAME##_median(const T *x, const T *y, const T *z)                \
+    {                                                                                \
+        if (LESS(x, y))                                                              \
+            return LESS(y, z) ? y : (LESS(x, z) ? z : x);                            \
+        return LESS(x, z) ? x : (LESS(y, z) ? z : y);                                \
+    }                                                                                \
+    static void NAME##_intro(T *a, size_t n, unsigned depth)                         \
+    {                                                                                \
+        while (n > 16) {                                                             \
+            if (depth-- == 0) { /* heapsort */                                       \
+                for (size_t i = n / 2; i-- > 0;)                                     \
+                    NAME##_sift(a, i, n);                                            \
+                for (size_t i = n - 1; i > 0; i--) {                                 \
+                    T t = a[0];                                                      \
+                    a[0] = a[i];                                                     \
+                    a[i] = t;                                                        \
+                    NAME##_sift(a, 0, i);                                            \
+                }                                                                    \
+                return;                                                              \
+            }                                                                        \
+            T p;                                                                     \
+            if (n > 128) {                                                           \
+                size_t e = n / 8;                                                    \
+                p = *NAME##_median(NAME##_median(&a[0], &a[e], &a[2 * e]),           \
+                                   NAME##_median(&a[3 * e], &a[n / 2], &a[5 * e]),   \
+                                   NAME##_median(&a[6 * e], &a[7 * e], &a[n - 1]));  \
+            } else {                                                                 \
+                p = *NAME##_median(&a[0], &a[n / 2], &a[n - 1]);                     \
+            }                                                                        \
+            size_t i = 0, j = n - 1;                                                 \
+            for (;;) {                                                               \
+                while (LESS(&a[i], &p))                                              \
+                    i++;                                                             \
+                while (LESS(&p, &a[j]))                                              \
+                    j--;                                                             \
+                if (i >= j)                                                          \
+                    break;                                                           \
+                T t = a[i];                                                          \
+                a[i++] = a[j];                                                       \
+                a[j--] = t;                                                          \
+            }                                                                        \
+            /* [0, j] and [j + 1, n): the smaller by recursion, the larger here */   \
+            size_t left = j + 1;                                                     \
+            if (left < n - left) {                                                   \
+                NAME##_intro(a, left, depth);                                        \
+                a += left;                                                           \
+                n -= left;                                                           \
+            } else {                                                                 \
+                NAME##_intro(a + left, n - left, depth);                             \
+                n = left;                                                            \
+            }                                                                        \
+        }                                                                            \
+        for (size_t i = 1; i < n; i++) {                                             \
+            T v = a[i];                                                              \
+            size_t j = i;                                                            \
+            for (; j > 0 && LESS(&v, &a[j - 1]); j--)                                \
+                a[j] = a[j - 1];                                                     \
+            a[j] = v;                                                                \
+        }                                                                            \
+    }                                                                                \
+    static void NAME(T *a, size_t n)                                                 \
+    {                                                                                \
+        unsigned depth = 0;                                                          \
+        for (size_t m = n; m > 1; m >>= 1)                                           \
+            depth += 2;                                                              \
+        NAME##_intro(a, n, depth);                                                   \
     }
-    for (size_t i = 1; i < n; i++) {
-        kv v = a[i];
-        size_t j = i;
-        for (; j > 0 && kv_less(&v, &a[j - 1]); j--)
-            a[j] = a[j - 1];
-        a[j] = v;
-    }
-}
+
+DEFINE_SORT(sort_u64, uint64_t, u64_less)
+DEFINE_SORT(sort_kv, kv, kv_less) /* by key, then val */
 
 /* ---- The banding ------------------------------------------------------ */
 
@@ -794,8 +811,10 @@ slant_status slant_dups_find(const slant_corpus *a, const slant_corpus *b,
         free(w[t].scratch);
         w[t].scratch = NULL;
     }
-    for (size_t doc = 0; doc < n; doc++)
+    for (size_t doc = 0; doc < n; doc++) {
         stats->empty += s.len[doc] == 0;
+        stats->shingles += s.len[doc];
+    }
 
     if ((st = find_groups(&s, n, &g, err)))
         goto done;

@@ -594,6 +594,7 @@ typedef struct slant_dups_stats {
     size_t documents;   /* of A and B together */
     size_t empty;       /* without words: never paired */
     size_t distinct;    /* distinct shingle sets among the others (exact copies counted once) */
+    uint64_t shingles;  /* distinct shingles, summed over the documents: 8 bytes of memory each */
     size_t in_clusters; /* documents with a near-duplicate */
     double threshold;
     uint32_t shingle;
