@@ -168,5 +168,6 @@ int cmd_cv(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_features(int argc, char **argv);
+int cmd_dups(int argc, char **argv);
 
 #endif /* SLANT_CLI_H */

@@ -22,6 +22,7 @@ static const char usage[] =
     "  inspect MODEL             settings, heads, classes and top n-grams of a model\n"
     "  bench [CORPUS]            throughput of each labeling stage, 1 thread and all\n"
     "  features CORPUS -o FILE   the corpus as LIBSVM sparse vectors (for LIBLINEAR)\n"
+    "  dups CORPUS [OTHER]       near-duplicate documents: pairs or clusters of copies\n"
     "\n"
     "Corpora: TSV with a header (label columns, optional id, a text column), JSON\n"
     "lines, fastText's __label__X lines, a folder DIR/<label>/<file>, or LIBSVM\n"
@@ -69,6 +70,8 @@ int main(int argc, char **argv)
         rc = cmd_bench(argc - 1, argv + 1);
     else if (strcmp(cmd, "features") == 0)
         rc = cmd_features(argc - 1, argv + 1);
+    else if (strcmp(cmd, "dups") == 0)
+        rc = cmd_dups(argc - 1, argv + 1);
     else {
         fprintf(stderr, "slant: unknown command '%s'\nTry 'slant --help'.\n", cmd);
         return EXIT_BAD;

@@ -715,6 +715,82 @@ SLANT_API slant_status slant_cross_validate_with(const slant_corpus *corpus,
                                                  const slant_cv_options *cvo, slant_eval **out,
                                                  slant_cv_info *info, uint32_t *fold_of,
                                                  slant_error *err);
+/* ------------------------------------------------------------------ */
+/* Near-duplicates                                                     */
+/* ------------------------------------------------------------------ */
+
+/* Two documents are near-duplicates when the Jaccard similarity of their
+ * sets of word shingles (runs of `shingle` consecutive words, as the
+ * tokenizer gives them without punctuation, case folded) is at or above a
+ * threshold.  A document with fewer words than that has one shingle of all
+ * its words; a document without words is never anyone's duplicate.
+ *
+ * The pairs are found by MinHash and LSH banding, and every candidate is
+ * then compared exactly: a pair reported is always at or above the
+ * threshold (no false positives); the sketch may miss one (a pair at the
+ * threshold is found with probability 0.99 or more, see slant_dups_stats).
+ * Documents with the same set of shingles are found exactly, whatever
+ * their number.  The result depends on the input, the options and the
+ * seed only, not on the thread count. */
+#define SLANT_DUPS_THRESHOLD 0.8
+#define SLANT_DUPS_SHINGLE 2     /* words per shingle by default (see features/dups.c) */
+#define SLANT_DUPS_MAX_SHINGLE 16
+#define SLANT_DUPS_HASHES 128    /* MinHash values per document */
+
+typedef struct slant_dups_options {
+    double threshold;  /* Jaccard similarity of the word-shingle sets at or above which two
+                        * documents are near-duplicates, in (0, 1]; 0: SLANT_DUPS_THRESHOLD */
+    uint32_t shingle;  /* words per shingle, 1..SLANT_DUPS_MAX_SHINGLE; 0: SLANT_DUPS_SHINGLE */
+    int exact;         /* 1: compare every pair exactly (quadratic: for checking the sketch) */
+    uint32_t threads;  /* 0: all cores */
+    uint64_t seed;     /* for the MinHash functions; 0 -> 1 */
+} slant_dups_options;
+
+/* Fills the defaults: SLANT_DUPS_THRESHOLD, SLANT_DUPS_SHINGLE, the sketch,
+ * all cores, seed 1. */
+SLANT_API void slant_dups_options_init(slant_dups_options *opt);
+
+typedef struct slant_dups slant_dups;
+
+/* Near-duplicate pairs within A (B NULL), or between A and B (pairs of one
+ * document of A and one of B only).  OPT NULL: the defaults.  Refuses an
+ * option out of range (SLANT_STATUS_BAD_OPTION) and a corpus of vectors
+ * (SLANT_STATUS_BAD_INPUT).  Neither corpus is kept. */
+SLANT_API slant_status slant_dups_find(const slant_corpus *a, const slant_corpus *b,
+                                       const slant_dups_options *opt, slant_dups **out,
+                                       slant_error *err);
+SLANT_API void slant_dups_free(slant_dups *d); /* accepts NULL */
+SLANT_API size_t slant_dups_pairs(const slant_dups *d);
+/* Pair I (sorted by doc_a then doc_b), into the three outputs: doc_a
+ * indexes A; doc_b indexes B when B was given, else A (doc_a < doc_b).
+ * Its exact Jaccard similarity. */
+SLANT_API void slant_dups_pair(const slant_dups *d, size_t i, size_t *doc_a, size_t *doc_b,
+                               double *jaccard);
+/* Clusters: connected components of the pairs, of two or more documents. */
+SLANT_API size_t slant_dups_clusters(const slant_dups *d);
+/* DOC counts A's documents first, then B's (doc - n_a for B): its cluster
+ * number in [0, clusters) (numbered in order of their first document), or
+ * SIZE_MAX when it has no near-duplicate. */
+SLANT_API size_t slant_dups_cluster_of(const slant_dups *d, size_t doc);
+/* Documents in cluster C. */
+SLANT_API size_t slant_dups_cluster_size(const slant_dups *d, size_t c);
+
+/* What a search did, with the options as it applied them. */
+typedef struct slant_dups_stats {
+    size_t documents;   /* of A and B together */
+    size_t empty;       /* without words: never paired */
+    size_t distinct;    /* distinct shingle sets among the others (exact copies counted once) */
+    uint64_t shingles;  /* distinct shingles, summed over the documents: 8 bytes of memory each */
+    size_t in_clusters; /* documents with a near-duplicate */
+    double threshold;
+    uint32_t shingle;
+    int exact;
+    uint32_t bands, rows;  /* the sketch: bands x rows MinHash values (0 and 0 with exact) */
+    double recall_at_threshold; /* 1 - (1 - t^rows)^bands: the probability that a pair at
+                                 * the threshold becomes a candidate (1 with exact) */
+    uint64_t candidates;   /* pairs of distinct sets compared exactly */
+} slant_dups_stats;
+SLANT_API void slant_dups_stats_of(const slant_dups *d, slant_dups_stats *out);
 
 #ifdef __cplusplus
 }
