@@ -1887,7 +1887,11 @@ static slant_status parser_end(line_parser *p, slant_error *err)
                           "%s: empty; a TSV corpus starts with a header row naming a \"%s\" "
                           "column",
                           p->name, p->ro->text_column);
-    return slant_corpus_new(0, NULL, p->name, &p->c, err); /* JSONL: no documents, no heads */
+    /* JSONL: no documents, no heads (and the group column, if asked for) */
+    slant_status st = slant_corpus_new(0, NULL, p->name, &p->c, err);
+    if (!st && p->ro->group_column)
+        st = slant_corpus_group_column(p->c, p->ro->group_column, err);
+    return st;
 }
 
 static slant_status read_text(const char *buf, size_t len, const char *name, slant_corpus **out,

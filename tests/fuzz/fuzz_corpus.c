@@ -5,7 +5,10 @@
  * corpus's invariants, and the batches hold what the whole read holds.
  * Read for its texts only (as label reads), a corpus that reads whole
  * reads too, with the same documents and no heads; read with a small
- * document cap, no document passes it.
+ * document cap, no document passes it.  Read with the group column
+ * "outlet", the column is never a head, its values are good names, and
+ * grouped folds never split a group; near-duplicate pairs found in what
+ * was read are real pairs at or above the threshold.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* memfd_create */
@@ -92,6 +95,74 @@ static void check_cap(const char *path, slant_format format, size_t cap)
     slant_corpus_free(c);
 }
 
+/* Read with the group column "outlet": see the top. */
+static void check_grouped(const char *path, slant_format format)
+{
+    slant_read_options opt;
+    slant_read_options_init(&opt);
+    opt.format = format;
+    opt.group_column = "outlet";
+    slant_corpus *c = NULL;
+    slant_error err = {{0}};
+    if (slant_corpus_read_with(path, &opt, &c, &err) != SLANT_STATUS_OK) {
+        if (c || !err.message[0])
+            abort();
+        return;
+    }
+    check_corpus(c);
+    const char *g = slant_corpus_group_name(c);
+    if (!g || strcmp(g, "outlet"))
+        abort();
+    for (size_t h = 0; h < slant_corpus_heads(c); h++)
+        if (!strcmp(slant_corpus_head_name(c, h), "outlet"))
+            abort();
+    size_t n = slant_corpus_size(c);
+    for (size_t d = 0; d < n; d++) {
+        const char *v = slant_corpus_group(c, d);
+        if (v && (!*v || strpbrk(v, "\t\n\r")))
+            abort();
+    }
+    if (slant_corpus_group_count(c) > n)
+        abort();
+    slant_cv_options cvo;
+    slant_cv_options_init(&cvo);
+    cvo.folds = 2;
+    cvo.by_group = 1;
+    uint32_t *fold = malloc((n ? n : 1) * sizeof *fold);
+    if (fold && n >= 2 && slant_cv_split(c, &cvo, 1, 1, fold, NULL, &err) == SLANT_STATUS_OK) {
+        for (size_t i = 0; i < n; i++) {
+            if (fold[i] >= 2)
+                abort();
+            const char *gi = slant_corpus_group(c, i);
+            for (size_t j = i + 1; gi && j < n && j < i + 64; j++) {
+                const char *gj = slant_corpus_group(c, j);
+                if (gj && !strcmp(gi, gj) && fold[i] != fold[j])
+                    abort();
+            }
+        }
+    }
+    free(fold);
+    if (!slant_corpus_holds_vectors(c)) {
+        slant_dups_options dopt;
+        slant_dups_options_init(&dopt);
+        dopt.threads = 1;
+        slant_dups *dups = NULL;
+        if (slant_dups_find(c, NULL, &dopt, &dups, &err) == SLANT_STATUS_OK) {
+            for (size_t i = 0; i < slant_dups_pairs(dups); i++) {
+                size_t a, b;
+                double jac;
+                slant_dups_pair(dups, i, &a, &b, &jac);
+                if (a >= b || b >= n || !(jac >= 0.8 - 1e-9 && jac <= 1 + 1e-9))
+                    abort();
+                if (slant_dups_cluster_of(dups, a) != slant_dups_cluster_of(dups, b))
+                    abort();
+            }
+        }
+        slant_dups_free(dups);
+    }
+    slant_corpus_free(c);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     int fd = memfd_create("slant-fuzz", 0);
@@ -105,6 +176,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     for (size_t f = 0; f < sizeof formats / sizeof formats[0]; f++) {
         check_cap(path, formats[f], 1 + size % 97);
+        check_grouped(path, formats[f]);
         slant_corpus *c = NULL;
         slant_error err = {{0}};
         slant_status st = slant_corpus_read(path, formats[f], &c, &err);
