@@ -408,8 +408,9 @@ static int verify(const search *q, worker *w, uint32_t g1, uint32_t g2)
     const shared *s = q->s;
     uint32_t d1 = q->g->first[g1], d2 = q->g->first[g2];
     uint32_t n1 = s->len[d1], n2 = s->len[d2];
-    /* |X & Y| / |X | Y| <= min / max: most pairs stop here in exact mode
-     * (rounded as j below is, so that no pair that passes there stops here) */
+    /* |X & Y| / |X | Y| <= min / max: most pairs stop here in exact mode.
+     * A quotient rounded as j's below is, so that no pair j would keep
+     * stops here. */
     if ((double)(n1 < n2 ? n1 : n2) / (double)(n1 < n2 ? n2 : n1) < q->t)
         return 0;
     w->candidates++;
@@ -427,8 +428,11 @@ static int verify(const search *q, worker *w, uint32_t g1, uint32_t g2)
 
 /* Bands [begin, end): each bucket's pairs, each counted by the first band
  * they share only.  A bucket of m groups costs m(m-1)/2 comparisons of keys
- * and, for the pairs first met here, an exact comparison each; exact
- * copies, which would fill buckets, are one group each already. */
+ * and, for the pairs first met here, an exact comparison each.  Exact
+ * copies, which would fill buckets, are one group each already, and a pair
+ * is compared once however many bands it shares; what a bucket can still
+ * cost beyond the output is its pairs below the threshold, as many
+ * distinct fillings of one short template would make. */
 static void band_range(void *ctx, size_t begin, size_t end, uint32_t worker_id)
 {
     search *q = ctx;

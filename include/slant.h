@@ -754,16 +754,19 @@ typedef struct slant_dups slant_dups;
 
 /* Near-duplicate pairs within A (B NULL), or between A and B (pairs of one
  * document of A and one of B only).  OPT NULL: the defaults.  Refuses an
- * option out of range (SLANT_STATUS_BAD_OPTION) and a corpus of vectors
- * (SLANT_STATUS_BAD_INPUT).  Neither corpus is kept. */
+ * option out of range (SLANT_STATUS_BAD_OPTION), a corpus of vectors and
+ * more than 2^32 - 2 documents (SLANT_STATUS_BAD_INPUT).  Neither corpus
+ * is kept.  Memory: 8 bytes a distinct shingle of each document, 8 a band
+ * of each, and 16 a pair found. */
 SLANT_API slant_status slant_dups_find(const slant_corpus *a, const slant_corpus *b,
                                        const slant_dups_options *opt, slant_dups **out,
                                        slant_error *err);
 SLANT_API void slant_dups_free(slant_dups *d); /* accepts NULL */
 SLANT_API size_t slant_dups_pairs(const slant_dups *d);
-/* Pair I (sorted by doc_a then doc_b), into the three outputs: doc_a
- * indexes A; doc_b indexes B when B was given, else A (doc_a < doc_b).
- * Its exact Jaccard similarity. */
+/* Pair I < slant_dups_pairs(D), the pairs sorted by doc_a then doc_b,
+ * into the three outputs (each may be NULL): doc_a indexes A; doc_b
+ * indexes B when B was given, else A (doc_a < doc_b); its exact Jaccard
+ * similarity. */
 SLANT_API void slant_dups_pair(const slant_dups *d, size_t i, size_t *doc_a, size_t *doc_b,
                                double *jaccard);
 /* Clusters: connected components of the pairs, of two or more documents. */
