@@ -124,13 +124,12 @@ TRANSFORMS = {
 }
 # (name, options, transform): filled by the combos stage from the figures
 COMBOS = [
-    ("--punct off --class-weight balanced", ["--punct", "off", "--class-weight", "balanced"], None),
-    ("--c 1 --class-weight balanced", ["--c", "1", "--class-weight", "balanced"], None),
-    ("--c 1 --punct off", ["--c", "1", "--punct", "off"], None),
-    ("--c 1 --punct off --class-weight balanced", ["--c", "1", "--punct", "off", "--class-weight",
-                                                  "balanced"], None),
-    ("drop sentences (b) + --c 1", ["--c", "1"], "drop repeated sentences (b)"),
-    ("drop sentences (b) + --punct off", ["--punct", "off"], "drop repeated sentences (b)"),
+    ("--class-weight balanced --weighting binary", ["--class-weight", "balanced", "--weighting", "binary"], None),
+    ("--class-weight balanced --min-count 5", ["--class-weight", "balanced", "--min-count", "5"], None),
+    ("--class-weight balanced --word-ngrams 1-1", ["--class-weight", "balanced", "--word-ngrams", "1-1"], None),
+    ("--class-weight balanced + fold punctuation (a)", ["--class-weight", "balanced"], "fold punctuation (a)"),
+    ("--class-weight balanced + drop sentences (b)", ["--class-weight", "balanced"],
+     "drop repeated sentences (b)"),
 ]
 MIN_GROUPS = [0, 2, 3, 5, 10]
 
@@ -227,7 +226,8 @@ def load(name, scratch, seeds=(1,)):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--stage", default="options,transforms,mingroups,combos,seed2,checks")
-    ap.add_argument("--top", default="", help="seed2: the candidates (names, comma-separated)")
+    ap.add_argument("--top", default="", help="seed2, combos: the candidates (names, comma-separated; "
+                    "combos: all when empty)")
     ap.add_argument("--checks", default=",".join(CHECKS))
     ap.add_argument("--lr", type=int, default=0,
                     help="mingroups: LogisticRegression C=10 too, without and with this N")
@@ -256,7 +256,8 @@ def main():
                 peers(ab, g1, ["sklearn LogisticRegression C=10"], min_groups=args.lr)
         if "combos" in stages:
             for n, o, t in COMBOS:
-                slant(ab, g1, n, o, t, scratch)
+                if not args.top or n in args.top.split(","):
+                    slant(ab, g1, n, o, t, scratch)
         if "seed2" in stages:
             g2 = "grouped 5-fold seed 2"
             peers(ab, g2, ["sklearn LinearSVC C=1"])
