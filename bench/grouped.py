@@ -263,8 +263,10 @@ def run_slant(corpus, split, extra, scratch, transform=None, transform_name=None
             write_tsv(test, corpus.header, b)
         model, out = os.path.join(work, "m.slant"), os.path.join(work, "pred.tsv")
         cmd = [SLANT, "train", train, "-o", model]
+        grouped_by = extra[extra.index("--group") + 1] if "--group" in extra else None
         for c in corpus.ignore:
-            cmd += ["--ignore", c]
+            if c != grouped_by:  # --group reads it as a group, not a head
+                cmd += ["--ignore", c]
         for h in corpus.heads:
             cmd += ["--label", corpus.header[h]]
         t0 = time.perf_counter()
@@ -452,6 +454,9 @@ def main():
                     help="the tools also run on plain folds, by name, comma-separated (all); "
                     "slant's default always is")
     ap.add_argument("--out", default="")
+    ap.add_argument("--variants", default="tune,variants",
+                    help="slant beside its default: 'tune' (train --tune in each fold), "
+                         "'variants' (the options of VARIANTS), comma-separated")
     ap.add_argument("--data", default=DATA)
     ap.add_argument("--date", default=datetime.date.today().isoformat(),
                     help="the date that names the report (today)")
@@ -473,8 +478,17 @@ def main():
                 preds, secs = run_slant(corpus, split, [], scratch, reuse=args.reuse)
                 record(results, corpus, split, "slant (default)", [], preds, secs)
                 plain = split.startswith("plain") and corpus.kind == "grouped" and args.plain != "all"
+                # --tune: train --tune on each fold's training side is the nested
+                # cross-validation of `slant cv --tune`, on these very folds.
+                if not plain and "tune" in args.variants.split(","):
+                    v = ["--tune"] + (["--group", corpus.header[corpus.group]]
+                                      if corpus.group is not None else [])
+                    preds, secs = run_slant(corpus, split, v, scratch, reuse=args.reuse)
+                    record(results, corpus, split, "slant " + " ".join(v), v, preds, secs)
                 if corpus.kind == "grouped" and not args.quick:
                     for v in VARIANTS:
+                        if "variants" not in args.variants.split(","):
+                            break
                         if plain and "slant " + " ".join(v) not in args.plain.split(","):
                             continue
                         preds, secs = run_slant(corpus, split, v, scratch, reuse=args.reuse)
