@@ -27,7 +27,7 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SLANT = os.path.join(ROOT, "bin", "slant")
+SLANT = os.environ.get("SLANT", os.path.join(ROOT, "bin", "slant"))
 SK = os.path.join(ROOT, "bench", "sk_run.py")
 PY = "/usr/bin/python3"  # Debian's, which has scikit-learn
 
