@@ -858,7 +858,8 @@ slant_status slant_dups_find(const slant_corpus *a, const slant_corpus *b,
     }
     n_found = 0;
     for (uint32_t t = 0; t < threads; t++) {
-        memcpy(found + n_found, w[t].found, w[t].n_found * sizeof *found);
+        if (w[t].n_found) /* memcpy from NULL is undefined, even of nothing */
+            memcpy(found + n_found, w[t].found, w[t].n_found * sizeof *found);
         n_found += w[t].n_found;
         free(w[t].found);
         w[t].found = NULL;
