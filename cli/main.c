@@ -18,7 +18,7 @@ static const char usage[] =
     "  train CORPUS -o MODEL     train a model (one head per label column)\n"
     "  label -m MODEL [FILE...]  label articles: one per FILE, or one per row/line\n"
     "  eval -m MODEL CORPUS      accuracy, F1 and confusion matrix on labeled data\n"
-    "  cv CORPUS -k K            stratified K-fold cross-validation (--group: by outlet)\n"
+    "  cv CORPUS -k K            K-fold cross-validation, by outlet with --group\n"
     "  inspect MODEL             settings, heads, classes and top n-grams of a model\n"
     "  bench [CORPUS]            throughput of each labeling stage, 1 thread and all\n"
     "  features CORPUS -o FILE   the corpus as LIBSVM sparse vectors (for LIBLINEAR)\n"
