@@ -120,10 +120,17 @@ def slant_has_save_folds():
     return "save-folds" in (out.stdout + out.stderr)
 
 
+def slant_has_split_only():
+    out = subprocess.run([SLANT, "cv", "--help"], capture_output=True, text=True)
+    return "split-only" in out.stdout
+
+
 def slant_folds(corpus, scratch, k, seed, grouped):
     """Fold (0-based) of every row, as `slant cv --save-folds` deals them."""
     out = os.path.join(scratch, "%s-%s-folds.tsv" % (corpus.name, "grouped" if grouped else "plain"))
     cmd = [SLANT, "cv", corpus.file(scratch), "-k", str(k), "--seed", str(seed), "--save-folds", out]
+    if slant_has_split_only():
+        cmd.append("--split-only")  # the folds alone, no training
     if grouped:
         cmd += ["--group", corpus.header[corpus.group]]
     else:
@@ -135,8 +142,8 @@ def slant_folds(corpus, scratch, k, seed, grouped):
     if r.returncode != 0:
         raise RuntimeError("%s failed: %s" % (" ".join(cmd), r.stderr.strip()[-300:]))
     header, rows = read_tsv(out)
-    if header != ["id", "fold"] or len(rows) != len(corpus.rows):
-        raise RuntimeError("%s: expected header id/fold and %d rows" % (out, len(corpus.rows)))
+    if header[:2] != ["id", "fold"] or len(rows) != len(corpus.rows):
+        raise RuntimeError("%s: expected header id/fold[/group] and %d rows" % (out, len(corpus.rows)))
     fold = np.array([int(r[1]) - 1 for r in rows])
     if fold.min() < 0 or fold.max() >= k:
         raise RuntimeError("%s: a fold outside 1..%d" % (out, k))

@@ -209,6 +209,7 @@ static const char cv_usage[] =
     "      --keep-duplicates  let near-duplicates fall in different folds\n"
     "      --dup-threshold J  Jaccard similarity of near-duplicates (0.8)\n"
     "      --save-folds FILE  write each document's fold as TSV (id, fold, group)\n"
+    "      --split-only       with --save-folds: write the folds, train nothing\n"
     "      --tune             choose each fold's settings as 'train --tune' does, on\n"
     "                         its training side alone (nested cross-validation)\n"
     "      --budget SECONDS   each fold's search (60)\n"
@@ -225,6 +226,7 @@ int cmd_cv(int argc, char **argv)
         {"keep-duplicates", no_argument, 0, 1201},
         {"dup-threshold", required_argument, 0, 1202},
         {"save-folds", required_argument, 0, 1203},
+        {"split-only", no_argument, 0, 1204},
         {"tune", no_argument, 0, 1301},
         {"budget", required_argument, 0, 1302},
         CLI_GROUP_LONGOPT,
@@ -242,7 +244,7 @@ int cmd_cv(int argc, char **argv)
     slant_cv_options cvo;
     slant_cv_options_init(&cvo);
     const char *save_folds = NULL;
-    int json = 0, verbose = 0, c, tune = 0, budget_given = 0;
+    int json = 0, verbose = 0, c, tune = 0, budget_given = 0, split_only = 0;
     slant_tune_options to;
     slant_tune_options_init(&to);
     cli_given given = {0};
@@ -278,6 +280,7 @@ int cmd_cv(int argc, char **argv)
                                              "above 0 and at most 1");
             break;
         case 1203: save_folds = optarg; break;
+        case 1204: split_only = 1; break;
         case 'v': verbose = 1; break;
         case 'h':
             fputs(cv_usage, stdout);
@@ -300,6 +303,10 @@ int cmd_cv(int argc, char **argv)
         return cli_usage_error("cv", "give exactly one CORPUS");
     if (budget_given && !tune)
         return cli_usage_error("cv", "--budget goes with --tune");
+    if (split_only && !save_folds)
+        return cli_usage_error("cv", "--split-only goes with --save-folds FILE");
+    if (split_only && tune)
+        return cli_usage_error("cv", "--split-only trains nothing, and --tune would");
     cli_set_log(verbose);
     int rc = cli_check_train(&o, &given, longopts);
     if (rc)
@@ -329,6 +336,23 @@ int cmd_cv(int argc, char **argv)
         slant_corpus_free(corpus);
         cli_error("out of memory");
         return EXIT_FAILURE_;
+    }
+    if (split_only) { /* the folds alone, for measuring other tools on them */
+        st = slant_cv_split(corpus, &cvo, o.seed, o.threads, fold_of, &rep.info, &err);
+        if (!st)
+            st = slant_cv_save_folds(corpus, fold_of, save_folds, &err);
+        if (!st) {
+            printf("wrote %s: %zu documents in %u folds", save_folds, n, rep.info.folds);
+            if (rep.grouped_by)
+                printf(", grouped by %s (%zu groups)", rep.grouped_by, rep.info.groups);
+            if (rep.info.dups_checked)
+                printf(", %zu near-duplicate clusters (%zu documents) kept together",
+                       rep.info.dup_clusters, rep.info.dup_docs);
+            printf("\n");
+        }
+        free(fold_of);
+        slant_corpus_free(corpus);
+        return st ? cli_fail(st, &err) : EXIT_OK;
     }
     st = slant_cross_validate_with(corpus, &o, &cvo, &ev, &rep.info, fold_of, &err);
     if (!st && save_folds)

@@ -47,6 +47,11 @@ run grouped-cv-jsonl 0 "$SLANT" cv outlets.jsonl --group outlet -k 4 --save-fold
 # The same seed gives the same split; another seed may not.
 run grouped-cv-again 0 "$SLANT" cv outlets.tsv --group outlet -k 4 --save-folds folds2.tsv \
   && { cmp -s folds.tsv folds2.tsv && ok grouped-cv-repeats || bad grouped-cv-repeats; }
+# --split-only: the same folds, nothing trained.
+run grouped-split-only 0 "$SLANT" cv outlets.tsv --group outlet -k 4 --save-folds fs.tsv --split-only \
+  && has grouped-split-only-says out "160 documents in 4 folds, grouped by outlet (8 groups)" \
+  && { cmp -s folds.tsv fs.tsv && ok grouped-split-only-same || bad grouped-split-only-same; }
+run grouped-split-only-alone 2 "$SLANT" cv outlets.tsv --split-only && has grouped-split-only-alone err "--split-only goes with --save-folds"
 # Errors: too few groups, no such column, a format without columns, the
 # group also ignored.
 run grouped-too-few 2 "$SLANT" cv outlets.tsv --group outlet -k 9 && has grouped-too-few err "9 folds need at least 9 groups; grouped by \"outlet\""
