@@ -169,8 +169,8 @@ int cli_parse_range(const char *opt, const char *s, uint32_t *lo, uint32_t *hi)
 
 const char cli_train_options_help[] =
     "Presets (the options given override the preset's, wherever they stand):\n"
-    "      --preset nbsvm     --model nbsvm --weighting binary --min-count 1: for\n"
-    "                         sentiment, subjectivity, spam\n"
+    "      --preset nbsvm     --model nbsvm --weighting binary --min-count 1\n"
+    "                         --class-weight none: for sentiment, subjectivity, spam\n"
     "      --preset headlines --case keep --class-weight balanced: for short news\n"
     "                         texts whose classes differ in size\n"
     "Model:\n"
@@ -197,7 +197,8 @@ const char cli_train_options_help[] =
     "                         or auto: chosen from 0.5 and 1 by 5-fold CV (auto)\n"
     "      --beta B           nbsvm: interpolation from naive Bayes (0) to the SVM\n"
     "                         (1), or auto: chosen from 0..1 by 5-fold CV (auto)\n"
-    "      --class-weight W   none (default) or balanced: weigh classes inversely to size\n"
+    "      --class-weight W   balanced (default): weigh classes inversely to their\n"
+    "                         size; none: every document alike\n"
     "      --nb-scale on|off  lr: scale each n-gram by its naive-Bayes log-count ratio\n"
     "                         before fitting, as NBSVM does (off)\n"
     "Features:\n"

@@ -279,8 +279,8 @@ SLANT_API const char *slant_weighting_name(slant_weighting weighting);
  * one (see slant_options_preset). */
 typedef enum slant_preset {
     SLANT_PRESET_NONE = 0,
-    SLANT_PRESET_NBSVM,    /* model nbsvm, binary weighting, min_count 1: sentiment,
-                            * subjectivity, spam */
+    SLANT_PRESET_NBSVM,    /* model nbsvm, binary weighting, min_count 1, no class
+                            * weights: sentiment, subjectivity, spam */
     SLANT_PRESET_HEADLINES /* keep_case, class_weight: short news texts, classes of
                             * unequal size */
 } slant_preset;
@@ -317,8 +317,8 @@ typedef struct slant_options {
                                   * optimality, the largest dual derivative of a pass
                                   * (dual) or |grad| (lbfgs), is tol times its first;
                                   * 0: 0.01 or 1e-4; svm: libsvm's eps, 0: 0.001 */
-    int class_weight;            /* 1: weight classes inversely to their frequency (every
-                                  * model) */
+    int class_weight;            /* 1 (the default): weight classes inversely to their
+                                  * frequency (every model); 0: none */
     int nb_scale;                /* lr: 1 scales each feature by its naive-Bayes
                                   * log-count ratio before fitting (NBSVM-style) */
     /* SVM (libsvm's C-SVC; its C is c above, default 1, tol its eps, 0.001) */
@@ -336,8 +336,8 @@ typedef struct slant_options {
 /* Fills the defaults: lr by the dual solver, word 1-2-grams of tokens that
  * include punctuation, case folded, vocabulary with min_count 2, tf-idf
  * weighting, alpha, beta and c the model's own
- * (0, -1 and 0), the solver's own limits (max_iter and tol 0), all cores,
- * seed 1, no preset. */
+ * (0, -1 and 0), the solver's own limits (max_iter and tol 0), balanced
+ * class weights, all cores, seed 1, no preset. */
 SLANT_API void slant_options_init(slant_options *opt);
 /* Sets what PRESET sets and records it in opt->preset.  Apply it first:
  * options given one by one then override it. */

@@ -32,7 +32,9 @@ void slant_options_init(slant_options *o)
     o->c = 0;
     o->max_iter = 0;
     o->tol = 0;
-    o->class_weight = 0;
+    o->class_weight = 1; /* balanced: never worse than none over the corpora measured
+                          * (bench/results/2026-12-01-carry.md), better where classes
+                          * are of unequal size */
     o->preset = SLANT_PRESET_NONE;
     o->threads = 0;
     o->seed = 1;
@@ -215,6 +217,7 @@ void slant_options_preset(slant_options *o, slant_preset preset)
         o->model = SLANT_MODEL_KIND_NBSVM;
         o->weighting = SLANT_WEIGHTING_BINARY;
         o->min_count = 1;
+        o->class_weight = 0; /* as the preset was chosen */
     } else if (preset == SLANT_PRESET_HEADLINES) {
         o->keep_case = 1;
         o->class_weight = 1;
