@@ -229,6 +229,8 @@ def main():
     ap.add_argument("--top", default="", help="seed2, combos: the candidates (names, comma-separated; "
                     "combos: all when empty)")
     ap.add_argument("--checks", default=",".join(CHECKS))
+    ap.add_argument("--min-groups", default=",".join(str(n) for n in MIN_GROUPS if n),
+                    help="mingroups: the values of N")
     ap.add_argument("--lr", type=int, default=0,
                     help="mingroups: LogisticRegression C=10 too, without and with this N")
     ap.add_argument("--out", default=os.path.join(G.ROOT, "bench", "results", "2026-12-01-carry.md"))
@@ -249,7 +251,7 @@ def main():
             for n in TRANSFORMS:
                 slant(ab, g1, n, [], n, scratch)
         if "mingroups" in stages:
-            for mg in MIN_GROUPS:
+            for mg in [0] + [int(x) for x in args.min_groups.split(",")]:
                 peers(ab, g1, ["sklearn LinearSVC C=1"], min_groups=mg)
             if args.lr:
                 peers(ab, g1, ["sklearn LogisticRegression C=10"], min_groups=0)
