@@ -592,8 +592,8 @@ SLANT_API slant_status slant_model_group_spread(const slant_model *model,
 /* ------------------------------------------------------------------ */
 
 /* How slant_tune searches.  Starting from the options given, it tries one
- * change at a time (punctuation tokens and class weights the other way, c
- * 1, complement naive Bayes, words alone), then the two best changes
+ * change at a time (punctuation tokens, case and class weights the other
+ * way, c 1, complement naive Bayes, words alone), then the two best changes
  * together and c ten times either way around the best, each scored by an inner
  * cross-validation: the mean over heads of the pooled macro-F1.  The inner
  * folds are grouped when BY_GROUP is set and keep near-duplicates
@@ -606,13 +606,14 @@ SLANT_API slant_status slant_model_group_spread(const slant_model *model,
  * to it. */
 typedef struct slant_tune_options {
     double budget;          /* seconds the search is planned to take; 0: 60 */
-    uint32_t folds;         /* inner folds; 0: 3 */
+    uint32_t folds;         /* inner folds; 0: 5 when the whole corpus fits the budget
+                             * with them, else 3 */
     int by_group;           /* 1: inner folds grouped by the corpus's groups */
     int keep_duplicates;    /* 1: near-duplicates may be split */
     double dup_threshold;   /* 0: 0.8 */
 } slant_tune_options;
 
-/* Fills the defaults: 60 seconds, 3 inner folds, not grouped,
+/* Fills the defaults: 60 seconds, 5 or 3 inner folds, not grouped,
  * near-duplicates at Jaccard 0.8 kept together. */
 SLANT_API void slant_tune_options_init(slant_tune_options *to);
 

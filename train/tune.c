@@ -34,6 +34,7 @@ typedef enum change {
     CH_C1,            /* c 1 (lr's default is 10) */
     CH_CNB,           /* complement naive Bayes */
     CH_WORDS_ONLY,    /* word unigrams alone */
+    CH_CASE,          /* case kept the other way (folded by default) */
     N_CHANGES
 } change;
 
@@ -62,6 +63,7 @@ struct slant_tune_report {
     char settings[MAX_TRIALS][160];
     double score[MAX_TRIALS], seconds[MAX_TRIALS];
     size_t best, docs;
+    uint32_t folds; /* inner folds used */
 };
 
 void slant_tune_options_init(slant_tune_options *to)
@@ -70,7 +72,7 @@ void slant_tune_options_init(slant_tune_options *to)
         return;
     memset(to, 0, sizeof *to);
     to->budget = 60;
-    to->folds = 3;
+    to->folds = 0; /* 5 or 3, as the budget allows */
     to->dup_threshold = 0.8;
 }
 
@@ -116,6 +118,8 @@ static void apply(slant_options *o, unsigned mask)
         o->punct = !o->punct;
     if (mask & (1u << CH_BALANCED))
         o->class_weight = !o->class_weight;
+    if (mask & (1u << CH_CASE))
+        o->keep_case = !o->keep_case;
     if (mask & (1u << CH_WORDS_ONLY))
         o->word_min = o->word_max = 1;
     if (mask & (1u << CH_CNB)) { /* the model's own options back at their defaults */
@@ -159,8 +163,8 @@ static void describe(const slant_options *o, char *buf, size_t size)
     int at = snprintf(buf, size, "%s", slant_model_kind_name(o->model));
     if (has_c(o))
         at += snprintf(buf + at, size - (size_t)at, " --c %g", c_of(o));
-    snprintf(buf + at, size - (size_t)at, " --words %u-%u --punct %s --class-weight %s",
-             o->word_min, o->word_max, o->punct ? "on" : "off",
+    snprintf(buf + at, size - (size_t)at, " --words %u-%u --punct %s --case %s --class-weight %s",
+             o->word_min, o->word_max, o->punct ? "on" : "off", o->keep_case ? "keep" : "fold",
              o->class_weight ? "balanced" : "none");
 }
 
@@ -376,7 +380,17 @@ slant_status slant_tune(const slant_corpus *corpus, const slant_options *opt,
     if (st)
         return st;
     double budget = to->budget ? to->budget : 60;
-    uint32_t folds = to->folds ? to->folds : 3;
+    uint32_t folds = to->folds;
+    if (!folds) { /* 5 inner folds when the whole corpus fits the budget with them: a less
+                   * noisy score; 3 when it must be sampled, so that the sample is larger */
+        size_t *all = slant_alloc_array(corpus->n_docs ? corpus->n_docs : 1, sizeof *all);
+        if (!all)
+            return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+        for (size_t d = 0; d < corpus->n_docs; d++)
+            all[d] = d;
+        folds = trial_estimate(corpus, all, corpus->n_docs, 5) * PLANNED_TRIALS <= budget ? 5 : 3;
+        free(all);
+    }
     if (!(budget > 0) || !isfinite(budget))
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "--budget must be a positive number of "
                           "seconds");
@@ -403,6 +417,7 @@ slant_status slant_tune(const slant_corpus *corpus, const slant_options *opt,
         goto out;
     have_view = 1;
     r->docs = n_docs;
+    r->folds = folds;
     slant_cv_options cvo;
     slant_cv_options_init(&cvo);
     cvo.folds = folds;
@@ -416,7 +431,12 @@ slant_status slant_tune(const slant_corpus *corpus, const slant_options *opt,
     }
     slant_cv_info info;
     slant_error serr = {{0}};
-    if ((st = slant_cv_split(&view, &cvo, opt->seed, opt->threads, split, &info, &serr))) {
+    st = slant_cv_split(&view, &cvo, opt->seed, opt->threads, split, &info, &serr);
+    if (st == SLANT_STATUS_BAD_OPTION && !to->folds && folds > 3) { /* too few groups for 5 */
+        folds = r->folds = cvo.folds = 3;
+        st = slant_cv_split(&view, &cvo, opt->seed, opt->threads, split, &info, &serr);
+    }
+    if (st) {
         slant_fail(err, st, "tune: %s", serr.message);
         goto out;
     }
@@ -528,7 +548,7 @@ static char *tune_note(const slant_tune_report *r, const slant_tune_options *to,
     snprintf(s, size,
              "tune_choice=%s\ntune_inner_macro_f1=%.4f\ntune_trials=%zu\n"
              "tune_inner=%u-fold%s%s%s, %zu of %zu documents, budget %g s\n",
-             r->settings[b], r->score[b], r->n, to->folds ? to->folds : 3,
+             r->settings[b], r->score[b], r->n, r->folds,
              to->by_group ? " grouped by " : "", to->by_group && c->group_name ? c->group_name : "",
              to->keep_duplicates ? "" : ", near-duplicates kept together", r->docs, c->n_docs,
              to->budget ? to->budget : 60);

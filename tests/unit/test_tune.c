@@ -198,7 +198,7 @@ static void test_tuned_model(void **state)
                  slant_tune_trial_settings(r, slant_tune_best(r)));
         assert_non_null(strstr(prov, want));
         assert_non_null(strstr(prov, "tune_inner_macro_f1="));
-        assert_non_null(strstr(prov, "tune_inner=3-fold, near-duplicates kept together, 200 of "
+        assert_non_null(strstr(prov, "tune_inner=5-fold, near-duplicates kept together, 200 of "
                                      "200 documents"));
         assert_int_equal(slant_model_save(m, threads == 1 ? p1 : p2, &err), SLANT_STATUS_OK);
         slant_model_free(m);

@@ -16,14 +16,14 @@ PY
 run tune-train 0 "$SLANT" train marks.tsv -o t.slant --tune --punct off --group outlet -v && {
   has tune-train-chose out "tuned: lr --c"
   has tune-train-punct out "--punct on"
-  has tune-train-table err "tune: lr --c 10 --words 1-2 --punct off --class-weight none"
-  has tune-train-grouped err "3-fold inner cross-validation, grouped"
+  has tune-train-table err "tune: lr --c 10 --words 1-2 --punct off --case fold --class-weight balanced"
+  has tune-train-grouped err "5-fold inner cross-validation, grouped"
   has tune-train-leaks out "of outlet"
   has tune-train-leaks-rule out "concentrated (!): in 10 documents or more"
 }
 run tune-inspect 0 "$SLANT" inspect t.slant && {
   has tune-inspect-choice out "tune_choice=lr --c"
-  has tune-inspect-inner out "tune_inner=3-fold grouped by outlet, near-duplicates kept together, 160 of 160 documents"
+  has tune-inspect-inner out "tune_inner=5-fold grouped by outlet, near-duplicates kept together, 160 of 160 documents"
 }
 run tune-inspect-heads 0 "$SLANT" inspect t.slant --json && {
   python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert list(r["heads"]) == ["kind"], r["heads"].keys(); assert "--punct on" in r["provenance"]["tune_choice"]' out \
