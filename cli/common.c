@@ -654,7 +654,12 @@ static int print_eval_text(const slant_eval *ev, const cli_cv_report *cv)
         if (cv->grouped_by)
             printf("; grouped by %s: %zu groups", cv->grouped_by, in->groups);
         printf(")%s\n", cv->tuned ? ", settings tuned inside each fold (nested)" : "");
-        if (in->dups_checked)
+        if (in->dups_checked && in->dup_across)
+            printf("near-duplicates (Jaccard >= %.2f): %zu clusters of %zu documents; %zu kept in "
+                   "one fold, %zu that touch two groups left to the groups (joining them would "
+                   "merge whole groups)\n", cv->dup_threshold, in->dup_clusters, in->dup_docs,
+                   in->dup_clusters - in->dup_across, in->dup_across);
+        else if (in->dups_checked)
             printf("near-duplicates (Jaccard >= %.2f): %zu clusters of %zu documents, each kept "
                    "in one fold\n", cv->dup_threshold, in->dup_clusters, in->dup_docs);
         else
@@ -728,6 +733,7 @@ static int print_eval_json(const slant_eval *ev, const cli_cv_report *cv)
             json_object_set_new(dups, "threshold", json_real(cv->dup_threshold));
             json_object_set_new(dups, "clusters", json_integer((json_int_t)in->dup_clusters));
             json_object_set_new(dups, "documents", json_integer((json_int_t)in->dup_docs));
+            json_object_set_new(dups, "across_groups", json_integer((json_int_t)in->dup_across));
         }
         json_object_set_new(root, "near_duplicates", dups);
     }

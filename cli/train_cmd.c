@@ -346,8 +346,11 @@ int cmd_cv(int argc, char **argv)
             if (rep.grouped_by)
                 printf(", grouped by %s (%zu groups)", rep.grouped_by, rep.info.groups);
             if (rep.info.dups_checked)
-                printf(", %zu near-duplicate clusters (%zu documents) kept together",
-                       rep.info.dup_clusters, rep.info.dup_docs);
+                printf(", %zu near-duplicate clusters (%zu documents), %zu kept together",
+                       rep.info.dup_clusters, rep.info.dup_docs,
+                       rep.info.dup_clusters - rep.info.dup_across);
+            if (rep.info.dup_across)
+                printf(" (%zu touch two groups and are left to them)", rep.info.dup_across);
             printf("\n");
         }
         free(fold_of);

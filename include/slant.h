@@ -659,7 +659,9 @@ SLANT_API slant_status slant_cross_validate(const slant_corpus *corpus, const sl
  * every document of a group (an outlet, a domain: slant_corpus_group)
  * inside one fold, so that each fold's figure is for groups its model
  * never saw; near-duplicates (slant_dups_find) are kept together the same
- * way, since a copy on both sides of a fold measures memory, not reading.
+ * way, since a copy on both sides of a fold measures memory, not reading;
+ * with groups, a cluster that touches two groups is left to them, since
+ * joining it would merge whole outlets for the sake of a few copies.
  * The units so formed (groups joined by the near-duplicates that link
  * them) are dealt to the folds largest first, each to the fold where it
  * best keeps every combination of labels, and the fold sizes, in
@@ -686,6 +688,8 @@ typedef struct slant_cv_info {
     size_t dup_clusters;    /* near-duplicate clusters kept together (0 when not looked for) */
     size_t dup_docs;        /* documents in them */
     int dups_checked;       /* 1: near-duplicates were looked for */
+    size_t dup_across;      /* grouped: clusters that touch two groups, left to the groups
+                             * (joining them would merge whole outlets into one unit) */
 } slant_cv_info;
 
 /* Fills the defaults: 10 folds, not grouped, near-duplicates at Jaccard 0.8

@@ -291,6 +291,65 @@ static void test_grouped_scores_a_fingerprint_honestly(void **state)
     slant_corpus_free(c);
 }
 
+/* Near-duplicates: without groups, each cluster of copies stays in one
+ * fold; with groups, a cluster inside one group stays with it and one that
+ * touches two groups is left to them (counted), so that a few copies
+ * never merge whole outlets. */
+static void test_near_duplicates_in_folds(void **state)
+{
+    (void)state;
+    enum { N = 200 };
+    int group[N];
+    const char *label[N], *text[N];
+    rng_state = 21;
+    for (size_t i = 0; i < N; i++) {
+        group[i] = (int)(i % 20);
+        label[i] = i % 2 ? "x" : "y";
+        int at = 0;
+        for (int w = 0; w < 12; w++)
+            at += snprintf(text_buf[i] + at, sizeof text_buf[i] - (size_t)at, "w%d ",
+                           (int)(uniform01() * 100000));
+        text[i] = text_buf[i];
+    }
+    /* Copies: 3 of document 0 at 40, 80, 120 (groups 0, 0, 0: one group);
+     * document 1 at 61 (groups 1 and 1); document 2 at 63 (groups 2 and 3). */
+    static const size_t copy_of[][2] = {{40, 0}, {80, 0}, {120, 0}, {61, 1}, {63, 2}};
+    for (size_t k = 0; k < 5; k++)
+        text[copy_of[k][0]] = text_buf[copy_of[k][1]];
+    slant_corpus *c = grouped_corpus(N, group, label, text);
+    slant_cv_options cvo;
+    slant_cv_options_init(&cvo);
+    cvo.folds = 5;
+    uint32_t fold_of[N];
+    slant_cv_info info;
+    slant_error err = {{0}};
+    for (uint64_t seed = 1; seed <= 6; seed++) {
+        assert_int_equal(slant_cv_split(c, &cvo, seed, 1, fold_of, &info, &err), SLANT_STATUS_OK);
+        assert_int_equal(info.dups_checked, 1);
+        assert_int_equal(info.dup_clusters, 3);
+        assert_int_equal(info.dup_docs, 8);
+        for (size_t k = 0; k < 5; k++)
+            assert_int_equal(fold_of[copy_of[k][0]], fold_of[copy_of[k][1]]);
+    }
+    cvo.keep_duplicates = 1; /* plain folds split some copies for some seed */
+    int split = 0;
+    for (uint64_t seed = 1; seed <= 6; seed++) {
+        assert_int_equal(slant_cv_split(c, &cvo, seed, 1, fold_of, &info, &err), SLANT_STATUS_OK);
+        assert_int_equal(info.dups_checked, 0);
+        for (size_t k = 0; k < 5; k++)
+            split |= fold_of[copy_of[k][0]] != fold_of[copy_of[k][1]];
+    }
+    assert_true(split);
+    cvo.keep_duplicates = 0;
+    cvo.by_group = 1;
+    assert_int_equal(slant_cv_split(c, &cvo, 1, 1, fold_of, &info, &err), SLANT_STATUS_OK);
+    assert_int_equal(info.dup_clusters, 3);
+    assert_int_equal(info.dup_across, 1);  /* document 2's copy, in groups 2 and 3 */
+    assert_int_equal(info.units, 20);      /* no two groups merged */
+    assert_groups_whole(c, fold_of);
+    slant_corpus_free(c);
+}
+
 /* The split goes to a file other tools can read: id, fold from 1, group. */
 static void test_save_folds(void **state)
 {
@@ -348,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_too_few_groups),
         cmocka_unit_test(test_warns_of_a_missing_class),
         cmocka_unit_test(test_grouped_scores_a_fingerprint_honestly),
+        cmocka_unit_test(test_near_duplicates_in_folds),
         cmocka_unit_test(test_save_folds),
         cmocka_unit_test(test_bad_group_names),
     };
