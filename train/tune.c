@@ -227,19 +227,20 @@ static slant_status view_of(const slant_corpus *c, const size_t *docs, size_t n,
     return SLANT_STATUS_OK;
 }
 
-/* The estimated seconds of one trial on DOCS[0..n) of C with FOLDS inner
+/* The estimated seconds of one trial on the whole of C with FOLDS inner
  * folds: each fold trains on (FOLDS-1)/FOLDS of the bytes. */
-static double trial_estimate(const slant_corpus *c, const size_t *docs, size_t n, uint32_t folds)
+static double trial_estimate(const slant_corpus *c, uint32_t folds)
 {
+    size_t n = c->n_docs;
     double bytes = 0;
     for (size_t i = 0; i < n; i++)
-        bytes += (double)c->lens[docs[i]];
+        bytes += (double)c->lens[i];
     double problems = 0;
     for (size_t h = 0; h < c->n_heads; h++) {
         size_t k = 0; /* classes, at most a few dozen counted */
         const char *seen[64];
         for (size_t i = 0; i < n && k < 64; i++) {
-            const char *l = c->labels[docs[i] * c->n_heads + h];
+            const char *l = c->labels[i * c->n_heads + h];
             size_t j = 0;
             while (l && j < k && strcmp(seen[j], l))
                 j++;
@@ -289,7 +290,7 @@ static slant_status plan_documents(const slant_corpus *c, double budget, uint32_
         return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
     for (size_t d = 0; d < n; d++)
         all[d] = d;
-    double full = trial_estimate(c, all, n, folds) * PLANNED_TRIALS;
+    double full = trial_estimate(c, folds) * PLANNED_TRIALS;
     *docs = all;
     *n_docs = n;
     if (full <= budget || n <= MIN_TUNE_DOCS)
@@ -383,13 +384,7 @@ slant_status slant_tune(const slant_corpus *corpus, const slant_options *opt,
     uint32_t folds = to->folds;
     if (!folds) { /* 5 inner folds when the whole corpus fits the budget with them: a less
                    * noisy score; 3 when it must be sampled, so that the sample is larger */
-        size_t *all = slant_alloc_array(corpus->n_docs ? corpus->n_docs : 1, sizeof *all);
-        if (!all)
-            return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
-        for (size_t d = 0; d < corpus->n_docs; d++)
-            all[d] = d;
-        folds = trial_estimate(corpus, all, corpus->n_docs, 5) * PLANNED_TRIALS <= budget ? 5 : 3;
-        free(all);
+        folds = trial_estimate(corpus, 5) * PLANNED_TRIALS <= budget ? 5 : 3;
     }
     if (!(budget > 0) || !isfinite(budget))
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "--budget must be a positive number of "
