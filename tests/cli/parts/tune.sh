@@ -40,6 +40,8 @@ run tune-cv 0 "$SLANT" cv marks.tsv --group outlet -k 4 --tune --json && {
 run tune-cv-text 0 "$SLANT" cv marks.tsv --ignore outlet -k 4 --tune && has tune-cv-text out "settings tuned inside each fold (nested)"
 run tune-budget-alone 2 "$SLANT" train marks.tsv -o x.slant --budget 10 && has tune-budget-alone err "--budget goes with --tune"
 run tune-cv-budget-alone 2 "$SLANT" cv marks.tsv --budget 10 && has tune-cv-budget-alone err "--budget goes with --tune"
+run tune-keep-dups-alone 2 "$SLANT" train marks.tsv -o x.slant --keep-duplicates && has tune-keep-dups-alone err "--keep-duplicates goes with --tune"
+run tune-group-empty 2 "$SLANT" train marks.tsv -o x.slant --tune --group '' && has tune-group-empty err "--group: '' cannot be the group column"
 run tune-budget-bad 2 "$SLANT" train marks.tsv -o x.slant --tune --budget -3 && has tune-budget-bad err "--budget"
 run tune-svm 2 "$SLANT" train marks.tsv -o x.slant --tune --model svm --ignore outlet && has tune-svm err "svm is too slow"
 [ ! -e x.slant ] && ok tune-no-partial-model || bad tune-no-partial-model
