@@ -721,6 +721,80 @@ SLANT_API slant_status slant_cross_validate_with(const slant_corpus *corpus,
                                                  slant_cv_info *info, uint32_t *fold_of,
                                                  slant_error *err);
 /* ------------------------------------------------------------------ */
+/* Suspect labels                                                      */
+/* ------------------------------------------------------------------ */
+
+/* slant_audit looks for documents whose given label is unlikely, by
+ * confident learning (Northcutt, Jiang and Chuang 2021) on out-of-fold
+ * probabilities: every document is labeled by a model trained on the
+ * other folds of slant_cv_split (stratified; grouped and near-duplicates
+ * kept together as slant_cv_options says), with OPT's settings, seed and
+ * threads.  Per head and class j, the threshold t_j is the mean
+ * out-of-fold probability of j over the documents labeled j; a document
+ * labeled i counts at (i, j) in the "confident joint" when j is its most
+ * probable class among those at or above their thresholds.  Each
+ * off-diagonal cell, its row rescaled to the class's size, estimates how
+ * many documents labeled i are j; that many of them, those with the
+ * largest p_j - p_i, are flagged, never one whose most probable class is
+ * its given one.  The flagged documents are the estimated label errors.
+ * The result is the same for the same corpus, options and seed at any
+ * thread count. */
+typedef enum slant_audit_rank {
+    SLANT_AUDIT_RANK_MARGIN = 0, /* p(given) - the largest other p, lowest first (the
+                                  * normalized margin) */
+    SLANT_AUDIT_RANK_CONFIDENCE  /* p(given), lowest first (self-confidence) */
+} slant_audit_rank;
+
+SLANT_API int slant_audit_rank_parse(const char *name); /* "margin", "confidence"; -1 */
+SLANT_API const char *slant_audit_rank_name(slant_audit_rank rank);
+
+typedef struct slant_audit_options {
+    const char *const *heads; /* the n_heads heads to audit, by name; NULL: every head */
+    size_t n_heads;
+    size_t top;               /* documents listed per head: the flagged ones ranked by
+                               * the score, then the others; 0: as many as flagged
+                               * (SIZE_MAX: every labeled document) */
+    slant_audit_rank rank;
+} slant_audit_options;
+
+/* Fills the defaults: every head, the flagged documents, by margin. */
+SLANT_API void slant_audit_options_init(slant_audit_options *ao);
+
+typedef struct slant_audit_result slant_audit_result;
+
+/* One suspect.  The strings belong to the result. */
+typedef struct slant_audit_entry {
+    size_t doc;              /* the document's index in the corpus */
+    size_t head;             /* the head's index in the result */
+    const char *id, *head_name;
+    const char *given;       /* its label */
+    const char *suggested;   /* the most probable other class */
+    double p_given, p_suggested; /* out-of-fold probabilities */
+    double score;            /* what it is ranked by (lowest first) */
+    int flagged;             /* 1: an estimated label error; 0: listed past them (top) */
+} slant_audit_entry;
+
+/* Audits CORPUS (OPT and CVO as for slant_cross_validate_with; AO NULL:
+ * the defaults) into *out (output).  A document without a label in a head
+ * is not audited in it, nor one whose fold's training side had one class
+ * of it (warned of).  Fails on a corpus without labels, on a head named in
+ * AO that the corpus lacks and on a head of one class. */
+SLANT_API slant_status slant_audit(const slant_corpus *corpus, const slant_options *opt,
+                                   const slant_cv_options *cvo, const slant_audit_options *ao,
+                                   slant_audit_result **out, slant_error *err);
+SLANT_API void slant_audit_result_free(slant_audit_result *r);
+/* The heads audited, in the corpus's order. */
+SLANT_API size_t slant_audit_heads(const slant_audit_result *r);
+SLANT_API const char *slant_audit_head_name(const slant_audit_result *r, size_t head);
+/* Documents audited in HEAD (labeled, and labeled out of fold). */
+SLANT_API size_t slant_audit_head_documents(const slant_audit_result *r, size_t head);
+/* The estimated number of label errors in HEAD: the documents flagged. */
+SLANT_API size_t slant_audit_head_estimated(const slant_audit_result *r, size_t head);
+/* Entries of every head, head by head, each head's most suspect first. */
+SLANT_API size_t slant_audit_count(const slant_audit_result *r);
+/* Entry I into *out (output); 0, or -1 when I is past the end. */
+SLANT_API int slant_audit_get(const slant_audit_result *r, size_t i, slant_audit_entry *out);
+/* ------------------------------------------------------------------ */
 /* Near-duplicates                                                     */
 /* ------------------------------------------------------------------ */
 
