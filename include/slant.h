@@ -731,12 +731,9 @@ SLANT_API slant_status slant_cross_validate_with(const slant_corpus *corpus,
  * kept together as slant_cv_options says), with OPT's settings, seed and
  * threads.  Per head and class j, the threshold t_j is the mean
  * out-of-fold probability of j over the documents labeled j; a document
- * labeled i counts at (i, j) in the "confident joint" when j is its most
- * probable class among those at or above their thresholds.  Each
- * off-diagonal cell, its row rescaled to the class's size, estimates how
- * many documents labeled i are j; that many of them, those with the
- * largest p_j - p_i, are flagged, never one whose most probable class is
- * its given one.  The flagged documents are the estimated label errors.
+ * labeled i is off the diagonal of the "confident joint", and flagged,
+ * when some other class j has p_j >= t_j (the most probable such j is
+ * suggested).  The flagged documents are the estimated label errors.
  * The result is the same for the same corpus, options and seed at any
  * thread count. */
 typedef enum slant_audit_rank {
@@ -768,7 +765,8 @@ typedef struct slant_audit_entry {
     size_t head;             /* the head's index in the result */
     const char *id, *head_name;
     const char *given;       /* its label */
-    const char *suggested;   /* the most probable other class */
+    const char *suggested;   /* flagged: the most probable other class at or above its
+                              * threshold; else the most probable other class */
     double p_given, p_suggested; /* out-of-fold probabilities */
     double score;            /* what it is ranked by (lowest first) */
     int flagged;             /* 1: an estimated label error; 0: listed past them (top) */
