@@ -161,6 +161,14 @@ int cli_print_json(json_t *root);
 /* Checks stdout for write errors and closes it; returns an exit code. */
 int cli_finish_stdout(int code);
 
+/* A share in [0, 1] for option OPT; prints what is wrong and returns -1. */
+int cli_parse_share(const char *opt, const char *s, double *out);
+/* Prints the summary D of a batch labeled by M (drift_cmd.c) to F, as
+ * text or as one JSON line; OPT the thresholds it was made with.  Returns
+ * 0 or an exit code. */
+int cli_print_drift(FILE *f, const slant_model *m, const slant_drift *d,
+                    const slant_drift_options *opt, int json);
+
 int cmd_train(int argc, char **argv);
 int cmd_label(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
@@ -169,5 +177,7 @@ int cmd_inspect(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_features(int argc, char **argv);
 int cmd_dups(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_drift(int argc, char **argv);
 
 #endif /* SLANT_CLI_H */
