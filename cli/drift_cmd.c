@@ -181,10 +181,10 @@ int cli_print_drift(FILE *f, const slant_model *m, const slant_drift *d,
     print_share(f, tw);
     fputs(")\n", f);
     if (!isnan(slant_drift_known_ngrams(d))) {
-        fputs("known n-gram share:", f);
+        fputs("known n-gram share, documents:", f);
         for (size_t b = 0; b < SLANT_DRIFT_BINS; b++)
-            fprintf(f, " %s%.1f-%.1f%s %llu", b ? "" : "[", (double)b / SLANT_DRIFT_BINS,
-                    (double)(b + 1) / SLANT_DRIFT_BINS, b + 1 < SLANT_DRIFT_BINS ? ")" : "]",
+            fprintf(f, "%s %g-%g: %llu", b ? "," : "", (double)b / SLANT_DRIFT_BINS,
+                    (double)(b + 1) / SLANT_DRIFT_BINS,
                     (unsigned long long)slant_drift_known_bin(d, b));
         fprintf(f, "\nunfamiliar (known n-gram share below %.2f): %llu\n", opt->min_known,
                 (unsigned long long)slant_drift_unfamiliar(d));

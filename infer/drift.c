@@ -73,12 +73,20 @@ uint64_t slant_model_class_count(const slant_model *m, size_t head, size_t cls)
     return m->heads[head].class_counts[cls];
 }
 
+/* A share the provenance records; NaN when it records none, or a number
+ * no share can be (a model file is outside input). */
+static double provenance_share(const slant_model *m, const char *key)
+{
+    double v = m ? provenance_number(m->provenance, key) : NAN;
+    return v >= 0 && v <= 1 ? v : NAN;
+}
+
 void slant_model_training_known(const slant_model *m, double *ngrams, double *words)
 {
     if (ngrams)
-        *ngrams = m ? provenance_number(m->provenance, "known_ngrams") : NAN;
+        *ngrams = provenance_share(m, "known_ngrams");
     if (words)
-        *words = m ? provenance_number(m->provenance, "known_words") : NAN;
+        *words = provenance_share(m, "known_words");
 }
 
 /* ------------------------------------------------------------------ */
