@@ -838,9 +838,11 @@ SLANT_API slant_status slant_cross_validate_with(const slant_corpus *corpus,
  * kept together as slant_cv_options says), with OPT's settings, seed and
  * threads.  Per head and class j, the threshold t_j is the mean
  * out-of-fold probability of j over the documents labeled j; a document
- * labeled i is off the diagonal of the "confident joint", and flagged,
- * when some other class j has p_j >= t_j (the most probable such j is
- * suggested).  The flagged documents are the estimated label errors.
+ * labeled i is off the diagonal of the "confident joint" when some other
+ * class j has p_j >= t_j (the most probable such j is suggested), and the
+ * number of such documents estimates the number of label errors.  The
+ * documents are ranked by a score, most suspect first, and that many of
+ * them, from the top, are flagged.
  * The result is the same for the same corpus, options and seed at any
  * thread count. */
 typedef enum slant_audit_rank {
@@ -855,9 +857,9 @@ SLANT_API const char *slant_audit_rank_name(slant_audit_rank rank);
 typedef struct slant_audit_options {
     const char *const *heads; /* the n_heads heads to audit, by name; NULL: every head */
     size_t n_heads;
-    size_t top;               /* documents listed per head: the flagged ones ranked by
-                               * the score, then the others; 0: as many as flagged
-                               * (SIZE_MAX: every labeled document) */
+    size_t top;               /* documents listed per head, from the top of the
+                               * ranking; 0: as many as flagged (SIZE_MAX: every
+                               * labeled document) */
     slant_audit_rank rank;
 } slant_audit_options;
 
@@ -872,11 +874,12 @@ typedef struct slant_audit_entry {
     size_t head;             /* the head's index in the result */
     const char *id, *head_name;
     const char *given;       /* its label */
-    const char *suggested;   /* flagged: the most probable other class at or above its
-                              * threshold; else the most probable other class */
+    const char *suggested;   /* the most probable other class at or above its
+                              * threshold; when none is, the most probable other class */
     double p_given, p_suggested; /* out-of-fold probabilities */
     double score;            /* what it is ranked by (lowest first) */
-    int flagged;             /* 1: an estimated label error; 0: listed past them (top) */
+    int flagged;             /* 1: within the estimated number of label errors; 0:
+                              * listed past them (top) */
 } slant_audit_entry;
 
 /* Audits CORPUS (OPT and CVO as for slant_cross_validate_with; AO NULL:
