@@ -23,7 +23,7 @@ static const char usage[] =
     "  bench [CORPUS]            throughput of each labeling stage, 1 thread and all\n"
     "  features CORPUS -o FILE   the corpus as LIBSVM sparse vectors (for LIBLINEAR)\n"
     "  dups CORPUS [OTHER]       near-duplicate documents: pairs or clusters of copies\n"
-    "  audit CORPUS              documents whose label looks wrong, most suspect first\n"
+    "  audit CORPUS              labels that look wrong, most suspect first\n"
     "  drift -m MODEL CORPUS     how far a batch of articles is from the training set\n"
     "\n"
     "Corpora: TSV with a header (label columns, optional id, a text column), JSON\n"
