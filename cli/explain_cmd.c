@@ -34,33 +34,38 @@ int cli_check_explainable(const slant_model *m)
     return st ? cli_fail(st, &err) : EXIT_OK;
 }
 
-/* One n-gram as a token without blanks: its words joined by '_', with
- * '_' and '\' themselves escaped by a '\', so that the token reads back
- * whole (n-gram names hold no tab or line break: see the rule for names). */
-static void print_ngram_token(FILE *f, const char *name)
+/* One n-gram as a token without blanks into BUF (room for twice NAME):
+ * its words joined by '_', with '_' and '\' themselves escaped by a '\',
+ * so that the token reads back whole (n-gram names hold no tab or line
+ * break: see the rule for names). */
+static size_t ngram_token(const char *name, char *buf)
 {
+    size_t at = 0;
     for (const char *p = name; *p; p++) {
-        if (*p == ' ')
-            fputc('_', f);
-        else {
-            if (*p == '_' || *p == '\\')
-                fputc('\\', f);
-            fputc(*p, f);
+        if (*p == ' ') {
+            buf[at++] = '_';
+            continue;
         }
+        if (*p == '_' || *p == '\\')
+            buf[at++] = '\\';
+        buf[at++] = *p;
     }
+    return at;
 }
 
 static void print_tokens(FILE *f, const slant_model *m, const slant_contribution *l, size_t n,
                          int *first)
 {
-    char name[1024];
+    char name[1024], token[2 * sizeof name + 40];
     for (size_t i = 0; i < n; i++) {
         slant_model_feature_name(m, l[i].feature, name, sizeof name);
+        size_t at = 0;
         if (!*first)
-            fputc(' ', f);
+            token[at++] = ' ';
         *first = 0;
-        print_ngram_token(f, name);
-        fprintf(f, ":%+.4g", l[i].contribution);
+        at += ngram_token(name, token + at);
+        at += (size_t)snprintf(token + at, sizeof token - at, ":%+.4g", l[i].contribution);
+        fwrite(token, 1, at, f);
     }
 }
 

@@ -8,6 +8,7 @@
  * The scores are summed here in the order slant_model_score sums them,
  * from the same vector, so the chosen class is the one labeling reports.
  */
+#include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,10 +43,12 @@ static int harder(const slant_contribution *a, const slant_contribution *b)
     return x != y ? x > y : a->feature < b->feature;
 }
 
-/* Keeps C among the K hardest of LIST (*n of them, hardest first). */
-static void keep_hardest(slant_contribution *list, size_t *n, size_t k, slant_contribution c)
+/* Keeps C among the K hardest of LIST (*n of them, hardest first).  Most
+ * n-grams of a long text fall short of the K-th: that test comes first. */
+static inline void keep_hardest(slant_contribution *list, size_t *n, size_t k,
+                                slant_contribution c)
 {
-    if (k == 0 || (*n == k && !harder(&c, &list[*n - 1])))
+    if (*n == k && (k == 0 || !harder(&c, &list[*n - 1])))
         return;
     size_t at = *n < k ? (*n)++ : *n - 1;
     while (at > 0 && harder(&c, &list[at - 1])) {
@@ -59,6 +62,13 @@ static int cmp_harder(const void *a, const void *b)
 {
     return harder(a, b) ? -1 : harder(b, a) ? 1 : 0;
 }
+
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+#define EXPLAIN_AHEAD 8
 
 /* Explains head HD for the vector X (N entries, COUNTS their raw counts)
  * into *out (output, malloc'ed).  Z is scratch of n_classes doubles.
@@ -83,14 +93,34 @@ static int explain_head(const slant_head *hd, size_t head, const slant_feature *
         e->runner_up = SIZE_MAX;
         return 0;
     }
-    /* The scores, summed as slant_model_score sums them. */
-    for (size_t c = 0; c < c_n; c++)
-        z[c] = hd->bias[c];
-    for (size_t j = 0; j < n; j++) {
-        const float *w = hd->weights + (size_t)x[j].index * c_n;
-        double v = x[j].value;
+    /* The scores, summed as slant_model_score sums them; the rows of W
+     * are far apart, so a few are asked for ahead of their use.  Two
+     * classes, the common head, keep their sums in registers. */
+    for (size_t j = 0; j < n && j < EXPLAIN_AHEAD; j++)
+        PREFETCH(hd->weights + (size_t)x[j].index * c_n);
+    if (c_n == 2) {
+        double z0 = hd->bias[0], z1 = hd->bias[1];
+        for (size_t j = 0; j < n; j++) {
+            if (j + EXPLAIN_AHEAD < n)
+                PREFETCH(hd->weights + (size_t)x[j + EXPLAIN_AHEAD].index * 2);
+            const float *w = hd->weights + (size_t)x[j].index * 2;
+            double v = x[j].value;
+            z0 += v * w[0];
+            z1 += v * w[1];
+        }
+        z[0] = z0;
+        z[1] = z1;
+    } else {
         for (size_t c = 0; c < c_n; c++)
-            z[c] += v * w[c];
+            z[c] = hd->bias[c];
+        for (size_t j = 0; j < n; j++) {
+            if (j + EXPLAIN_AHEAD < n)
+                PREFETCH(hd->weights + (size_t)x[j + EXPLAIN_AHEAD].index * c_n);
+            const float *w = hd->weights + (size_t)x[j].index * c_n;
+            double v = x[j].value;
+            for (size_t c = 0; c < c_n; c++)
+                z[c] += v * w[c];
+        }
     }
     size_t best = 0;
     for (size_t c = 1; c < c_n; c++)
@@ -104,33 +134,50 @@ static int explain_head(const slant_head *hd, size_t head, const slant_feature *
     e->runner_up = second;
     e->margin = z[best] - z[second];
     e->intercept = (double)hd->bias[best] - (double)hd->bias[second];
+    /* The sums and counts in locals: the lists' stores could alias them.
+     * The sign of a contribution is a coin toss to the branch predictor,
+     * so the sums take no branch, and the one branch taken is whether an
+     * entry may enter a list: once the list is full, seldom. */
     int all = k >= n;
+    double sum_toward = 0, sum_away = 0;
+    size_t n_toward = 0, n_away = 0, all_toward = 0, all_away = 0;
+    double enter_toward = DBL_TRUE_MIN, enter_away = -DBL_TRUE_MIN;
+    const float *wb = hd->weights + best, *ws = hd->weights + second;
     for (size_t j = 0; j < n; j++) {
-        const float *w = hd->weights + (size_t)x[j].index * c_n;
-        double d = (double)x[j].value * ((double)w[best] - (double)w[second]);
+        size_t at = (size_t)x[j].index * c_n;
+        double d = (double)x[j].value * ((double)wb[at] - (double)ws[at]);
+        sum_toward += d > 0 ? d : 0.0;
+        sum_away += d < 0 ? d : 0.0;
+        all_toward += d > 0;
+        all_away += d < 0;
         slant_contribution c = {x[j].index, counts[j], d};
-        if (d > 0) {
-            e->rest_toward += d;
-            if (all)
-                e->toward[e->n_toward++] = c;
-            else
-                keep_hardest(e->toward, &e->n_toward, cap, c);
-            e->more_toward++;
-        } else if (d < 0) {
-            e->rest_away += d;
-            if (all)
-                e->away[e->n_away++] = c;
-            else
-                keep_hardest(e->away, &e->n_away, cap, c);
-            e->more_away++;
+        if (all) {
+            if (d > 0)
+                e->toward[n_toward++] = c;
+            else if (d < 0)
+                e->away[n_away++] = c;
+        } else if (d >= enter_toward) {
+            keep_hardest(e->toward, &n_toward, cap, c);
+            if (cap && n_toward == cap)
+                enter_toward = e->toward[cap - 1].contribution;
+        } else if (d <= enter_away) {
+            keep_hardest(e->away, &n_away, cap, c);
+            if (cap && n_away == cap)
+                enter_away = e->away[cap - 1].contribution;
         }
     }
+    e->n_toward = n_toward;
+    e->n_away = n_away;
     if (all) {
         qsort(e->toward, e->n_toward, sizeof *e->toward, cmp_harder);
         qsort(e->away, e->n_away, sizeof *e->away, cmp_harder);
     }
-    /* What the lists leave out; summed again rather than subtracted, so
-     * that a side listed whole leaves exactly 0. */
+    e->more_toward = all_toward;
+    e->more_away = all_away;
+    e->rest_toward = sum_toward;
+    e->rest_away = sum_away;
+    /* What the lists leave out: the side's sum less the listed, and
+     * exactly 0 for a side listed whole. */
     e->more_toward -= e->n_toward;
     e->more_away -= e->n_away;
     double listed = 0;
@@ -182,13 +229,14 @@ static int explain_text(const slant_model *m, explain_scratch *w, const char *te
     if (slant_grow((void **)&w->counts, &w->counts_cap, n ? n : 1, sizeof *w->counts))
         return -1;
     slant_pipeline_counts(&m->pipe, &w->s, w->row, n, w->counts);
+    /* Labeling first: the explanations then find the weights in cache. */
+    if (probs && slant_model_score(m, w->row, n, probs, best))
+        return -1;
     for (size_t i = 0; i < n_heads; i++) {
         size_t h = heads ? heads[i] : i;
         if (explain_head(&m->heads[h], h, w->row, w->counts, n, k, w->z, &out[i]))
             return -1;
     }
-    if (probs && slant_model_score(m, w->row, n, probs, best))
-        return -1;
     return 0;
 }
 

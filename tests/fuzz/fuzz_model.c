@@ -3,7 +3,8 @@
  * FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION, the loader skips only its
  * checksum comparison, so that mutated models reach every other check.
  * Whatever loads must answer every accessor and label a text (or a vector,
- * for a model trained on vectors) with probabilities that sum to 1 per head.
+ * for a model trained on vectors) with probabilities that sum to 1 per head,
+ * and explain it with contributions that add up to the margin.
  */
 #include <math.h>
 #include <stdint.h>
@@ -48,6 +49,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (!(fabs(sum - 1) < 1e-6) || best[h] >= k)
                 abort();
         }
+    }
+    /* Whatever explains adds up to its margin, when the numbers are finite. */
+    for (size_t h = 0; h < heads && slant_model_explainable(m, NULL) == SLANT_STATUS_OK; h++) {
+        slant_explanation *e = NULL;
+        if (slant_model_explain(m, text, strlen(text), h, SLANT_EXPLAIN_ALL, &e, &err))
+            continue;
+        double sum = e->intercept, mag = fabs(e->intercept);
+        for (size_t i = 0; i < e->n_toward + e->n_away; i++) {
+            double c = i < e->n_toward ? e->toward[i].contribution
+                                       : e->away[i - e->n_toward].contribution;
+            sum += c;
+            mag += fabs(c);
+        }
+        if (isfinite(mag) && isfinite(e->margin)
+            && (!(fabs(sum - e->margin) <= 1e-6 * (1 + mag + fabs(e->margin)))
+                || (e->runner_up != SIZE_MAX && e->runner_up >= slant_model_classes(m, h))))
+            abort();
+        slant_explanation_free(e);
     }
     free(probs);
     free(best);

@@ -187,8 +187,17 @@ static void check_model(const slant_model *m)
             assert_true(fabs(e3->intercept + listed_sum(e3) + e3->rest_toward + e3->rest_away
                              - e3->margin) < 1e-5);
             assert_true(e3->margin == e->margin && e3->intercept == e->intercept);
+            /* None listed: the margin from the sums alone. */
+            slant_explanation *e0 = NULL;
+            assert_int_equal(slant_model_explain(m, t, strlen(t), h, 0, &e0, &err),
+                             SLANT_STATUS_OK);
+            assert_true(e0->n_toward == 0 && e0->n_away == 0);
+            assert_int_equal(e0->more_toward, e->n_toward);
+            assert_int_equal(e0->more_away, e->n_away);
+            assert_true(fabs(e0->intercept + e0->rest_toward + e0->rest_away - e0->margin) < 1e-5);
             slant_explanation_free(e);
             slant_explanation_free(e3);
+            slant_explanation_free(e0);
         }
     }
 }
@@ -364,7 +373,7 @@ static void test_rbf_refused(void **state)
     assert_int_equal(slant_train(c, &opt, &m, &err), SLANT_STATUS_OK);
     assert_int_equal(slant_model_explainable(m, &err), SLANT_STATUS_BAD_OPTION);
     assert_non_null(strstr(err.message, "head \"topic\" is an svm with the rbf kernel"));
-    slant_explanation *e = (slant_explanation *)&err;
+    slant_explanation dummy, *e = &dummy; /* to see it set to NULL */
     memset(&err, 0, sizeof err);
     assert_int_equal(slant_model_explain(m, texts[0], strlen(texts[0]), 1, 3, &e, &err),
                      SLANT_STATUS_BAD_OPTION);
