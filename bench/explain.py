@@ -151,7 +151,9 @@ def report(args, im, ab, tm, elapsed):
     w("# Explanations: faithfulness and cost (%s)" % args.date)
     w("")
     w("`/usr/bin/python3 bench/explain.py --sample %d --k %d --draws %d --repeat %d` "
-      "(%.0f s), on %s." % (args.sample, args.k, args.draws, args.repeat, elapsed, machine()))
+      "(%.0f s), on %s; load average %.1f at the start, %.1f at the end (other jobs share "
+      "the machine)." % (args.sample, args.k, args.draws, args.repeat, elapsed, machine(),
+                         args.load0, os.getloadavg()[0]))
     w("")
     w("## Faithfulness (ERASER comprehensiveness)")
     w("")
@@ -173,6 +175,17 @@ def report(args, im, ab, tm, elapsed):
             w("| %s | %d | %d | %s | %.4f | %.4f | %.1fx | %.4f | %.1f%% | %.1f%% / %.1f%% |"
               % (name, r["documents"], r["features"], label, x["top"], x["random"], x["ratio"],
                  x["diff_se"], 100 * x["wins"], 100 * x["flips_top"], 100 * x["flips_random"]))
+    w("")
+    w("What the figures can and cannot say: a linear score is a sum over the vector's entries, "
+      "so taking entries out \"as is\" lowers the margin by exactly their contributions, and "
+      "the %d largest toward the class are by construction the %d whose removal lowers it "
+      "most.  For a head of two classes (imdb's) a win rate under 100%% would then mean a wrong "
+      "explanation (the lists not naming what the score rests on); for three (article_bias's) "
+      "the third class's score moves the probability too.  The size of the gap to random says how much the label "
+      "rests on a few n-grams.  The renormalized removal also rescales every other entry, "
+      "which the contributions do not foresee: that column is the test the explanations "
+      "could fail.  Probabilities here are the model's own (no calibration map)."
+      % (args.k, args.k))
     w("")
     w("imdb: the default model (lr, word 1-2-grams, tf-idf) trained on train.tsv (%.0f s); "
       "%d of the 25,000 test reviews drawn with seed %d.  article_bias: %d outlets drawn "
@@ -215,6 +228,7 @@ def main():
         sys.exit("bench/explain.py: build %s first (make %s)"
                  % (FAITHFUL, os.path.relpath(FAITHFUL, ROOT)))
     t0 = time.time()
+    args.load0 = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         im = imdb(tmp, args)
         print("imdb:", {k: v for k, v in im.items() if k != "model"}, flush=True)
