@@ -94,6 +94,8 @@ run explain-text 0 "$SLANT" explain -m ../lr.slant -n 2 "$data/new.tsv" && {
   has explain-text-columns out "contribution    count  n-gram"
   grep -Eq '^ +\+[0-9.]+ +\([0-9]+ more n-grams?\)$' out && ok explain-text-more || bad explain-text-more "$(cat out)"
 }
+# naive Bayes is fitted in closed form: the whole table, exactly
+run explain-nb 0 "$SLANT" explain -m ../nb.slant -n 3 "$data/new.tsv" && golden explain-nb.txt out
 run explain-one-head 0 "$SLANT" explain -m ../lr.slant --label tone "$data/new.tsv" && {
   grep -q '^  topic:' out && bad explain-one-head "$(cat out)" || has explain-one-head out "  tone: "
 }
