@@ -183,6 +183,11 @@ $(B)/bench/kernels: bench/kernels.c $(B)/lib/libslant.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(B)/lib/libslant.a $(LDLIBS)
 
+# Faithfulness of explanations (bench/explain.py runs it).
+$(B)/bench/faithful: bench/faithful.c $(B)/lib/libslant.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(B)/lib/libslant.a $(LDLIBS)
+
 bench: all $(B)/bench/kernels
 	@echo "== dense kernels: OpenBLAS against plain C"
 	$(B)/bench/kernels

@@ -161,6 +161,18 @@ int cli_print_json(json_t *root);
 /* Checks stdout for write errors and closes it; returns an exit code. */
 int cli_finish_stdout(int code);
 
+/* Explanations (explain_cmd.c), for explain and label --explain.  Parses
+ * K, the n-grams each way: 1 to 1000000, or "all" (SLANT_EXPLAIN_ALL);
+ * prints what is wrong and returns -1. */
+int cli_parse_explain(const char *opt, const char *s, size_t *k);
+/* EXIT_OK when every head of M explains; else prints why not. */
+int cli_check_explainable(const slant_model *m);
+/* E's n-grams as tokens NGRAM:+X, separated by blanks, toward first: an
+ * n-gram's words joined by '_', its own '_' and '' escaped by ''. */
+void cli_print_why_tokens(FILE *f, const slant_model *m, const slant_explanation *e);
+/* E as label --json's and explain --json's "explanation" object. */
+json_t *cli_explanation_json(const slant_model *m, const slant_explanation *e);
+
 int cmd_train(int argc, char **argv);
 int cmd_label(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
@@ -169,5 +181,6 @@ int cmd_inspect(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_features(int argc, char **argv);
 int cmd_dups(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 #endif /* SLANT_CLI_H */

@@ -36,6 +36,14 @@ static const char label_usage[] =
     "writes it: __label__CLASS P (one head named label), else __label__HEAD=CLASS P\n"
     "for each head.\n"
     "\n"
+    "With --explain K, each head's K n-grams that pushed hardest toward its label\n"
+    "and K toward the runner-up, with their contributions to the margin between\n"
+    "the two scores (see 'slant explain --help'): in TSV a column HEAD_why after\n"
+    "HEAD_prob, in fastText after the head's tag and probability, as NGRAM:+X\n"
+    "tokens (toward the label first, then toward the runner-up with X below 0;\n"
+    "an n-gram's words joined by '_', its own '_' and '\\' escaped by '\\'), and\n"
+    "in JSON an \"explanation\" object per head as explain --json writes it.\n"
+    "\n"
     "  -m, --model MODEL      the model file (required)\n"
     "      --lines            one article per line\n"
     "      --format F         output: tsv (default), json or fasttext\n"
@@ -44,6 +52,7 @@ static const char label_usage[] =
     "                         fasttext, dir, lines, text, libsvm; dir: a labeled\n"
     "                         DIR/<label>/<file> corpus, its files labeled)\n"
     "  -t, --threads N        threads; 0 for every core (0)\n"
+    "      --explain K        K n-grams each way for each head (1 to 1000000, or all)\n"
     "  -h, --help             this help\n"
     "--text-column and --ignore below are as for train (label reads only the text\n"
     "and the id); --max-doc-bytes refuses a longer article, after the labels of\n"
@@ -55,19 +64,25 @@ typedef struct label_out {
     const slant_model *model;
     int format;     /* an OUT_* */
     int header_due; /* TSV: the header row is still to come */
+    size_t explain; /* --explain's K; 0 without */
 } label_out;
 
-static void print_header(const slant_model *m)
+static void print_header(const label_out *o)
 {
+    const slant_model *m = o->model;
     fputs("id", stdout);
     for (size_t h = 0; h < slant_model_heads(m); h++) {
         const char *name = slant_model_head_name(m, h);
         printf("\t%s\t%s_prob", name, name);
+        if (o->explain)
+            printf("\t%s_why", name);
     }
     putchar('\n');
 }
 
-static int print_row(const label_out *o, const char *id, const double *probs, const size_t *best)
+/* WHY: the row's explanations, one per head, or NULL without --explain. */
+static int print_row(const label_out *o, const char *id, const double *probs, const size_t *best,
+                     slant_explanation *const *why)
 {
     const slant_model *m = o->model;
     size_t nh = slant_model_heads(m);
@@ -83,6 +98,10 @@ static int print_row(const label_out *o, const char *id, const double *probs, co
             else
                 printf("%s__label__%s=%s %.6f", h ? " " : "", slant_model_head_name(m, h), cls,
                        probs[off + best[h]]);
+            if (why && (why[h]->n_toward || why[h]->n_away)) {
+                putchar(' ');
+                cli_print_why_tokens(stdout, m, why[h]);
+            }
         }
         putchar('\n');
         return 0;
@@ -92,6 +111,10 @@ static int print_row(const label_out *o, const char *id, const double *probs, co
         for (size_t h = 0; h < nh; h++) {
             size_t off = slant_model_class_offset(m, h);
             printf("\t%s\t%.4f", slant_model_class_name(m, h, best[h]), probs[off + best[h]]);
+            if (why) {
+                putchar('\t');
+                cli_print_why_tokens(stdout, m, why[h]);
+            }
         }
         putchar('\n');
         return 0;
@@ -106,6 +129,8 @@ static int print_row(const label_out *o, const char *id, const double *probs, co
         for (size_t c = 0; c < slant_model_classes(m, h); c++)
             json_object_set_new(all, slant_model_class_name(m, h, c), json_real(probs[off + c]));
         json_object_set_new(hd, "probabilities", all);
+        if (why)
+            json_object_set_new(hd, "explanation", cli_explanation_json(m, why[h]));
         json_object_set_new(heads, slant_model_head_name(m, h), hd);
     }
     json_object_set_new(root, "heads", heads);
@@ -124,8 +149,9 @@ static int label_corpus(const label_out *o, const slant_corpus *corpus, uint32_t
     size_t tc = slant_model_total_classes(o->model), nh = slant_model_heads(o->model);
     double *probs = malloc(BATCH * tc * sizeof *probs);
     size_t *best = malloc(BATCH * nh * sizeof *best);
+    slant_explanation **why = o->explain ? malloc(BATCH * (nh ? nh : 1) * sizeof *why) : NULL;
     int rc = EXIT_OK;
-    if (!probs || !best) {
+    if (!probs || !best || (o->explain && !why)) {
         cli_error("out of memory");
         rc = EXIT_FAILURE_;
     }
@@ -133,14 +159,19 @@ static int label_corpus(const label_out *o, const slant_corpus *corpus, uint32_t
         size_t m = n - start < BATCH ? n - start : BATCH;
         slant_error err = {{0}};
         slant_status st =
-            slant_model_predict_corpus(o->model, corpus, start, m, threads, probs, best, &err);
+            why ? slant_model_explain_corpus(o->model, corpus, start, m, threads, o->explain, probs,
+                                             best, why, &err)
+                : slant_model_predict_corpus(o->model, corpus, start, m, threads, probs, best, &err);
         if (st) {
             rc = cli_fail(st, &err);
             break;
         }
         for (size_t r = 0; r < m && rc == EXIT_OK; r++)
-            if (print_row(o, slant_corpus_id(corpus, start + r), probs + r * tc, best + r * nh))
+            if (print_row(o, slant_corpus_id(corpus, start + r), probs + r * tc, best + r * nh,
+                          why ? why + r * nh : NULL))
                 rc = EXIT_FAILURE_;
+        for (size_t i = 0; why && i < m * nh; i++)
+            slant_explanation_free(why[i]);
         if (fflush(stdout) != 0 || ferror(stdout)) {
             cli_error("error writing the labels: %s", strerror(errno));
             rc = EXIT_FAILURE_;
@@ -148,6 +179,7 @@ static int label_corpus(const label_out *o, const slant_corpus *corpus, uint32_t
     }
     free(probs);
     free(best);
+    free(why);
     return rc;
 }
 
@@ -176,7 +208,7 @@ static int label_stream(label_out *o, const char *path, const slant_read_options
         if (!batch)
             break;
         if (o->header_due) {
-            print_header(o->model);
+            print_header(o);
             o->header_due = 0;
         }
         rc = label_corpus(o, batch, threads);
@@ -190,7 +222,7 @@ static int label_stream(label_out *o, const char *path, const slant_read_options
  * head: a model whose heads would name one column twice (trained before
  * slant_train refused such heads) is refused before any output; --format
  * json serves it. */
-static int check_tsv_columns(const slant_model *m)
+static int check_tsv_columns(const slant_model *m, int explain)
 {
     size_t nh = slant_model_heads(m);
     const char **names = malloc((nh ? nh : 1) * sizeof *names);
@@ -201,7 +233,8 @@ static int check_tsv_columns(const slant_model *m)
     for (size_t h = 0; h < nh; h++)
         names[h] = slant_model_head_name(m, h);
     char why[512];
-    int clash = slant_heads_clash(names, nh, why, sizeof why) != NULL;
+    int clash = (explain ? slant_explain_columns_clash(names, nh, why, sizeof why)
+                         : slant_heads_clash(names, nh, why, sizeof why)) != NULL;
     free(names);
     if (clash)
         cli_error("%s; or label with --format json", why);
@@ -242,11 +275,13 @@ int cmd_label(int argc, char **argv)
         {"json", no_argument, 0, 'j'},
         {"format", required_argument, 0, 'O'},
         {"threads", required_argument, 0, 't'},
+        {"explain", required_argument, 0, 'E'},
         {"help", no_argument, 0, 'h'},
         CLI_READ_LONGOPTS,
         {0, 0, 0, 0}};
     const char *model_path = NULL;
     int lines = 0, out = OUT_TSV, c;
+    size_t explain = 0;
     slant_format fmt = SLANT_FORMAT_AUTO;
     uint32_t threads = 0;
     cli_read_opts ro;
@@ -287,6 +322,10 @@ int cmd_label(int argc, char **argv)
             if (cli_parse_u32("threads", optarg, 0, 1024, &threads))
                 return EXIT_BAD;
             break;
+        case 'E':
+            if (cli_parse_explain("explain", optarg, &explain))
+                return EXIT_BAD;
+            break;
         case 'h':
             fputs(label_usage, stdout);
             fputs(cli_read_options_help, stdout);
@@ -303,11 +342,13 @@ int cmd_label(int argc, char **argv)
     if (rc)
         return rc;
     if ((out == OUT_FASTTEXT && check_fasttext_names(model))
-        || (out == OUT_TSV && check_tsv_columns(model))) {
+        || (out == OUT_TSV && check_tsv_columns(model, explain != 0))
+        || (explain && cli_check_explainable(model))) {
         slant_model_free(model);
         return EXIT_BAD;
     }
-    label_out o = {.model = model, .format = out, .header_due = out == OUT_TSV};
+    label_out o = {.model = model, .format = out, .header_due = out == OUT_TSV,
+                   .explain = explain};
     char *stdin_only[] = {"-"};
     char **inputs = optind < argc ? argv + optind : stdin_only;
     int n_inputs = optind < argc ? argc - optind : 1;
@@ -322,7 +363,7 @@ int cmd_label(int argc, char **argv)
     for (int i = 0; i < n_inputs && rc == EXIT_OK; i++)
         rc = label_stream(&o, inputs[i], &opt, threads);
     if (rc == EXIT_OK && o.header_due)
-        print_header(model);
+        print_header(&o);
     slant_model_free(model);
     return rc;
 }

@@ -187,6 +187,15 @@ int slant_distinct_grams(const slant_fconfig *cfg, const char *text, size_t len,
 long slant_pipeline_vectorize(const slant_pipeline *p, const char *text, size_t len,
                               slant_vec_scratch *s, slant_feature **out, size_t *cap);
 
+/* The raw counts of ROW's N entries, as slant_pipeline_vectorize just made
+ * them through P with S (which must not have been used since): how many
+ * times the text holds each feature's n-grams, before any weighting (a
+ * hashed bucket: all of its n-grams together, saturating at UINT32_MAX).
+ * An entry of a vector counts 1.  COUNTS (output) has N entries.  Read
+ * back from S, so that labeling without explanations pays nothing. */
+void slant_pipeline_counts(const slant_pipeline *p, const slant_vec_scratch *s,
+                           const slant_feature *row, size_t n, uint32_t *counts);
+
 /* ---- Vectors given as text ---------------------------------------------
  * Parses "FEATURE:VALUE ..." (separated by blanks, as the LIBSVM reader
  * splits them; a '#' starts a comment to the end) into *out (growable,

@@ -483,6 +483,83 @@ SLANT_API slant_status slant_model_benchmark(const slant_model *model, const sla
                                              slant_bench_result *out, slant_error *err);
 
 /* ------------------------------------------------------------------ */
+/* Explanations                                                        */
+/* ------------------------------------------------------------------ */
+
+/* Why a head of weights chose its label for one text, in the model's own
+ * score units.  The score of class c is bias[c] + sum_j x_j w[j][c] over
+ * the text's features x_j (their values after weighting: tf-idf and L2
+ * normalization included), before any mapping to probabilities.  Against
+ * the runner-up r (the class of the next highest score) of the chosen
+ * class c:
+ *   margin       = score(c) - score(r), >= 0
+ *   intercept    = bias[c] - bias[r]
+ *   contribution = x_j (w[j][c] - w[j][r]) for each feature j of the text
+ * so that intercept + every contribution = margin, but for rounding.  A
+ * contribution above 0 pushed toward c, one below 0 toward r; one of 0
+ * (both classes weigh the feature alike) is in neither list.  Every
+ * linear kind explains: nb, cnb, lr (either solver), nbsvm and svm with
+ * the linear kernel; an RBF svm head has no weights to split its score
+ * by, and is refused.  A head of one class (which training refuses but a
+ * model file may hold) has no runner-up: its label is certain whatever
+ * the text, and its explanation is all zero, with no n-grams. */
+typedef struct slant_contribution {
+    uint32_t feature;    /* the model's feature (slant_model_feature_name names it:
+                          * "#N" for a bucket of a hashed model) */
+    uint32_t count;      /* its occurrences in the text, before weighting (a bucket:
+                          * of all the text's n-grams in it; a vector's feature: 1) */
+    double contribution; /* x_j (w[j][chosen] - w[j][runner_up]) */
+} slant_contribution;
+
+/* One head's explanation for one text: plain data, one allocation, freed
+ * with slant_explanation_free. */
+typedef struct slant_explanation {
+    size_t head;
+    size_t chosen;           /* the label: slant_model_predict's best */
+    size_t runner_up;        /* SIZE_MAX for a head of one class */
+    double margin, intercept;
+    size_t n_toward;         /* toward[0 .. n_toward): contribution > 0, largest first */
+    slant_contribution *toward;
+    size_t n_away;           /* away[0 .. n_away): contribution < 0, most negative first */
+    slant_contribution *away;
+    /* The n-grams of each side not listed, and their contributions summed:
+     * intercept + the listed + rest_toward + rest_away = margin. */
+    size_t more_toward, more_away;
+    double rest_toward, rest_away;
+} slant_explanation;
+/* Ties in either list go to the smaller feature index. */
+
+/* K for every n-gram of each side. */
+#define SLANT_EXPLAIN_ALL SIZE_MAX
+
+SLANT_API void slant_explanation_free(slant_explanation *e); /* accepts NULL */
+/* SLANT_STATUS_OK when every head of MODEL can be explained; else
+ * SLANT_STATUS_BAD_OPTION with the head that cannot (an RBF svm's). */
+SLANT_API slant_status slant_model_explainable(const slant_model *model, slant_error *err);
+/* Explains head HEAD's label of TEXT into *out (output): the K n-grams
+ * that pushed hardest each way (SLANT_EXPLAIN_ALL: every one; 0: none,
+ * the margin alone). */
+SLANT_API slant_status slant_model_explain(const slant_model *model, const char *text,
+                                           size_t len, size_t head, size_t k,
+                                           slant_explanation **out, slant_error *err);
+/* slant_model_predict_corpus with explanations: documents [first, first +
+ * count) of CORPUS on THREADS threads, each vectorized once.  PROBS
+ * (output) and BEST (output, may be NULL) as slant_model_predict_corpus's;
+ * OUT (output): count x slant_model_heads() explanations, document-major,
+ * which the caller frees each (all NULL after a failure).  The result
+ * does not depend on the thread count. */
+SLANT_API slant_status slant_model_explain_corpus(const slant_model *model,
+                                                  const slant_corpus *corpus, size_t first,
+                                                  size_t count, uint32_t threads, size_t k,
+                                                  double *probs, size_t *best,
+                                                  slant_explanation **out, slant_error *err);
+/* slant_heads_clash for label's TSV output with explanations, where each
+ * head H adds a column H_why after H and H_prob: NULL when every column
+ * name is distinct, else a sentence saying which two clash, in BUF. */
+SLANT_API const char *slant_explain_columns_clash(const char *const *names, size_t n, char *buf,
+                                                  size_t size);
+
+/* ------------------------------------------------------------------ */
 /* Measuring                                                           */
 /* ------------------------------------------------------------------ */
 

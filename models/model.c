@@ -401,7 +401,8 @@ size_t slant_model_vectorize(const slant_model *m, const char *text, size_t len,
     long n = slant_pipeline_vectorize(&m->pipe, text, len, &s, &row, &rcap);
     size_t r = n < 0 ? 0 : (size_t)n;
     slant_features_sort(row, r);
-    memcpy(out, row, (r < cap ? r : cap) * sizeof *out);
+    if (r && out && cap) /* a size query passes no buffer; an empty row, none */
+        memcpy(out, row, (r < cap ? r : cap) * sizeof *out);
     free(row);
     slant_vec_scratch_free(&s);
     return r;

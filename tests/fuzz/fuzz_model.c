@@ -3,13 +3,15 @@
  * FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION, the loader skips only its
  * checksum comparison, so that mutated models reach every other check.
  * Whatever loads must answer every accessor and label a text (or a vector,
- * for a model trained on vectors) with probabilities that sum to 1 per head.
+ * for a model trained on vectors) with probabilities that sum to 1 per head,
+ * and explain it with contributions that add up to the margin.
  */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "model.h"
 #include "slant.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -49,6 +51,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
         }
     }
+    /* Whatever explains adds up to its margin, within the rounding of
+     * the two scores (a mutated model's weights may be near FLT_MAX and
+     * cancel: the bound is relative to every term of both sums). */
+    size_t nx = slant_model_vectorize(m, text, strlen(text), NULL, 0);
+    slant_feature *x = malloc((nx ? nx : 1) * sizeof *x);
+    for (size_t h = 0; x && h < heads && slant_model_explainable(m, NULL) == SLANT_STATUS_OK;
+         h++) {
+        slant_explanation *e = NULL;
+        if (slant_model_explain(m, text, strlen(text), h, SLANT_EXPLAIN_ALL, &e, &err))
+            continue;
+        if (e->runner_up != SIZE_MAX && e->runner_up >= slant_model_classes(m, h))
+            abort();
+        double sum = e->intercept, scale = 1 + fabs(e->margin);
+        for (size_t i = 0; i < e->n_toward + e->n_away; i++)
+            sum += i < e->n_toward ? e->toward[i].contribution
+                                   : e->away[i - e->n_toward].contribution;
+        if (e->runner_up != SIZE_MAX) {
+            const slant_head *hd = &m->heads[h];
+            scale += fabs(hd->bias[e->chosen]) + fabs(hd->bias[e->runner_up]);
+            slant_model_vectorize(m, text, strlen(text), x, nx);
+            for (size_t j = 0; j < nx; j++)
+                scale += fabs(x[j].value) * (fabs(slant_model_weight(m, h, e->chosen, x[j].index))
+                                             + fabs(slant_model_weight(m, h, e->runner_up,
+                                                                       x[j].index)));
+        }
+        if (isfinite(scale) && isfinite(e->margin) && !(fabs(sum - e->margin) <= 1e-9 * scale))
+            abort();
+        slant_explanation_free(e);
+    }
+    free(x);
     free(probs);
     free(best);
     slant_model_free(m);
