@@ -44,6 +44,11 @@ static const char label_usage[] =
     "                         fasttext, dir, lines, text, libsvm; dir: a labeled\n"
     "                         DIR/<label>/<file> corpus, its files labeled)\n"
     "  -t, --threads N        threads; 0 for every core (0)\n"
+    "      --abstain          leave a head unlabeled where its top probability is under\n"
+    "                         the threshold stored for that class (train\n"
+    "                         --target-precision): TSV label '?', JSON \"label\": null and\n"
+    "                         \"abstained\": true, fastText no tag; probabilities still given\n"
+    "      --abstain-below T  the same, where the top probability is under T\n"
     "  -h, --help             this help\n"
     "--text-column and --ignore below are as for train (label reads only the text\n"
     "and the id); --max-doc-bytes refuses a longer article, after the labels of\n"
@@ -55,7 +60,15 @@ typedef struct label_out {
     const slant_model *model;
     int format;     /* an OUT_* */
     int header_due; /* TSV: the header row is still to come */
+    int abstain;    /* --abstain or --abstain-below: a head may be left unlabeled */
+    double below;   /* --abstain-below's T; < 0: the stored thresholds */
 } label_out;
+
+/* Whether head H is left unlabeled for a document of PROBS. */
+static int abstains(const label_out *o, size_t h, const double *probs)
+{
+    return o->abstain && slant_model_abstains(o->model, h, probs, o->below);
+}
 
 static void print_header(const slant_model *m)
 {
@@ -78,6 +91,8 @@ static int print_row(const label_out *o, const char *id, const double *probs, co
         for (size_t h = 0; h < nh; h++) {
             size_t off = slant_model_class_offset(m, h);
             const char *cls = slant_model_class_name(m, h, best[h]);
+            if (abstains(o, h, probs)) /* no tag: fastText's way of saying no label */
+                continue;
             if (plain)
                 printf("%s__label__%s %.6f", h ? " " : "", cls, probs[off + best[h]]);
             else
@@ -91,7 +106,8 @@ static int print_row(const label_out *o, const char *id, const double *probs, co
         fputs(id, stdout); /* names hold no tab or line break (see common/name.c) */
         for (size_t h = 0; h < nh; h++) {
             size_t off = slant_model_class_offset(m, h);
-            printf("\t%s\t%.4f", slant_model_class_name(m, h, best[h]), probs[off + best[h]]);
+            printf("\t%s\t%.4f", abstains(o, h, probs) ? "?" : slant_model_class_name(m, h, best[h]),
+                   probs[off + best[h]]);
         }
         putchar('\n');
         return 0;
@@ -101,8 +117,12 @@ static int print_row(const label_out *o, const char *id, const double *probs, co
     for (size_t h = 0; h < nh; h++) {
         size_t off = slant_model_class_offset(m, h);
         json_t *hd = json_object(), *all = json_object();
-        json_object_set_new(hd, "label", json_string(slant_model_class_name(m, h, best[h])));
+        int no = abstains(o, h, probs);
+        json_object_set_new(hd, "label", no ? json_null()
+                                            : json_string(slant_model_class_name(m, h, best[h])));
         json_object_set_new(hd, "probability", json_real(probs[off + best[h]]));
+        if (o->abstain)
+            json_object_set_new(hd, "abstained", json_boolean(no));
         for (size_t c = 0; c < slant_model_classes(m, h); c++)
             json_object_set_new(all, slant_model_class_name(m, h, c), json_real(probs[off + c]));
         json_object_set_new(hd, "probabilities", all);
@@ -242,11 +262,14 @@ int cmd_label(int argc, char **argv)
         {"json", no_argument, 0, 'j'},
         {"format", required_argument, 0, 'O'},
         {"threads", required_argument, 0, 't'},
+        {"abstain", no_argument, 0, 1411},
+        {"abstain-below", required_argument, 0, 1412},
         {"help", no_argument, 0, 'h'},
         CLI_READ_LONGOPTS,
         {0, 0, 0, 0}};
     const char *model_path = NULL;
-    int lines = 0, out = OUT_TSV, c;
+    int lines = 0, out = OUT_TSV, c, abstain = 0;
+    double below = -1;
     slant_format fmt = SLANT_FORMAT_AUTO;
     uint32_t threads = 0;
     cli_read_opts ro;
@@ -261,6 +284,12 @@ int cmd_label(int argc, char **argv)
         switch (c) {
         case 'm': model_path = optarg; break;
         case 'L': lines = 1; break;
+        case 1411: abstain = 1; break;
+        case 1412:
+            if (cli_parse_abstain_below(optarg, &below))
+                return EXIT_BAD;
+            abstain = 1;
+            break;
         case 'j': out = OUT_JSON; break;
         case 'O':
             if (!strcmp(optarg, "tsv"))
@@ -303,11 +332,13 @@ int cmd_label(int argc, char **argv)
     if (rc)
         return rc;
     if ((out == OUT_FASTTEXT && check_fasttext_names(model))
-        || (out == OUT_TSV && check_tsv_columns(model))) {
+        || (out == OUT_TSV && check_tsv_columns(model))
+        || cli_abstain_check(model, model_path, abstain, below)) {
         slant_model_free(model);
         return EXIT_BAD;
     }
-    label_out o = {.model = model, .format = out, .header_due = out == OUT_TSV};
+    label_out o = {.model = model, .format = out, .header_due = out == OUT_TSV,
+                   .abstain = abstain, .below = below};
     char *stdin_only[] = {"-"};
     char **inputs = optind < argc ? argv + optind : stdin_only;
     int n_inputs = optind < argc ? argc - optind : 1;

@@ -705,6 +705,8 @@ slant_status slant_cv_run(const slant_corpus *corpus, const slant_options *opt,
     if (!corpus || !opt || !cvo)
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no corpus or options");
     slant_status st = slant_options_check(opt, err);
+    if (!st)
+        st = slant_target_precision_check(opt->target_precision, corpus, err);
     if (st)
         return st;
     char date[32]; /* what every fold's training would refuse, refused once */
