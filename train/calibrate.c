@@ -29,6 +29,8 @@
 /* Isotonic outputs stay this far from 0 and 1: a step fitted to a few
  * documents says "never" too readily. */
 #define ISO_EPS 1e-3
+/* The out-of-fold accuracy and macro-F1 a map chosen by auto may cost. */
+#define ARGMAX_SLACK 0.002
 
 static double clamp_p(double p)
 {
@@ -63,6 +65,45 @@ double slant_calib_ece(const double *p, const uint32_t *y, size_t n, uint32_t k)
     for (int b = 0; b < SLANT_CALIBRATION_BINS; b++)
         ece += fabs(right[b] - conf[b]);
     return n ? ece / (double)n : 0;
+}
+
+/* The accuracy and macro-F1 of the top classes of P (n, k) against Y,
+ * into *acc and *f1 (outputs). */
+static void argmax_scores(const double *p, const uint32_t *y, size_t n, uint32_t k, double *acc,
+                          double *f1)
+{
+    uint64_t *tp = calloc(k, sizeof *tp), *pred = calloc(k, sizeof *pred),
+             *gold = calloc(k, sizeof *gold);
+    size_t right = 0;
+    *acc = *f1 = 0;
+    if (!tp || !pred || !gold || !n)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t top = 0;
+        for (uint32_t c = 1; c < k; c++)
+            if (p[i * k + c] > p[i * k + top])
+                top = c;
+        pred[top]++;
+        gold[y[i]]++;
+        if (top == y[i]) {
+            tp[top]++;
+            right++;
+        }
+    }
+    size_t used = 0;
+    for (uint32_t c = 0; c < k; c++) {
+        if (!pred[c] && !gold[c])
+            continue;
+        used++;
+        if (tp[c])
+            *f1 += 2.0 * (double)tp[c] / (double)(pred[c] + gold[c]);
+    }
+    *acc = (double)right / (double)n;
+    *f1 = used ? *f1 / (double)used : 0;
+out:
+    free(tp);
+    free(pred);
+    free(gold);
 }
 
 /* ---- Temperature ------------------------------------------------------ */
@@ -832,6 +873,8 @@ slant_status slant_calibrate_finish(const slant_options *o, slant_oof *oo, uint3
                 SLANT_CALIBRATION_TEMPERATURE, SLANT_CALIBRATION_SIGMOID,
                 SLANT_CALIBRATION_ISOTONIC};
             int autom = o->calibrate == SLANT_CALIBRATION_AUTO;
+            double raw_acc, raw_f1;
+            argmax_scores(d->p, d->y, d->n, d->k, &raw_acc, &raw_f1);
             if (autom)
                 snprintf(tried, sizeof tried, " none:%.4f", raw_ll);
             for (size_t i = 0; i < 3; i++) {
@@ -839,11 +882,16 @@ slant_status slant_calibrate_finish(const slant_options *o, slant_oof *oo, uint3
                     continue;
                 if ((st = cross_fit(methods[i], d, folds, q, err)))
                     goto out;
-                double ll = slant_calib_log_loss(q, d->y, d->n, d->k);
+                double ll = slant_calib_log_loss(q, d->y, d->n, d->k), acc, f1;
+                /* auto keeps the labels: a map that moves the argmax (sigmoid, isotonic)
+                 * and costs more than ARGMAX_SLACK of out-of-fold accuracy or
+                 * macro-F1 is not a candidate */
+                argmax_scores(q, d->y, d->n, d->k, &acc, &f1);
+                int moves = acc < raw_acc - ARGMAX_SLACK || f1 < raw_f1 - ARGMAX_SLACK;
                 if (autom)
-                    snprintf(tried + strlen(tried), sizeof tried - strlen(tried), " %s:%.4f",
-                             slant_calibration_name(methods[i]), ll);
-                if (!autom || ll < best_ll) {
+                    snprintf(tried + strlen(tried), sizeof tried - strlen(tried), " %s:%.4f%s",
+                             slant_calibration_name(methods[i]), ll, moves ? "(labels)" : "");
+                if (!autom || (ll < best_ll && !moves)) {
                     best_ll = ll;
                     chosen = methods[i];
                     memcpy(best_q, q, d->n * d->k * sizeof *q);
