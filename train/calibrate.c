@@ -31,6 +31,12 @@
 #define ISO_EPS 1e-3
 /* The out-of-fold accuracy and macro-F1 a map chosen by auto may cost. */
 #define ARGMAX_SLACK 0.002
+/* The share of out-of-fold log loss a map with more parameters must save
+ * over a simpler one for auto to keep it: none, temperature (one number),
+ * sigmoid (two a curve), isotonic (a curve of breakpoints).  A gain of a
+ * few thousandths is within the noise of the inner folds, and the
+ * simpler map travels better to new outlets and dates. */
+#define SIMPLER_BY 0.005
 
 static double clamp_p(double p)
 {
@@ -891,7 +897,9 @@ slant_status slant_calibrate_finish(const slant_options *o, slant_oof *oo, uint3
                 if (autom)
                     snprintf(tried + strlen(tried), sizeof tried - strlen(tried), " %s:%.4f%s",
                              slant_calibration_name(methods[i]), ll, moves ? "(labels)" : "");
-                if (!autom || (ll < best_ll && !moves)) {
+                /* in the order of their parameters' number, each must beat the
+                 * simpler ones by SIMPLER_BY to be kept */
+                if (!autom || (ll < best_ll * (1 - SIMPLER_BY) && !moves)) {
                     best_ll = ll;
                     chosen = methods[i];
                     memcpy(best_q, q, d->n * d->k * sizeof *q);
