@@ -3,6 +3,7 @@
  * fitted on the training documents; each label column (head) then gets its
  * own classifier over the same feature matrix.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,7 +418,11 @@ static slant_status fit_head(slant_csr *x, const int32_t *y, const double *sw, u
  * fold's rows left out at a time, scored by the very code that labels
  * (slant_model_score_raw).  The features are those fitted on all the
  * training documents: their vocabulary and idf know no label, and
- * vectorizing once instead of once a fold is most of the saving.  nbsvm's
+ * vectorizing once instead of once a fold is most of the saving.  A
+ * held-out row keeps only the n-grams its fold's training side has, its
+ * tf-idf norm taken again, as a vocabulary fitted on that side would give
+ * it: else its unknown n-grams would dilute the known ones, and the
+ * out-of-fold probabilities would be less sure than the model's.  nbsvm's
  * fits take the alpha and beta the whole fit chose (CHOICE) rather than
  * search again.  *oof_out (output) is NULL when no head asks for them. */
 static slant_status oof_on_matrix(const slant_corpus *c, const size_t *docs, size_t n_docs,
@@ -438,8 +443,10 @@ static slant_status oof_on_matrix(const slant_corpus *c, const size_t *docs, siz
     float *w = NULL;
     double *probs = NULL;
     slant_feature *row = NULL;
+    unsigned char *seen = NULL;
     slant_status st = SLANT_STATUS_OK;
     int any = 0;
+    int vocabulary = !c->vectors && o->hash_bits == 0;
     if (!oo || !names || !k || !counts || !fold_of || !y || (o->class_weight && !sw)) {
         st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
         goto out;
@@ -464,7 +471,8 @@ static slant_status oof_on_matrix(const slant_corpus *c, const size_t *docs, siz
     w = slant_alloc_array(nf + 1, widest * sizeof *w);
     probs = slant_alloc_array(widest, sizeof *probs);
     row = slant_alloc_array(most ? most : 1, sizeof *row);
-    if (!part || !w || !probs || !row) {
+    seen = vocabulary ? slant_alloc_array(nf ? nf : 1, 1) : NULL;
+    if (!part || !w || !probs || !row || (vocabulary && !seen)) {
         st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
         goto out;
     }
@@ -514,13 +522,29 @@ static slant_status oof_on_matrix(const slant_corpus *c, const size_t *docs, siz
             fm.n_heads = 1;
             fm.heads = &hd;
             fm.total_classes = cn;
+            if (vocabulary) { /* the n-grams of this fold's training side */
+                memset(seen, 0, nf);
+                for (size_t i = 0; i < n_docs; i++)
+                    if (fold_of[i] != f)
+                        for (size_t j = x->rowptr[i]; j < x->rowptr[i + 1]; j++)
+                            seen[x->index[j]] = 1;
+            }
             for (size_t i = 0; i < n_docs && !st; i++) {
                 if (fold_of[i] != f || hc[h].y[i] < 0)
                     continue;
-                size_t nnz = x->rowptr[i + 1] - x->rowptr[i];
-                for (size_t j = 0; j < nnz; j++)
-                    row[j] = (slant_feature){x->index[x->rowptr[i] + j],
-                                             x->value[x->rowptr[i] + j]};
+                size_t nnz = 0;
+                double kept = 0, whole = 0;
+                for (size_t j = x->rowptr[i]; j < x->rowptr[i + 1]; j++) {
+                    double v = x->value[j];
+                    whole += v * v;
+                    if (vocabulary && !seen[x->index[j]])
+                        continue;
+                    kept += v * v;
+                    row[nnz++] = (slant_feature){x->index[j], x->value[j]};
+                }
+                if (vocabulary && o->weighting == SLANT_WEIGHTING_TFIDF && kept > 0 && kept < whole)
+                    for (size_t j = 0; j < nnz; j++)
+                        row[j].value = (float)(row[j].value * sqrt(whole / kept));
                 if (slant_model_score_raw(&fm, row, nnz, probs, NULL))
                     st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
                 slant_oof *d = &oo[h];
@@ -546,6 +570,7 @@ out:
     free(w);
     free(probs);
     free(row);
+    free(seen);
     return st;
 }
 
