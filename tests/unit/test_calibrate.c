@@ -5,7 +5,8 @@
  * CALIBRATION section round-trips, and every flipped byte or truncation
  * of a model holding one is refused; a model without it labels as
  * before; training with calibration keeps the weights of training
- * without, and gives the same bytes at any thread count.
+ * without, and gives the same bytes at any thread count; eval's
+ * calibration and coverage figures match ones worked out by hand.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -566,6 +567,107 @@ static void test_target_spec(void **state)
     assert_int_equal(slant_calibration_parse("bogus"), -1);
 }
 
+/* eval's calibration and coverage figures against the same figures worked
+ * out here from the model's own probabilities. */
+static void test_eval_figures(void **state)
+{
+    (void)state;
+    slant_model *raw = small_model();
+    slant_model *m = calibrated(raw, 1);
+    enum { N = 40 };
+    static char buf[N][64];
+    const char *texts[N], *labels[2 * N];
+    rng_state = 9;
+    for (int i = 0; i < N; i++) {
+        snprintf(buf[i], sizeof buf[i], "w%d w%d w%d", (int)(uniform01() * 50),
+                 (int)(uniform01() * 50), (int)(uniform01() * 50));
+        texts[i] = buf[i];
+        labels[2 * i] = uniform01() < 0.5 ? "neg" : "pos";
+        labels[2 * i + 1] = i % 7 == 0 ? "d" : i % 3 == 0 ? "a" : "b"; /* "d": unknown */
+    }
+    const char *heads[] = {"label", "topic"};
+    slant_corpus *c = NULL;
+    assert_int_equal(slant_corpus_from_memory(N, texts, 2, heads, labels, &c, NULL), 0);
+    slant_eval *ev = NULL;
+    assert_int_equal(slant_eval_new(m, &ev, NULL), 0);
+    assert_int_equal(slant_eval_corpus(ev, m, c, NULL, 0, 2, NULL), 0);
+    for (size_t h = 0; h < 2; h++) {
+        size_t off = slant_model_class_offset(m, h), k = slant_model_classes(m, h);
+        double ll = 0, brier = 0, conf[15] = {0}, right[15] = {0}, top[N];
+        int ok[N], covered = 0, covered_right = 0;
+        for (int i = 0; i < N; i++) {
+            double p[5];
+            size_t best[2];
+            assert_int_equal(slant_model_predict(m, texts[i], strlen(texts[i]), p, best, NULL), 0);
+            const char *gold = labels[2 * i + h];
+            double pg = 0;
+            for (size_t cl = 0; cl < k; cl++) {
+                int is = !strcmp(slant_model_class_name(m, h, cl), gold);
+                pg = is ? p[off + cl] : pg;
+                brier += (p[off + cl] - is) * (p[off + cl] - is);
+            }
+            if (pg == 0)
+                brier += 1;
+            ll -= log(pg < 1e-15 ? 1e-15 : pg);
+            top[i] = p[off + best[h]];
+            ok[i] = !strcmp(slant_model_class_name(m, h, best[h]), gold);
+            int b = (int)(top[i] * 15);
+            b = b > 14 ? 14 : b;
+            conf[b] += top[i];
+            right[b] += ok[i];
+            if (!slant_model_abstains(m, h, p, -1)) {
+                covered++;
+                covered_right += ok[i];
+            }
+        }
+        double ece = 0;
+        for (int b = 0; b < 15; b++)
+            ece += fabs(conf[b] - right[b]) / N;
+        slant_calibration_report r;
+        assert_int_equal(slant_eval_calibration(ev, h, &r), 1);
+        assert_int_equal(r.scored, N);
+        assert_true(fabs(r.log_loss - ll / N) < 1e-9);
+        assert_true(fabs(r.brier - brier / N) < 1e-9);
+        assert_true(fabs(r.ece - ece) < 1e-9);
+        uint64_t counted = 0;
+        for (int b = 0; b < 15; b++)
+            counted += r.bins[b].count;
+        assert_int_equal(counted, N);
+        slant_coverage_report cv;
+        assert_int_equal(slant_eval_coverage(ev, h, &cv), 1);
+        assert_int_equal(cv.thresholds, h == 0);
+        assert_int_equal(cv.covered, covered);
+        assert_true(fabs(cv.accuracy - (covered ? (double)covered_right / covered : 0)) < 1e-12);
+        /* the curve at 50%: the 20 most confident, ties by order */
+        int used[N] = {0}, hits = 0;
+        for (int taken = 0; taken < N / 2; taken++) {
+            int best = -1;
+            for (int i = 0; i < N; i++)
+                if (!used[i] && (best < 0 || top[i] > top[best]))
+                    best = i;
+            used[best] = 1;
+            hits += ok[best];
+        }
+        assert_true(fabs(cv.curve_coverage[5] - 0.5) < 1e-12);
+        assert_true(fabs(cv.curve_accuracy[5] - hits / (N / 2.0)) < 1e-12);
+        assert_true(fabs(cv.curve_accuracy[0] - slant_eval_accuracy(ev, h)) < 1e-12);
+    }
+    /* Recorded without probabilities, a head has no such figures. */
+    slant_eval *bare = NULL;
+    assert_int_equal(slant_eval_new(m, &bare, NULL), 0);
+    const char *gold[] = {"pos", "a"};
+    size_t pred[] = {1, 0};
+    assert_int_equal(slant_eval_add(bare, gold, pred, NULL), 0);
+    slant_calibration_report r;
+    assert_int_equal(slant_eval_calibration(bare, 0, &r), 0);
+    assert_int_equal(r.scored, 0);
+    slant_eval_free(bare);
+    slant_eval_free(ev);
+    slant_corpus_free(c);
+    slant_model_free(m);
+    slant_model_free(raw);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -592,6 +694,7 @@ int main(void)
         cmocka_unit_test(test_training_keeps_weights),
         cmocka_unit_test(test_small_head_left_alone),
         cmocka_unit_test(test_target_spec),
+        cmocka_unit_test(test_eval_figures),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
