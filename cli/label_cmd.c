@@ -53,6 +53,11 @@ static const char label_usage[] =
     "                         DIR/<label>/<file> corpus, its files labeled)\n"
     "  -t, --threads N        threads; 0 for every core (0)\n"
     "      --explain K        K n-grams each way for each head (1 to 1000000, or all)\n"
+    "      --abstain          leave a head unlabeled where its top probability is under\n"
+    "                         the threshold stored for that class (train\n"
+    "                         --target-precision): TSV label '?', JSON \"label\": null and\n"
+    "                         \"abstained\": true, fastText no tag; probabilities still given\n"
+    "      --abstain-below T  the same, where the top probability is under T\n"
     "  -h, --help             this help\n"
     "--text-column and --ignore below are as for train (label reads only the text\n"
     "and the id); --max-doc-bytes refuses a longer article, after the labels of\n"
@@ -65,7 +70,15 @@ typedef struct label_out {
     int format;     /* an OUT_* */
     int header_due; /* TSV: the header row is still to come */
     size_t explain; /* --explain's K; 0 without */
+    int abstain;    /* --abstain or --abstain-below: a head may be left unlabeled */
+    double below;   /* --abstain-below's T; < 0: the stored thresholds */
 } label_out;
+
+/* Whether head H is left unlabeled for a document of PROBS. */
+static int abstains(const label_out *o, size_t h, const double *probs)
+{
+    return o->abstain && slant_model_abstains(o->model, h, probs, o->below);
+}
 
 static void print_header(const label_out *o)
 {
@@ -93,6 +106,8 @@ static int print_row(const label_out *o, const char *id, const double *probs, co
         for (size_t h = 0; h < nh; h++) {
             size_t off = slant_model_class_offset(m, h);
             const char *cls = slant_model_class_name(m, h, best[h]);
+            if (abstains(o, h, probs)) /* no tag: fastText's way of saying no label */
+                continue;
             if (plain)
                 printf("%s__label__%s %.6f", h ? " " : "", cls, probs[off + best[h]]);
             else
@@ -110,7 +125,8 @@ static int print_row(const label_out *o, const char *id, const double *probs, co
         fputs(id, stdout); /* names hold no tab or line break (see common/name.c) */
         for (size_t h = 0; h < nh; h++) {
             size_t off = slant_model_class_offset(m, h);
-            printf("\t%s\t%.4f", slant_model_class_name(m, h, best[h]), probs[off + best[h]]);
+            printf("\t%s\t%.4f", abstains(o, h, probs) ? "?" : slant_model_class_name(m, h, best[h]),
+                   probs[off + best[h]]);
             if (why) {
                 putchar('\t');
                 cli_print_why_tokens(stdout, m, why[h]);
@@ -124,8 +140,12 @@ static int print_row(const label_out *o, const char *id, const double *probs, co
     for (size_t h = 0; h < nh; h++) {
         size_t off = slant_model_class_offset(m, h);
         json_t *hd = json_object(), *all = json_object();
-        json_object_set_new(hd, "label", json_string(slant_model_class_name(m, h, best[h])));
+        int no = abstains(o, h, probs);
+        json_object_set_new(hd, "label", no ? json_null()
+                                            : json_string(slant_model_class_name(m, h, best[h])));
         json_object_set_new(hd, "probability", json_real(probs[off + best[h]]));
+        if (o->abstain)
+            json_object_set_new(hd, "abstained", json_boolean(no));
         for (size_t c = 0; c < slant_model_classes(m, h); c++)
             json_object_set_new(all, slant_model_class_name(m, h, c), json_real(probs[off + c]));
         json_object_set_new(hd, "probabilities", all);
@@ -276,12 +296,15 @@ int cmd_label(int argc, char **argv)
         {"format", required_argument, 0, 'O'},
         {"threads", required_argument, 0, 't'},
         {"explain", required_argument, 0, 'E'},
+        {"abstain", no_argument, 0, 1411},
+        {"abstain-below", required_argument, 0, 1412},
         {"help", no_argument, 0, 'h'},
         CLI_READ_LONGOPTS,
         {0, 0, 0, 0}};
     const char *model_path = NULL;
-    int lines = 0, out = OUT_TSV, c;
+    int lines = 0, out = OUT_TSV, c, abstain = 0;
     size_t explain = 0;
+    double below = -1;
     slant_format fmt = SLANT_FORMAT_AUTO;
     uint32_t threads = 0;
     cli_read_opts ro;
@@ -296,6 +319,12 @@ int cmd_label(int argc, char **argv)
         switch (c) {
         case 'm': model_path = optarg; break;
         case 'L': lines = 1; break;
+        case 1411: abstain = 1; break;
+        case 1412:
+            if (cli_parse_abstain_below(optarg, &below))
+                return EXIT_BAD;
+            abstain = 1;
+            break;
         case 'j': out = OUT_JSON; break;
         case 'O':
             if (!strcmp(optarg, "tsv"))
@@ -343,12 +372,13 @@ int cmd_label(int argc, char **argv)
         return rc;
     if ((out == OUT_FASTTEXT && check_fasttext_names(model))
         || (out == OUT_TSV && check_tsv_columns(model, explain != 0))
-        || (explain && cli_check_explainable(model))) {
+        || (explain && cli_check_explainable(model))
+        || cli_abstain_check(model, model_path, abstain, below)) {
         slant_model_free(model);
         return EXIT_BAD;
     }
     label_out o = {.model = model, .format = out, .header_due = out == OUT_TSV,
-                   .explain = explain};
+                   .explain = explain, .abstain = abstain, .below = below};
     char *stdin_only[] = {"-"};
     char **inputs = optind < argc ? argv + optind : stdin_only;
     int n_inputs = optind < argc ? argc - optind : 1;
@@ -373,13 +403,17 @@ static const char eval_usage[] =
     "\n"
     "Labels a labeled CORPUS ('-' for standard input) with MODEL and reports, for\n"
     "each head, accuracy, macro-F1, per-class precision, recall, F1 and support,\n"
-    "and the confusion matrix.  The corpus needs a label column for every head\n"
-    "scored; gold labels the model never saw count as errors and appear as classes\n"
-    "of their own; a document without a gold label for a head is not scored for\n"
-    "it.  TSV, JSON lines and LIBSVM corpora are read a batch at a time, so memory\n"
-    "does not grow with the corpus.  A corpus that is the model's own training\n"
-    "corpus (by the hash the model records) gets a warning: those figures measure\n"
-    "the fit, not labeling of new articles.\n"
+    "and the confusion matrix; with probabilities: log loss, Brier score, expected\n"
+    "calibration error and the reliability table, and the risk-coverage table\n"
+    "(accuracy on the 100, 90, ..., 50 % most confident documents; with stored\n"
+    "thresholds, coverage and accuracy on the covered part).  The corpus needs a\n"
+    "label column for every head scored; gold labels the model never saw count as\n"
+    "errors and appear as classes of their own; a document without a gold label for\n"
+    "a head is not scored for it.  TSV, JSON lines and LIBSVM corpora are read a\n"
+    "batch at a time, so memory grows with the corpus by 16 bytes a document and\n"
+    "head only (the confidences the risk-coverage table sorts).  A corpus that is\n"
+    "the model's own training corpus (by the hash the model records) gets a\n"
+    "warning: those figures measure the fit, not labeling of new articles.\n"
     "\n"
     "  -m, --model MODEL      the model file (required)\n"
     "  -l, --label NAME       score this head only; repeatable (default: every head)\n"
@@ -390,7 +424,12 @@ static const char eval_usage[] =
     "      \"macro_f1\": F, \"classes\": {CLASS: {\"precision\": P, \"recall\": R,\n"
     "      \"f1\": F, \"support\": N}}, \"confusion\": {\"labels\": [...],\n"
     "      \"matrix\": [[...]]}}}}  (accuracy and macro_f1 null for a head with no\n"
-    "      gold labels)\n"
+    "      gold labels); each head also has \"calibration\": {\"log_loss\", \"brier\",\n"
+    "      \"ece\", \"bins\": [{\"lo\", \"hi\", \"count\", \"confidence\", \"accuracy\"}]}\n"
+    "      (15 equal-width bins of the top probability) and \"coverage\":\n"
+    "      {\"covered\", \"accuracy\" (the share the model's stored thresholds label and\n"
+    "      the accuracy on it; null without thresholds), \"curve\": [{\"coverage\",\n"
+    "      \"accuracy\"}] at 100, 90, ..., 50 % of the documents, most confident first}\n"
     "  -t, --threads N        threads; 0 for every core (0)\n"
     "  -h, --help             this help\n";
 

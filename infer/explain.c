@@ -71,10 +71,13 @@ static int cmp_harder(const void *a, const void *b)
 #define EXPLAIN_AHEAD 8
 
 /* Explains head HD for the vector X (N entries, COUNTS their raw counts)
- * into *out (output, malloc'ed).  Z is scratch of n_classes doubles.
- * Returns 0, or -1 when memory runs out. */
+ * into *out (output, malloc'ed): why LABELED, the class labeling reports,
+ * was given over the class of the next highest score.  A calibration map
+ * other than temperature may report a class whose raw score is not the
+ * highest; its margin is then negative, as the scores have it.  Z is
+ * scratch of n_classes doubles.  Returns 0, or -1 when memory runs out. */
 static int explain_head(const slant_head *hd, size_t head, const slant_feature *x,
-                        const uint32_t *counts, size_t n, size_t k, double *z,
+                        const uint32_t *counts, size_t n, size_t k, size_t labeled, double *z,
                         slant_explanation **out)
 {
     size_t c_n = hd->n_classes;
@@ -122,10 +125,7 @@ static int explain_head(const slant_head *hd, size_t head, const slant_feature *
                 z[c] += v * w[c];
         }
     }
-    size_t best = 0;
-    for (size_t c = 1; c < c_n; c++)
-        if (z[c] > z[best])
-            best = c;
+    size_t best = labeled < c_n ? labeled : 0;
     size_t second = best == 0 ? 1 : 0;
     for (size_t c = 0; c < c_n; c++)
         if (c != best && z[c] > z[second])
@@ -199,6 +199,8 @@ typedef struct explain_scratch {
     uint32_t *counts;
     size_t counts_cap;
     double *z;
+    double *probs; /* labeling's, when the caller wants none */
+    size_t *best;
 } explain_scratch;
 
 static void scratch_free(explain_scratch *w)
@@ -207,6 +209,8 @@ static void scratch_free(explain_scratch *w)
     free(w->row);
     free(w->counts);
     free(w->z);
+    free(w->probs);
+    free(w->best);
 }
 
 /* Vectorizes one text and explains the heads in HEADS[0..n_heads) (every
@@ -229,12 +233,23 @@ static int explain_text(const slant_model *m, explain_scratch *w, const char *te
     if (slant_grow((void **)&w->counts, &w->counts_cap, n ? n : 1, sizeof *w->counts))
         return -1;
     slant_pipeline_counts(&m->pipe, &w->s, w->row, n, w->counts);
-    /* Labeling first: the explanations then find the weights in cache. */
-    if (probs && slant_model_score(m, w->row, n, probs, best))
+    /* Labeling first, for the class it reports (after any calibration
+     * map); the explanations then find the weights in cache. */
+    if (!probs && !w->probs && !(w->probs = slant_alloc_array(m->total_classes ? m->total_classes
+                                                              : 1, sizeof *w->probs)))
+        return -1;
+    if (!best && !w->best && !(w->best = slant_alloc_array(m->n_heads ? m->n_heads : 1,
+                                                           sizeof *w->best)))
+        return -1;
+    if (!probs)
+        probs = w->probs;
+    if (!best)
+        best = w->best;
+    if (slant_model_score(m, w->row, n, probs, best))
         return -1;
     for (size_t i = 0; i < n_heads; i++) {
         size_t h = heads ? heads[i] : i;
-        if (explain_head(&m->heads[h], h, w->row, w->counts, n, k, w->z, &out[i]))
+        if (explain_head(&m->heads[h], h, w->row, w->counts, n, k, best[h], w->z, &out[i]))
             return -1;
     }
     return 0;

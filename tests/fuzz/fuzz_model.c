@@ -4,7 +4,8 @@
  * checksum comparison, so that mutated models reach every other check.
  * Whatever loads must answer every accessor and label a text (or a vector,
  * for a model trained on vectors) with probabilities that sum to 1 per head,
- * and explain it with contributions that add up to the margin.
+ * its calibration map (the CALIBRATION section) applied, and explain it
+ * with contributions that add up to the margin.
  */
 #include <math.h>
 #include <stdint.h>
@@ -30,6 +31,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t c = 0; c < slant_model_classes(m, h); c++)
             (void)slant_model_class_name(m, h, c);
         (void)slant_model_support_vectors(m, h, NULL);
+        (void)slant_model_calibration(m, h);
+        (void)slant_model_target_precision(m, h);
+        for (size_t c = 0; c < slant_model_classes(m, h); c++) {
+            double t = slant_model_threshold(m, h, c);
+            if (!(t >= 0 && (t <= 1 || t == 2)))
+                abort();
+        }
     }
     size_t nf = slant_model_features(m);
     char name[64];
@@ -49,6 +57,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 sum += probs[off + c];
             if (!(fabs(sum - 1) < 1e-6) || best[h] >= k)
                 abort();
+            for (size_t c = 0; c < k; c++) /* a calibration map keeps them probabilities */
+                if (!(probs[off + c] >= 0 && probs[off + c] <= 1) || probs[off + c] > probs[off + best[h]])
+                    abort();
+            (void)slant_model_abstains(m, h, probs, -1);
+            (void)slant_model_abstains(m, h, probs, 0.5);
         }
     }
     /* Whatever explains adds up to its margin, within the rounding of

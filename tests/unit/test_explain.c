@@ -90,6 +90,9 @@ static slant_model *train_kind(const slant_corpus *c, slant_model_kind kind, sla
     opt.min_count = 1;
     opt.hash_bits = hash_bits;
     opt.threads = 1;
+    /* The raw scores' own probabilities, so that a softmax head's margin is
+     * the log of labeling's odds (test_calibrated checks a mapped model). */
+    opt.calibrate = SLANT_CALIBRATION_NONE;
     slant_model *m = NULL;
     slant_error err = {{0}};
     slant_status st = slant_train(c, &opt, &m, &err);
@@ -410,6 +413,47 @@ static void test_columns_clash(void **state)
     assert_non_null(slant_explain_columns_clash(empty, 2, buf, sizeof buf));
 }
 
+/* A map other than temperature may move the label off the top raw score:
+ * the explanation is of the label reported, against the other class of the
+ * highest score, and still adds up. */
+static void test_calibrated(void **state)
+{
+    (void)state;
+    slant_corpus *c = news_corpus();
+    slant_options opt;
+    slant_options_init(&opt);
+    opt.min_count = 1;
+    opt.threads = 1;
+    opt.calibrate = SLANT_CALIBRATION_ISOTONIC;
+    slant_model *m = NULL;
+    slant_error err = {{0}};
+    assert_int_equal(slant_train(c, &opt, &m, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_model_calibration(m, 0), SLANT_CALIBRATION_ISOTONIC);
+    for (size_t d = 0; d < N + HELD_OUT; d++) {
+        double probs[8];
+        size_t best[2];
+        const char *t = texts[d];
+        assert_int_equal(slant_model_predict(m, t, strlen(t), probs, best, &err), SLANT_STATUS_OK);
+        for (size_t h = 0; h < slant_model_heads(m); h++) {
+            slant_explanation *e = NULL;
+            assert_int_equal(slant_model_explain(m, t, strlen(t), h, SLANT_EXPLAIN_ALL, &e, &err),
+                             SLANT_STATUS_OK);
+            assert_int_equal(e->chosen, best[h]);
+            double z[3];
+            scores(m, h, t, z);
+            for (size_t k = 0; k < slant_model_classes(m, h); k++)
+                if (k != e->chosen)
+                    assert_true(z[k] <= z[e->runner_up] + 1e-9);
+            assert_true(fabs(e->margin - (z[e->chosen] - z[e->runner_up]))
+                        < 1e-9 * (1 + fabs(z[e->chosen])));
+            assert_true(fabs(e->intercept + listed_sum(e) - e->margin) < 1e-5);
+            slant_explanation_free(e);
+        }
+    }
+    slant_model_free(m);
+    slant_corpus_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -418,7 +462,7 @@ int main(void)
         cmocka_unit_test(test_nbsvm),        cmocka_unit_test(test_svm_linear),
         cmocka_unit_test(test_hashed),       cmocka_unit_test(test_counts),
         cmocka_unit_test(test_corpus_threads), cmocka_unit_test(test_rbf_refused),
-        cmocka_unit_test(test_columns_clash),
+        cmocka_unit_test(test_columns_clash), cmocka_unit_test(test_calibrated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
