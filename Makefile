@@ -153,6 +153,8 @@ build/fuzz/seeds/model: $(B)/bin/slant tests/cli/data/tiny.tsv
 	$(B)/bin/slant train tests/cli/data/tiny.tsv -o $@/nb.slant --model nb --min-count 1 >/dev/null
 	$(B)/bin/slant train tests/cli/data/tiny.tsv -o $@/lr-hashed.slant --hash-bits 8 --char-ngrams 2-3 >/dev/null
 	$(B)/bin/slant train tests/cli/data/tiny.tsv -o $@/svm-rbf.slant --model svm --kernel rbf --min-count 1 >/dev/null
+	$(B)/bin/slant train tests/cli/data/tiny.tsv -o $@/lr-isotonic.slant --calibrate isotonic --target-precision 0.8 >/dev/null 2>&1
+	$(B)/bin/slant train tests/cli/data/tiny.tsv -o $@/nb-sigmoid.slant --model nb --calibrate sigmoid >/dev/null 2>&1
 	$(B)/bin/slant features tests/cli/data/tiny.tsv -o build/fuzz/tiny.svm --min-count 1 >/dev/null
 	$(B)/bin/slant train build/fuzz/tiny.svm -o $@/vectors.slant >/dev/null
 fuzz: all $(FUZZERS) build/fuzz/seeds/model
@@ -180,6 +182,11 @@ demo: all
 # Benchmarks (not part of test): OpenBLAS against the plain-C kernels, and
 # the throughput of each labeling stage on a generated corpus.
 $(B)/bench/kernels: bench/kernels.c $(B)/lib/libslant.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(B)/lib/libslant.a $(LDLIBS)
+
+# Faithfulness of explanations (bench/explain.py runs it).
+$(B)/bench/faithful: bench/faithful.c $(B)/lib/libslant.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(B)/lib/libslant.a $(LDLIBS)
 

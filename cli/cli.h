@@ -151,6 +151,25 @@ typedef struct cli_cv_report {
 /* Prints EV as eval does; CV (NULL for eval) adds the folds and the split. */
 int cli_print_eval(const slant_eval *ev, int json, const cli_cv_report *cv);
 
+/* Calibration (calibrate_opts.c): train's and cv's --calibrate and
+ * --target-precision; label's --abstain and --abstain-below. */
+#define CLI_CALIB_LONGOPTS                                       \
+    {"calibrate", required_argument, 0, 1401},                   \
+    {"target-precision", required_argument, 0, 1402}
+extern const char cli_calib_options_help[];
+/* Returns 1 if OPT was one of them (and was applied), 0 if not, -1 on a
+ * bad value. */
+int cli_calib_option(int opt, const char *arg, slant_options *o);
+/* --abstain-below T: 0 or -1 after printing what is wrong. */
+int cli_parse_abstain_below(const char *arg, double *below);
+/* With --abstain and no --abstain-below (BELOW < 0), a model without any
+ * stored thresholds is refused (EXIT_BAD, after saying so). */
+int cli_abstain_check(const slant_model *m, const char *path, int abstain, double below);
+/* Head H's calibration and coverage figures, as text lines, or as the
+ * "calibration" and "coverage" members of its JSON object HD. */
+void cli_print_calibration_text(const slant_eval *ev, size_t h);
+void cli_calibration_json(const slant_eval *ev, size_t h, json_t *hd);
+
 /* Sends the library's log to stderr as "slant: LINE": warnings always,
  * progress only when VERBOSE. */
 void cli_set_log(int verbose);
@@ -168,6 +187,17 @@ int cli_parse_share(const char *opt, const char *s, double *out);
  * 0 or an exit code. */
 int cli_print_drift(FILE *f, const slant_model *m, const slant_drift *d,
                     const slant_drift_options *opt, int json);
+/* Explanations (explain_cmd.c), for explain and label --explain.  Parses
+ * K, the n-grams each way: 1 to 1000000, or "all" (SLANT_EXPLAIN_ALL);
+ * prints what is wrong and returns -1. */
+int cli_parse_explain(const char *opt, const char *s, size_t *k);
+/* EXIT_OK when every head of M explains; else prints why not. */
+int cli_check_explainable(const slant_model *m);
+/* E's n-grams as tokens NGRAM:+X, separated by blanks, toward first: an
+ * n-gram's words joined by '_', its own '_' and '' escaped by ''. */
+void cli_print_why_tokens(FILE *f, const slant_model *m, const slant_explanation *e);
+/* E as label --json's and explain --json's "explanation" object. */
+json_t *cli_explanation_json(const slant_model *m, const slant_explanation *e);
 
 int cmd_train(int argc, char **argv);
 int cmd_label(int argc, char **argv);
@@ -179,5 +209,6 @@ int cmd_features(int argc, char **argv);
 int cmd_dups(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_drift(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 #endif /* SLANT_CLI_H */

@@ -698,6 +698,7 @@ static int print_eval_text(const slant_eval *ev, const cli_cv_report *cv)
                 printf(" %*" PRIu64, width, slant_eval_count(ev, h, g, p));
             printf("\n");
         }
+        cli_print_calibration_text(ev, h);
     }
     return EXIT_OK;
 }
@@ -766,6 +767,7 @@ static int print_eval_json(const slant_eval *ev, const cli_cv_report *cv)
         json_object_set_new(conf, "labels", labels);
         json_object_set_new(conf, "matrix", matrix);
         json_object_set_new(hd, "confusion", conf);
+        cli_calibration_json(ev, h, hd);
         json_object_set_new(heads, slant_eval_head_name(ev, h), hd);
     }
     json_object_set_new(root, "heads", heads);

@@ -43,6 +43,14 @@ static const char label_usage[] =
     "writes it: __label__CLASS P (one head named label), else __label__HEAD=CLASS P\n"
     "for each head.\n"
     "\n"
+    "With --explain K, each head's K n-grams that pushed hardest toward its label\n"
+    "and K toward the runner-up, with their contributions to the margin between\n"
+    "the two scores (see 'slant explain --help'): in TSV a column HEAD_why after\n"
+    "HEAD_prob, in fastText after the head's tag and probability, as NGRAM:+X\n"
+    "tokens (toward the label first, then toward the runner-up with X below 0;\n"
+    "an n-gram's words joined by '_', its own '_' and '\\' escaped by '\\'), and\n"
+    "in JSON an \"explanation\" object per head as explain --json writes it.\n"
+    "\n"
     "  -m, --model MODEL      the model file (required)\n"
     "      --lines            one article per line\n"
     "      --format F         output: tsv (default), json or fasttext\n"
@@ -50,12 +58,18 @@ static const char label_usage[] =
     "  -f, --input-format F   read every FILE as a corpus of this format (tsv, jsonl,\n"
     "                         fasttext, dir, lines, text, libsvm; dir: a labeled\n"
     "                         DIR/<label>/<file> corpus, its files labeled)\n"
+    "  -t, --threads N        threads; 0 for every core (0)\n"
+    "      --explain K        K n-grams each way for each head (1 to 1000000, or all)\n"
+    "      --abstain          leave a head unlabeled where its top probability is under\n"
+    "                         the threshold stored for that class (train\n"
+    "                         --target-precision): TSV label '?', JSON \"label\": null and\n"
+    "                         \"abstained\": true, fastText no tag; probabilities still given\n"
+    "      --abstain-below T  the same, where the top probability is under T\n"
     "      --min-known S      an article whose known n-gram share is below S is\n"
     "                         unfamiliar (" LABEL_STR(SLANT_MIN_KNOWN) ")\n"
     "      --summary          after the labels, print on standard error what\n"
     "                         'slant drift' prints: known shares, the label mix\n"
     "                         beside the training mix, and warnings of drift\n"
-    "  -t, --threads N        threads; 0 for every core (0)\n"
     "  -h, --help             this help\n"
     "--text-column and --ignore below are as for train (label reads only the text\n"
     "and the id); --max-doc-bytes refuses a longer article, after the labels of\n"
@@ -67,6 +81,9 @@ typedef struct label_out {
     const slant_model *model;
     int format;     /* an OUT_* */
     int header_due; /* TSV: the header row is still to come */
+    size_t explain; /* --explain's K; 0 without */
+    int abstain;    /* --abstain or --abstain-below: a head may be left unlabeled */
+    double below;   /* --abstain-below's T; < 0: the stored thresholds */
     double min_known;     /* below it an article is unfamiliar */
     slant_drift *summary; /* --summary: every article recorded; else NULL */
     struct row_buf *buf;  /* JSON: a row's text before its known shares */
@@ -77,18 +94,28 @@ struct row_buf {
     size_t cap;
 };
 
-static void print_header(const slant_model *m)
+/* Whether head H is left unlabeled for a document of PROBS. */
+static int abstains(const label_out *o, size_t h, const double *probs)
 {
+    return o->abstain && slant_model_abstains(o->model, h, probs, o->below);
+}
+
+static void print_header(const label_out *o)
+{
+    const slant_model *m = o->model;
     fputs("id", stdout);
     for (size_t h = 0; h < slant_model_heads(m); h++) {
         const char *name = slant_model_head_name(m, h);
         printf("\t%s\t%s_prob", name, name);
+        if (o->explain)
+            printf("\t%s_why", name);
     }
     putchar('\n');
 }
 
+/* WHY: the row's explanations, one per head, or NULL without --explain. */
 static int print_row(const label_out *o, const char *id, const double *probs, const size_t *best,
-                     const double *known)
+                     slant_explanation *const *why, const double *known)
 {
     const slant_model *m = o->model;
     size_t nh = slant_model_heads(m);
@@ -99,11 +126,17 @@ static int print_row(const label_out *o, const char *id, const double *probs, co
         for (size_t h = 0; h < nh; h++) {
             size_t off = slant_model_class_offset(m, h);
             const char *cls = slant_model_class_name(m, h, best[h]);
+            if (abstains(o, h, probs)) /* no tag: fastText's way of saying no label */
+                continue;
             if (plain)
                 printf("%s__label__%s %.6f", h ? " " : "", cls, probs[off + best[h]]);
             else
                 printf("%s__label__%s=%s %.6f", h ? " " : "", slant_model_head_name(m, h), cls,
                        probs[off + best[h]]);
+            if (why && (why[h]->n_toward || why[h]->n_away)) {
+                putchar(' ');
+                cli_print_why_tokens(stdout, m, why[h]);
+            }
         }
         putchar('\n');
         return 0;
@@ -112,7 +145,12 @@ static int print_row(const label_out *o, const char *id, const double *probs, co
         fputs(id, stdout); /* names hold no tab or line break (see common/name.c) */
         for (size_t h = 0; h < nh; h++) {
             size_t off = slant_model_class_offset(m, h);
-            printf("\t%s\t%.4f", slant_model_class_name(m, h, best[h]), probs[off + best[h]]);
+            printf("\t%s\t%.4f", abstains(o, h, probs) ? "?" : slant_model_class_name(m, h, best[h]),
+                   probs[off + best[h]]);
+            if (why) {
+                putchar('\t');
+                cli_print_why_tokens(stdout, m, why[h]);
+            }
         }
         putchar('\n');
         return 0;
@@ -122,11 +160,17 @@ static int print_row(const label_out *o, const char *id, const double *probs, co
     for (size_t h = 0; h < nh; h++) {
         size_t off = slant_model_class_offset(m, h);
         json_t *hd = json_object(), *all = json_object();
-        json_object_set_new(hd, "label", json_string(slant_model_class_name(m, h, best[h])));
+        int no = abstains(o, h, probs);
+        json_object_set_new(hd, "label", no ? json_null()
+                                            : json_string(slant_model_class_name(m, h, best[h])));
         json_object_set_new(hd, "probability", json_real(probs[off + best[h]]));
+        if (o->abstain)
+            json_object_set_new(hd, "abstained", json_boolean(no));
         for (size_t c = 0; c < slant_model_classes(m, h); c++)
             json_object_set_new(all, slant_model_class_name(m, h, c), json_real(probs[off + c]));
         json_object_set_new(hd, "probabilities", all);
+        if (why)
+            json_object_set_new(hd, "explanation", cli_explanation_json(m, why[h]));
         json_object_set_new(heads, slant_model_head_name(m, h), hd);
     }
     json_object_set_new(root, "heads", heads);
@@ -175,19 +219,28 @@ static int label_corpus(const label_out *o, const slant_corpus *corpus, uint32_t
     size_t tc = slant_model_total_classes(o->model), nh = slant_model_heads(o->model);
     double *probs = malloc(BATCH * tc * sizeof *probs);
     size_t *best = malloc(BATCH * nh * sizeof *best);
+    slant_explanation **why = o->explain ? malloc(BATCH * (nh ? nh : 1) * sizeof *why) : NULL;
     /* the known shares cost a little: only where they are shown */
     int want_known = o->format == OUT_JSON || o->summary;
     double *known = want_known ? malloc(BATCH * 2 * sizeof *known) : NULL;
     int rc = EXIT_OK;
-    if (!probs || !best || (want_known && !known)) {
+    if (!probs || !best || (o->explain && !why) || (want_known && !known)) {
         cli_error("out of memory");
         rc = EXIT_FAILURE_;
     }
     for (size_t start = 0; start < n && rc == EXIT_OK; start += BATCH) {
         size_t m = n - start < BATCH ? n - start : BATCH;
         slant_error err = {{0}};
-        slant_status st = slant_model_predict_corpus_known(o->model, corpus, start, m, threads,
-                                                           probs, best, known, &err);
+        slant_status st =
+            why ? slant_model_explain_corpus(o->model, corpus, start, m, threads, o->explain, probs,
+                                             best, why, &err)
+                : slant_model_predict_corpus_known(o->model, corpus, start, m, threads, probs,
+                                                   best, known, &err);
+        /* explaining gives no shares: a labeling pass more for them, whose
+         * probabilities are the very same */
+        if (!st && why && known)
+            st = slant_model_predict_corpus_known(o->model, corpus, start, m, threads, probs, best,
+                                                  known, &err);
         for (size_t r = 0; r < m && !st && o->summary; r++)
             st = slant_drift_add(o->summary, best + r * nh, known[2 * r], known[2 * r + 1], &err);
         if (st) {
@@ -196,8 +249,10 @@ static int label_corpus(const label_out *o, const slant_corpus *corpus, uint32_t
         }
         for (size_t r = 0; r < m && rc == EXIT_OK; r++)
             if (print_row(o, slant_corpus_id(corpus, start + r), probs + r * tc, best + r * nh,
-                          known ? known + 2 * r : NULL))
+                          why ? why + r * nh : NULL, known ? known + 2 * r : NULL))
                 rc = EXIT_FAILURE_;
+        for (size_t i = 0; why && i < m * nh; i++)
+            slant_explanation_free(why[i]);
         if (fflush(stdout) != 0 || ferror(stdout)) {
             cli_error("error writing the labels: %s", strerror(errno));
             rc = EXIT_FAILURE_;
@@ -205,6 +260,7 @@ static int label_corpus(const label_out *o, const slant_corpus *corpus, uint32_t
     }
     free(probs);
     free(best);
+    free(why);
     free(known);
     return rc;
 }
@@ -234,7 +290,7 @@ static int label_stream(label_out *o, const char *path, const slant_read_options
         if (!batch)
             break;
         if (o->header_due) {
-            print_header(o->model);
+            print_header(o);
             o->header_due = 0;
         }
         rc = label_corpus(o, batch, threads);
@@ -248,7 +304,7 @@ static int label_stream(label_out *o, const char *path, const slant_read_options
  * head: a model whose heads would name one column twice (trained before
  * slant_train refused such heads) is refused before any output; --format
  * json serves it. */
-static int check_tsv_columns(const slant_model *m)
+static int check_tsv_columns(const slant_model *m, int explain)
 {
     size_t nh = slant_model_heads(m);
     const char **names = malloc((nh ? nh : 1) * sizeof *names);
@@ -259,7 +315,8 @@ static int check_tsv_columns(const slant_model *m)
     for (size_t h = 0; h < nh; h++)
         names[h] = slant_model_head_name(m, h);
     char why[512];
-    int clash = slant_heads_clash(names, nh, why, sizeof why) != NULL;
+    int clash = (explain ? slant_explain_columns_clash(names, nh, why, sizeof why)
+                         : slant_heads_clash(names, nh, why, sizeof why)) != NULL;
     free(names);
     if (clash)
         cli_error("%s; or label with --format json", why);
@@ -300,15 +357,20 @@ int cmd_label(int argc, char **argv)
         {"json", no_argument, 0, 'j'},
         {"format", required_argument, 0, 'O'},
         {"threads", required_argument, 0, 't'},
+        {"explain", required_argument, 0, 'E'},
+        {"abstain", no_argument, 0, 1411},
+        {"abstain-below", required_argument, 0, 1412},
         {"min-known", required_argument, 0, 1401},
         {"summary", no_argument, 0, 1402},
         {"help", no_argument, 0, 'h'},
         CLI_READ_LONGOPTS,
         {0, 0, 0, 0}};
     const char *model_path = NULL;
-    int lines = 0, out = OUT_TSV, c, summary = 0;
+    int lines = 0, out = OUT_TSV, c, abstain = 0, summary = 0;
     slant_drift_options dopt;
     slant_drift_options_init(&dopt);
+    size_t explain = 0;
+    double below = -1;
     slant_format fmt = SLANT_FORMAT_AUTO;
     uint32_t threads = 0;
     cli_read_opts ro;
@@ -323,6 +385,12 @@ int cmd_label(int argc, char **argv)
         switch (c) {
         case 'm': model_path = optarg; break;
         case 'L': lines = 1; break;
+        case 1411: abstain = 1; break;
+        case 1412:
+            if (cli_parse_abstain_below(optarg, &below))
+                return EXIT_BAD;
+            abstain = 1;
+            break;
         case 'j': out = OUT_JSON; break;
         case 'O':
             if (!strcmp(optarg, "tsv"))
@@ -349,6 +417,10 @@ int cmd_label(int argc, char **argv)
             if (cli_parse_u32("threads", optarg, 0, 1024, &threads))
                 return EXIT_BAD;
             break;
+        case 'E':
+            if (cli_parse_explain("explain", optarg, &explain))
+                return EXIT_BAD;
+            break;
         case 1401:
             if (cli_parse_share("min-known", optarg, &dopt.min_known))
                 return EXIT_BAD;
@@ -370,12 +442,15 @@ int cmd_label(int argc, char **argv)
     if (rc)
         return rc;
     if ((out == OUT_FASTTEXT && check_fasttext_names(model))
-        || (out == OUT_TSV && check_tsv_columns(model))) {
+        || (out == OUT_TSV && check_tsv_columns(model, explain != 0))
+        || (explain && cli_check_explainable(model))
+        || cli_abstain_check(model, model_path, abstain, below)) {
         slant_model_free(model);
         return EXIT_BAD;
     }
     struct row_buf buf = {NULL, 0};
     label_out o = {.model = model, .format = out, .header_due = out == OUT_TSV,
+                   .explain = explain, .abstain = abstain, .below = below,
                    .min_known = dopt.min_known, .buf = &buf};
     slant_error derr = {{0}};
     slant_status dst = summary ? slant_drift_new(model, &dopt, &o.summary, &derr) : SLANT_STATUS_OK;
@@ -397,7 +472,7 @@ int cmd_label(int argc, char **argv)
     for (int i = 0; i < n_inputs && rc == EXIT_OK; i++)
         rc = label_stream(&o, inputs[i], &opt, threads);
     if (rc == EXIT_OK && o.header_due)
-        print_header(model);
+        print_header(&o);
     if (rc == EXIT_OK && o.summary)
         rc = cli_print_drift(stderr, model, o.summary, &dopt, 0);
     slant_drift_free(o.summary);
@@ -411,13 +486,17 @@ static const char eval_usage[] =
     "\n"
     "Labels a labeled CORPUS ('-' for standard input) with MODEL and reports, for\n"
     "each head, accuracy, macro-F1, per-class precision, recall, F1 and support,\n"
-    "and the confusion matrix.  The corpus needs a label column for every head\n"
-    "scored; gold labels the model never saw count as errors and appear as classes\n"
-    "of their own; a document without a gold label for a head is not scored for\n"
-    "it.  TSV, JSON lines and LIBSVM corpora are read a batch at a time, so memory\n"
-    "does not grow with the corpus.  A corpus that is the model's own training\n"
-    "corpus (by the hash the model records) gets a warning: those figures measure\n"
-    "the fit, not labeling of new articles.\n"
+    "and the confusion matrix; with probabilities: log loss, Brier score, expected\n"
+    "calibration error and the reliability table, and the risk-coverage table\n"
+    "(accuracy on the 100, 90, ..., 50 % most confident documents; with stored\n"
+    "thresholds, coverage and accuracy on the covered part).  The corpus needs a\n"
+    "label column for every head scored; gold labels the model never saw count as\n"
+    "errors and appear as classes of their own; a document without a gold label for\n"
+    "a head is not scored for it.  TSV, JSON lines and LIBSVM corpora are read a\n"
+    "batch at a time, so memory grows with the corpus by 16 bytes a document and\n"
+    "head only (the confidences the risk-coverage table sorts).  A corpus that is\n"
+    "the model's own training corpus (by the hash the model records) gets a\n"
+    "warning: those figures measure the fit, not labeling of new articles.\n"
     "\n"
     "  -m, --model MODEL      the model file (required)\n"
     "  -l, --label NAME       score this head only; repeatable (default: every head)\n"
@@ -428,7 +507,12 @@ static const char eval_usage[] =
     "      \"macro_f1\": F, \"classes\": {CLASS: {\"precision\": P, \"recall\": R,\n"
     "      \"f1\": F, \"support\": N}}, \"confusion\": {\"labels\": [...],\n"
     "      \"matrix\": [[...]]}}}}  (accuracy and macro_f1 null for a head with no\n"
-    "      gold labels)\n"
+    "      gold labels); each head also has \"calibration\": {\"log_loss\", \"brier\",\n"
+    "      \"ece\", \"bins\": [{\"lo\", \"hi\", \"count\", \"confidence\", \"accuracy\"}]}\n"
+    "      (15 equal-width bins of the top probability) and \"coverage\":\n"
+    "      {\"covered\", \"accuracy\" (the share the model's stored thresholds label and\n"
+    "      the accuracy on it; null without thresholds), \"curve\": [{\"coverage\",\n"
+    "      \"accuracy\"}] at 100, 90, ..., 50 % of the documents, most confident first}\n"
     "  -t, --threads N        threads; 0 for every core (0)\n"
     "  -h, --help             this help\n";
 

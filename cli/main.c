@@ -17,6 +17,7 @@ static const char usage[] =
     "Commands:\n"
     "  train CORPUS -o MODEL     train a model (one head per label column)\n"
     "  label -m MODEL [FILE...]  label articles: one per FILE, or one per row/line\n"
+    "  explain -m MODEL [FILE]   why each label: the n-grams that pushed it hardest\n"
     "  eval -m MODEL CORPUS      accuracy, F1 and confusion matrix on labeled data\n"
     "  cv CORPUS -k K            K-fold cross-validation, by outlet with --group\n"
     "  inspect MODEL             settings, heads, classes and top n-grams of a model\n"
@@ -78,6 +79,8 @@ int main(int argc, char **argv)
         rc = cmd_audit(argc - 1, argv + 1);
     else if (strcmp(cmd, "drift") == 0)
         rc = cmd_drift(argc - 1, argv + 1);
+    else if (strcmp(cmd, "explain") == 0)
+        rc = cmd_explain(argc - 1, argv + 1);
     else {
         fprintf(stderr, "slant: unknown command '%s'\nTry 'slant --help'.\n", cmd);
         return EXIT_BAD;

@@ -82,6 +82,7 @@ int cmd_train(int argc, char **argv)
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
         CLI_TRAIN_LONGOPTS,
+        CLI_CALIB_LONGOPTS,
         CLI_READ_LONGOPTS,
         {0, 0, 0, 0}};
     slant_options o;
@@ -105,6 +106,8 @@ int cmd_train(int argc, char **argv)
             continue;
         }
         if (!r)
+            r = cli_calib_option(c, optarg, &o);
+        if (!r)
             r = cli_read_option(c, optarg, &ro);
         if (!r && (r = tune_option(c, optarg, &tune, &to)) > 0)
             budget_given |= c == 1302;
@@ -119,6 +122,7 @@ int cmd_train(int argc, char **argv)
         case 'h':
             fputs(train_usage, stdout);
             fputs(cli_train_options_help, stdout);
+            fputs(cli_calib_options_help, stdout);
             fputs(cli_read_options_help, stdout);
             return EXIT_OK;
         case 'l':
@@ -233,6 +237,7 @@ int cmd_cv(int argc, char **argv)
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
         CLI_TRAIN_LONGOPTS,
+        CLI_CALIB_LONGOPTS,
         CLI_READ_LONGOPTS,
         {0, 0, 0, 0}};
     slant_options o;
@@ -257,6 +262,8 @@ int cmd_cv(int argc, char **argv)
             cli_note_given(&given, c);
             continue;
         }
+        if (!r)
+            r = cli_calib_option(c, optarg, &o);
         if (!r)
             r = cli_read_option(c, optarg, &ro);
         if (!r && (r = tune_option(c, optarg, &tune, &to)) > 0)
@@ -285,6 +292,7 @@ int cmd_cv(int argc, char **argv)
         case 'h':
             fputs(cv_usage, stdout);
             fputs(cli_train_options_help, stdout);
+            fputs(cli_calib_options_help, stdout);
             fputs(cli_read_options_help, stdout);
             return EXIT_OK;
         case 'l':

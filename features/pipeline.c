@@ -637,6 +637,43 @@ long slant_pipeline_vectorize(const slant_pipeline *p, const char *text, size_t 
     return (long)r;
 }
 
+void slant_pipeline_counts(const slant_pipeline *p, const slant_vec_scratch *s,
+                           const slant_feature *row, size_t n, uint32_t *counts)
+{
+    if (p->cfg.token_flags & SLANT_TOK_VECTORS) {
+        for (size_t r = 0; r < n; r++)
+            counts[r] = 1;
+        return;
+    }
+    if (!p->cfg.hash_bits) {
+        /* The row holds the known distinct n-grams in their order. */
+        size_t r = 0;
+        for (size_t k = 0; k < s->n_distinct && r < n; k++)
+            if (s->did[k] != SLANT_VOCAB_EMPTY)
+                counts[r++] = s->dcount[k];
+        for (; r < n; r++) /* cannot happen when S made ROW */
+            counts[r] = 0;
+        return;
+    }
+    /* Buckets: the row is sorted by index, each once; the n-grams that
+     * share a bucket add up. */
+    for (size_t r = 0; r < n; r++)
+        counts[r] = 0;
+    for (size_t k = 0; k < s->n_distinct; k++) {
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (row[mid].index < s->did[k])
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < n && row[lo].index == s->did[k])
+            counts[lo] = counts[lo] > UINT32_MAX - s->dcount[k] ? UINT32_MAX
+                                                                : counts[lo] + s->dcount[k];
+    }
+}
+
 /* ---- Known share ------------------------------------------------------- */
 
 static float idf_of(uint32_t df, size_t n_docs);

@@ -204,6 +204,14 @@ void slant_known_shares(const slant_pipeline *p, const slant_vec_scratch *s, flo
 /* The idf tf-idf gives an n-gram of N_DOCS training documents that none
  * of them had. */
 float slant_idf_unseen(size_t n_docs);
+/* The raw counts of ROW's N entries, as slant_pipeline_vectorize just made
+ * them through P with S (which must not have been used since): how many
+ * times the text holds each feature's n-grams, before any weighting (a
+ * hashed bucket: all of its n-grams together, saturating at UINT32_MAX).
+ * An entry of a vector counts 1.  COUNTS (output) has N entries.  Read
+ * back from S, so that labeling without explanations pays nothing. */
+void slant_pipeline_counts(const slant_pipeline *p, const slant_vec_scratch *s,
+                           const slant_feature *row, size_t n, uint32_t *counts);
 
 /* ---- Vectors given as text ---------------------------------------------
  * Parses "FEATURE:VALUE ..." (separated by blanks, as the LIBSVM reader

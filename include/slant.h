@@ -288,6 +288,17 @@ typedef enum slant_preset {
 SLANT_API int slant_preset_parse(const char *name); /* "nbsvm", "headlines"; -1 */
 SLANT_API const char *slant_preset_name(slant_preset preset);
 
+/* How train maps a head's probabilities to calibrated ones (see the
+ * section "Calibration and abstention" below). */
+typedef enum slant_calibration {
+    SLANT_CALIBRATION_NONE = 0,    /* the model's own probabilities */
+    SLANT_CALIBRATION_AUTO,        /* the method of the three below, or none, of lowest
+                                    * out-of-fold log loss */
+    SLANT_CALIBRATION_SIGMOID,     /* Platt: sigmoid(a * logit + b), per class past two */
+    SLANT_CALIBRATION_TEMPERATURE, /* softmax(log p / T): never moves the argmax */
+    SLANT_CALIBRATION_ISOTONIC     /* a monotone step map per class, interpolated */
+} slant_calibration;
+
 typedef struct slant_options {
     slant_model_kind model;
     /* Features */
@@ -331,6 +342,12 @@ typedef struct slant_options {
     /* Appended last, so that the fields above keep their places */
     slant_preset preset;         /* the preset the settings started from, recorded in
                                   * the provenance; NONE by default */
+    /* Calibration (see "Calibration and abstention") */
+    slant_calibration calibrate; /* AUTO by default */
+    const char *target_precision; /* NULL: none; "P" for every head, or
+                                   * "HEAD=P,HEAD=P" (P in (0, 1]): store per class the
+                                   * threshold of precision P at the largest coverage;
+                                   * borrowed while training, recorded in the model */
 } slant_options;
 
 /* Fills the defaults: lr by the dual solver, word 1-2-grams of tokens that
@@ -483,6 +500,84 @@ SLANT_API slant_status slant_model_benchmark(const slant_model *model, const sla
                                              slant_bench_result *out, slant_error *err);
 
 /* ------------------------------------------------------------------ */
+/* Explanations                                                        */
+/* ------------------------------------------------------------------ */
+
+/* Why a head of weights chose its label for one text, in the model's own
+ * score units.  The score of class c is bias[c] + sum_j x_j w[j][c] over
+ * the text's features x_j (their values after weighting: tf-idf and L2
+ * normalization included), before any mapping to probabilities.  Against
+ * the runner-up r (the other class of the highest score) of the chosen
+ * class c, the label slant_model_predict reports:
+ *   margin       = score(c) - score(r), >= 0 unless a calibration map
+ *                  other than temperature moved the label off the top score
+ *   intercept    = bias[c] - bias[r]
+ *   contribution = x_j (w[j][c] - w[j][r]) for each feature j of the text
+ * so that intercept + every contribution = margin, but for rounding.  A
+ * contribution above 0 pushed toward c, one below 0 toward r; one of 0
+ * (both classes weigh the feature alike) is in neither list.  Every
+ * linear kind explains: nb, cnb, lr (either solver), nbsvm and svm with
+ * the linear kernel; an RBF svm head has no weights to split its score
+ * by, and is refused.  A head of one class (which training refuses but a
+ * model file may hold) has no runner-up: its label is certain whatever
+ * the text, and its explanation is all zero, with no n-grams. */
+typedef struct slant_contribution {
+    uint32_t feature;    /* the model's feature (slant_model_feature_name names it:
+                          * "#N" for a bucket of a hashed model) */
+    uint32_t count;      /* its occurrences in the text, before weighting (a bucket:
+                          * of all the text's n-grams in it; a vector's feature: 1) */
+    double contribution; /* x_j (w[j][chosen] - w[j][runner_up]) */
+} slant_contribution;
+
+/* One head's explanation for one text: plain data, one allocation, freed
+ * with slant_explanation_free. */
+typedef struct slant_explanation {
+    size_t head;
+    size_t chosen;           /* the label: slant_model_predict's best */
+    size_t runner_up;        /* SIZE_MAX for a head of one class */
+    double margin, intercept;
+    size_t n_toward;         /* toward[0 .. n_toward): contribution > 0, largest first */
+    slant_contribution *toward;
+    size_t n_away;           /* away[0 .. n_away): contribution < 0, most negative first */
+    slant_contribution *away;
+    /* The n-grams of each side not listed, and their contributions summed:
+     * intercept + the listed + rest_toward + rest_away = margin. */
+    size_t more_toward, more_away;
+    double rest_toward, rest_away;
+} slant_explanation;
+/* Ties in either list go to the smaller feature index. */
+
+/* K for every n-gram of each side. */
+#define SLANT_EXPLAIN_ALL SIZE_MAX
+
+SLANT_API void slant_explanation_free(slant_explanation *e); /* accepts NULL */
+/* SLANT_STATUS_OK when every head of MODEL can be explained; else
+ * SLANT_STATUS_BAD_OPTION with the head that cannot (an RBF svm's). */
+SLANT_API slant_status slant_model_explainable(const slant_model *model, slant_error *err);
+/* Explains head HEAD's label of TEXT into *out (output): the K n-grams
+ * that pushed hardest each way (SLANT_EXPLAIN_ALL: every one; 0: none,
+ * the margin alone). */
+SLANT_API slant_status slant_model_explain(const slant_model *model, const char *text,
+                                           size_t len, size_t head, size_t k,
+                                           slant_explanation **out, slant_error *err);
+/* slant_model_predict_corpus with explanations: documents [first, first +
+ * count) of CORPUS on THREADS threads, each vectorized once.  PROBS
+ * (output) and BEST (output, may be NULL) as slant_model_predict_corpus's;
+ * OUT (output): count x slant_model_heads() explanations, document-major,
+ * which the caller frees each (all NULL after a failure).  The result
+ * does not depend on the thread count. */
+SLANT_API slant_status slant_model_explain_corpus(const slant_model *model,
+                                                  const slant_corpus *corpus, size_t first,
+                                                  size_t count, uint32_t threads, size_t k,
+                                                  double *probs, size_t *best,
+                                                  slant_explanation **out, slant_error *err);
+/* slant_heads_clash for label's TSV output with explanations, where each
+ * head H adds a column H_why after H and H_prob: NULL when every column
+ * name is distinct, else a sentence saying which two clash, in BUF. */
+SLANT_API const char *slant_explain_columns_clash(const char *const *names, size_t n, char *buf,
+                                                  size_t size);
+
+/* ------------------------------------------------------------------ */
 /* Measuring                                                           */
 /* ------------------------------------------------------------------ */
 
@@ -535,6 +630,106 @@ typedef struct slant_class_scores {
 SLANT_API double slant_eval_accuracy(const slant_eval *ev, size_t head);
 SLANT_API double slant_eval_macro_f1(const slant_eval *ev, size_t head);
 SLANT_API slant_class_scores slant_eval_class(const slant_eval *ev, size_t head, size_t cls);
+
+/* ------------------------------------------------------------------ */
+/* Calibration and abstention                                          */
+/* ------------------------------------------------------------------ */
+
+/* Training with opt->calibrate other than NONE, or with a target
+ * precision, runs an inner cross-validation (SLANT_CALIBRATION_FOLDS
+ * folds, grouped when the corpus has groups; near-duplicates are not
+ * looked for) on the training documents with models that are not
+ * calibrated, and fits each head's map on their out-of-fold
+ * probabilities by minimizing log loss.  AUTO measures none, temperature,
+ * sigmoid and isotonic by a cross-fit over the inner folds (each fold
+ * scored by a map fitted on the others) and keeps the lowest log loss, a
+ * map of more parameters having to save 0.5% of it over a simpler one, and
+ * none that costs more than 0.002 of out-of-fold accuracy or macro-F1 (a
+ * sigmoid or isotonic map can move the argmax; temperature never does); it
+ * leaves a head with fewer than SLANT_CALIBRATION_MIN_DOCS labeled
+ * documents, or a class with fewer than SLANT_CALIBRATION_MIN_CLASS,
+ * uncalibrated, with a log line (a method named explicitly is fitted
+ * anyway, with a warning).  The map and the thresholds live in the model
+ * file's CALIBRATION section; slant_model_predict, slant_model_predict_corpus
+ * and the evaluation all give calibrated probabilities.  The choice and its
+ * out-of-fold log loss and ECE before and after are in the provenance
+ * ("calibration=HEAD ..." and "abstain=HEAD ..." lines).  The weights are
+ * those of training without calibration. */
+#define SLANT_CALIBRATION_FOLDS 3
+#define SLANT_CALIBRATION_MIN_DOCS 100
+#define SLANT_CALIBRATION_MIN_CLASS 10
+#define SLANT_CALIBRATION_BINS 15  /* equal-width bins of the top probability */
+
+/* "none", "auto", "sigmoid", "temperature", "isotonic"; -1 if unknown. */
+SLANT_API int slant_calibration_parse(const char *name);
+SLANT_API const char *slant_calibration_name(slant_calibration method);
+/* The target precision SPEC (see slant_options) gives head HEAD: into
+ * *p (output), 0 when it names other heads only.  Fails (BAD_OPTION, the
+ * message naming the part) on a malformed spec or a P outside (0, 1]. */
+SLANT_API slant_status slant_target_precision_of(const char *spec, const char *head, double *p,
+                                                 slant_error *err);
+/* Fails (BAD_OPTION) when SPEC names a head that CORPUS lacks. */
+SLANT_API slant_status slant_target_precision_check(const char *spec, const slant_corpus *corpus,
+                                                    slant_error *err);
+
+/* The map head HEAD of MODEL applies (NONE when it has none). */
+SLANT_API slant_calibration slant_model_calibration(const slant_model *model, size_t head);
+/* The target precision HEAD's thresholds were chosen for; 0 when it has
+ * none. */
+SLANT_API double slant_model_target_precision(const slant_model *model, size_t head);
+/* The threshold of class CLS of HEAD: labeling with the stored thresholds
+ * gives the class when its (calibrated) probability is at least this; 0
+ * when HEAD has no thresholds; above 1 when no threshold reached the
+ * precision out of fold (the class is never given). */
+SLANT_API double slant_model_threshold(const slant_model *model, size_t head, size_t cls);
+/* Whether labeling abstains on HEAD for a document of probabilities PROBS
+ * (slant_model_total_classes() entries, as slant_model_predict gives):
+ * with BELOW >= 0, when the top probability is under BELOW; with BELOW < 0,
+ * when it is under its class's stored threshold (never when the head has
+ * none). */
+SLANT_API int slant_model_abstains(const slant_model *model, size_t head, const double *probs,
+                                   double below);
+
+/* What an evaluation of probabilities says of one head (slant_eval_corpus
+ * records them; slant_eval_add records none).  Log loss is the mean of
+ * -ln p(gold), p clamped to 1e-15 (a gold label the model lacks has 0);
+ * Brier the mean over documents of sum over classes of (p - [gold])^2;
+ * ECE the expected calibration error over SLANT_CALIBRATION_BINS
+ * equal-width bins of the top probability, the last closed: the sum over
+ * bins of count/N x |accuracy - confidence|. */
+typedef struct slant_calibration_bin {
+    double lo, hi;      /* the bin's range of top probability */
+    uint64_t count;     /* documents in it */
+    double confidence;  /* their mean top probability (0 when none) */
+    double accuracy;    /* the share of them labeled right (0 when none) */
+} slant_calibration_bin;
+
+typedef struct slant_calibration_report {
+    uint64_t scored;    /* documents with a gold label and probabilities */
+    double log_loss, brier, ece;
+    slant_calibration_bin bins[SLANT_CALIBRATION_BINS];
+} slant_calibration_report;
+
+/* Coverage: the share of documents the stored thresholds label and the
+ * accuracy on them, and the risk-coverage curve: the accuracy on the
+ * share of documents of highest top probability (ties by corpus order). */
+#define SLANT_COVERAGE_POINTS 6 /* 100, 90, 80, 70, 60 and 50 % */
+typedef struct slant_coverage_report {
+    uint64_t scored;
+    int thresholds;     /* 1: the models had thresholds for the head; covered and
+                         * accuracy below are theirs */
+    uint64_t covered;   /* documents not abstained on */
+    double coverage;    /* covered / scored */
+    double accuracy;    /* on the covered ones (0 when none) */
+    double curve_coverage[SLANT_COVERAGE_POINTS];
+    double curve_accuracy[SLANT_COVERAGE_POINTS];
+} slant_coverage_report;
+
+/* Fill *out (output) for HEAD; return 0 when HEAD had no probabilities
+ * recorded (out->scored is then 0). */
+SLANT_API int slant_eval_calibration(const slant_eval *ev, size_t head,
+                                     slant_calibration_report *out);
+SLANT_API int slant_eval_coverage(const slant_eval *ev, size_t head, slant_coverage_report *out);
 
 /* Leaks: where a model's n-grams come from.  A model trained on articles
  * of a few outlets learns the outlets as well as the classes: their names,

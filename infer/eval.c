@@ -12,6 +12,7 @@
  * a cross-validation, where a rare class can be missing from a fold's
  * training documents).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,14 @@
 #include "model.h"
 #include "eval.h"
 
+/* What the calibration and coverage figures need of one scored document. */
+typedef struct prob_rec {
+    double confidence;          /* the top probability */
+    unsigned char right;        /* the top class is the gold one */
+    unsigned char covered;      /* the model's stored thresholds label it */
+    unsigned char thresholds;   /* the model had thresholds for the head */
+} prob_rec;
+
 typedef struct eval_head {
     char *name;
     size_t n;          /* classes */
@@ -28,6 +37,10 @@ typedef struct eval_head {
     char **names;      /* n class names, in class order */
     size_t *order;     /* the n class indices sorted by name, for lookup */
     uint64_t *counts;  /* (cap, cap): counts[g * cap + p], gold g predicted as p */
+    /* Probabilities, from slant_eval_corpus: sums and one record per document */
+    double log_loss, brier;
+    prob_rec *recs;
+    size_t n_recs, cap_recs;
 } eval_head;
 
 struct slant_eval {
@@ -149,6 +162,7 @@ void slant_eval_free(slant_eval *ev)
         free(h->names);
         free(h->order);
         free(h->counts);
+        free(h->recs);
         free(h->name);
     }
     free(ev->heads);
@@ -480,6 +494,7 @@ typedef struct predict_job {
     const size_t *docs;    /* NULL: document r is row r */
     size_t n_heads;        /* the model's */
     size_t *best;          /* (n, n_heads): each row's best class per model head */
+    double *probs;         /* (n, total classes): each row's probabilities */
     predict_fail *fails;   /* one per worker */
 } predict_job;
 
@@ -487,16 +502,11 @@ static void predict_range(void *vctx, size_t begin, size_t end, uint32_t worker)
 {
     predict_job *j = vctx;
     predict_fail *f = &j->fails[worker];
-    double *probs = slant_alloc_array(slant_model_total_classes(j->model), sizeof *probs);
-    if (!probs) {
-        f->at = begin;
-        f->status = slant_fail(&f->err, SLANT_STATUS_NO_MEMORY, "out of memory");
-        return;
-    }
+    size_t tc = slant_model_total_classes(j->model);
     for (size_t r = begin; r < end; r++) {
         size_t len;
         const char *text = slant_corpus_text(j->corpus, j->docs ? j->docs[r] : r, &len);
-        slant_status st = slant_model_predict(j->model, text, len, probs,
+        slant_status st = slant_model_predict(j->model, text, len, j->probs + r * tc,
                                               j->best + r * j->n_heads, &f->err);
         if (st) {
             f->at = r;
@@ -504,7 +514,6 @@ static void predict_range(void *vctx, size_t begin, size_t end, uint32_t worker)
             break;
         }
     }
-    free(probs);
 }
 
 /* Labels the N rows with MODEL in parallel into BEST (output, (n, model
@@ -512,7 +521,7 @@ static void predict_range(void *vctx, size_t begin, size_t end, uint32_t worker)
  * thread count; on failure the error of the lowest failing row is reported. */
 static slant_status predict_rows(const slant_model *model, const slant_corpus *corpus,
                                  const size_t *docs, size_t n, uint32_t threads, size_t *best,
-                                 slant_error *err)
+                                 double *probs, slant_error *err)
 {
     /* A thread is worth it only for a few dozen documents. */
     uint32_t t = slant_threads_for(threads, (n + 31) / 32);
@@ -524,7 +533,7 @@ static slant_status predict_rows(const slant_model *model, const slant_corpus *c
         fails[w].status = SLANT_STATUS_OK;
         fails[w].err.message[0] = '\0';
     }
-    predict_job j = {model, corpus, docs, slant_model_heads(model), best, fails};
+    predict_job j = {model, corpus, docs, slant_model_heads(model), best, probs, fails};
     slant_parallel_for(n, t, predict_range, &j);
     /* Workers cover increasing ranges, so the first failing worker holds
      * the lowest failing row. */
@@ -582,7 +591,8 @@ static slant_status eval_corpus(slant_eval *ev, const slant_model *model,
     size_t *model_of = slant_alloc_array(eh, sizeof *model_of);  /* ev head -> model head */
     size_t *corpus_of = slant_alloc_array(eh, sizeof *corpus_of); /* ev head -> corpus head */
     size_t *class_map = slant_alloc_array(slant_model_total_classes(model), sizeof *class_map);
-    size_t *best = NULL, *gold = NULL;
+    size_t *best = NULL, *gold = NULL, tc = slant_model_total_classes(model);
+    double *probs = NULL;
     slant_status st = SLANT_STATUS_OK;
     if (!model_of || !corpus_of || !class_map) {
         st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
@@ -616,12 +626,22 @@ static slant_status eval_corpus(slant_eval *ev, const slant_model *model,
 
     if ((mh && n > SIZE_MAX / mh) || (eh && n > SIZE_MAX / eh) ||
         !(best = slant_alloc_array(n * mh, sizeof *best)) ||
-        !(gold = slant_alloc_array(n * eh, sizeof *gold))) {
+        !(gold = slant_alloc_array(n * eh, sizeof *gold)) ||
+        !(probs = slant_alloc_array(n ? n : 1, (tc ? tc : 1) * sizeof *probs))) {
         st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory for %zu documents", n);
         goto out;
     }
-    if ((st = predict_rows(model, corpus, docs, n, threads, best, err)))
+    if ((st = predict_rows(model, corpus, docs, n, threads, best, probs, err)))
         goto out;
+    /* Room for the probability records, so that counting cannot fail. */
+    for (size_t e = 0; e < eh; e++) {
+        eval_head *h = &ev->heads[e];
+        if (model_of[e] != SIZE_MAX && h->n_recs + n > h->cap_recs
+            && slant_grow((void **)&h->recs, &h->cap_recs, h->n_recs + n, sizeof *h->recs)) {
+            st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+            goto out;
+        }
+    }
 
     /* Gold classes first (appending unseen labels), then the counts, in
      * document order: nothing is counted unless everything succeeded. */
@@ -651,9 +671,26 @@ static slant_status eval_corpus(slant_eval *ev, const slant_model *model,
             if (g == SIZE_MAX)
                 continue;
             size_t m = model_of[e];
-            size_t p = class_map[slant_model_class_offset(model, m) + best[i * mh + m]];
+            size_t off = slant_model_class_offset(model, m), k = slant_model_classes(model, m);
+            size_t p = class_map[off + best[i * mh + m]];
             eval_head *h = &ev->heads[e];
             h->counts[g * h->cap + p]++;
+            const double *row = probs + i * tc;
+            double pg = 0, brier = 1; /* a gold class the model lacks: 0, and 1 to Brier */
+            for (size_t c = 0; c < k; c++) {
+                double v = row[off + c];
+                if (class_map[off + c] == g) {
+                    pg = v;
+                    brier -= 1;
+                    v -= 1;
+                }
+                brier += v * v;
+            }
+            h->log_loss -= log(pg < 1e-15 ? 1e-15 : pg);
+            h->brier += brier;
+            h->recs[h->n_recs++] = (prob_rec){row[off + best[i * mh + m]], p == g,
+                                              !slant_model_abstains(model, m, row, -1),
+                                              slant_model_target_precision(model, m) > 0};
         }
     /* The training-corpus hash chains whole corpora only, in order, from
      * the model whose training corpus it is. */
@@ -678,6 +715,7 @@ static slant_status eval_corpus(slant_eval *ev, const slant_model *model,
     ev->documents += n;
 
 out:
+    free(probs);
     free(gold);
     free(best);
     free(class_map);
@@ -815,4 +853,92 @@ double slant_eval_macro_f1(const slant_eval *ev, size_t head)
         used++;
     }
     return used ? sum / (double)used : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Probabilities: calibration and coverage                             */
+/* ------------------------------------------------------------------ */
+
+int slant_eval_calibration(const slant_eval *ev, size_t head, slant_calibration_report *out)
+{
+    memset(out, 0, sizeof *out);
+    for (int b = 0; b < SLANT_CALIBRATION_BINS; b++) {
+        out->bins[b].lo = (double)b / SLANT_CALIBRATION_BINS;
+        out->bins[b].hi = (double)(b + 1) / SLANT_CALIBRATION_BINS;
+    }
+    if (!ev || head >= ev->n_heads || !ev->heads[head].n_recs)
+        return 0;
+    const eval_head *h = &ev->heads[head];
+    size_t n = h->n_recs;
+    out->scored = n;
+    out->log_loss = h->log_loss / (double)n;
+    out->brier = h->brier / (double)n;
+    for (size_t i = 0; i < n; i++) {
+        int b = (int)(h->recs[i].confidence * SLANT_CALIBRATION_BINS);
+        b = b < 0 ? 0 : b >= SLANT_CALIBRATION_BINS ? SLANT_CALIBRATION_BINS - 1 : b;
+        out->bins[b].count++;
+        out->bins[b].confidence += h->recs[i].confidence;
+        out->bins[b].accuracy += h->recs[i].right;
+    }
+    for (int b = 0; b < SLANT_CALIBRATION_BINS; b++) {
+        slant_calibration_bin *bin = &out->bins[b];
+        out->ece += fabs(bin->accuracy - bin->confidence) / (double)n;
+        if (bin->count) {
+            bin->confidence /= (double)bin->count;
+            bin->accuracy /= (double)bin->count;
+        }
+    }
+    return 1;
+}
+
+/* A record's place in the risk-coverage order. */
+typedef struct ranked_rec {
+    double confidence;
+    size_t at;      /* the order it was recorded in: ties go by it */
+    int right;
+} ranked_rec;
+
+static int cmp_ranked_desc(const void *va, const void *vb)
+{
+    const ranked_rec *a = va, *b = vb;
+    if (a->confidence != b->confidence)
+        return a->confidence > b->confidence ? -1 : 1;
+    return (a->at > b->at) - (a->at < b->at);
+}
+
+int slant_eval_coverage(const slant_eval *ev, size_t head, slant_coverage_report *out)
+{
+    memset(out, 0, sizeof *out);
+    for (int i = 0; i < SLANT_COVERAGE_POINTS; i++)
+        out->curve_coverage[i] = 1.0 - 0.1 * i;
+    if (!ev || head >= ev->n_heads || !ev->heads[head].n_recs)
+        return 0;
+    const eval_head *h = &ev->heads[head];
+    size_t n = h->n_recs, right = 0;
+    out->scored = n;
+    for (size_t i = 0; i < n; i++) {
+        out->thresholds |= h->recs[i].thresholds;
+        if (h->recs[i].covered) {
+            out->covered++;
+            right += h->recs[i].right;
+        }
+    }
+    out->coverage = (double)out->covered / (double)n;
+    out->accuracy = out->covered ? (double)right / (double)out->covered : 0;
+    ranked_rec *r = slant_alloc_array(n, sizeof *r);
+    if (!r)
+        return 1; /* no memory to sort: the curve stays 0 */
+    for (size_t i = 0; i < n; i++)
+        r[i] = (ranked_rec){.confidence = h->recs[i].confidence, .at = i, .right = h->recs[i].right};
+    qsort(r, n, sizeof *r, cmp_ranked_desc);
+    size_t done = 0;
+    right = 0;
+    for (int i = SLANT_COVERAGE_POINTS - 1; i >= 0; i--) { /* the smallest share first */
+        size_t want = (size_t)ceil(out->curve_coverage[i] * (double)n - 1e-9);
+        while (done < want)
+            right += r[done++].right;
+        out->curve_accuracy[i] = want ? (double)right / (double)want : 0;
+    }
+    free(r);
+    return 1;
 }

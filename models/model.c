@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calibration.h"
 #include "common.h"
 #include "corpus.h"
 #include "model.h"
@@ -38,6 +39,8 @@ void slant_options_init(slant_options *o)
     o->preset = SLANT_PRESET_NONE;
     o->threads = 0;
     o->seed = 1;
+    o->calibrate = SLANT_CALIBRATION_AUTO;
+    o->target_precision = NULL;
 }
 
 /* The options that mean something for some models only, as the program
@@ -188,6 +191,12 @@ slant_status slant_options_check(const slant_options *o, slant_error *err)
         return OPT_BAD("punctuation tokens and case keeping are on (1) or off (0)");
     if (o->threads > 1024)
         return OPT_BAD("--threads %u: at most 1024", o->threads);
+    if (o->calibrate > SLANT_CALIBRATION_ISOTONIC)
+        return OPT_BAD("unknown calibration %d", (int)o->calibrate);
+    double p;
+    slant_status st = slant_target_precision_of(o->target_precision, NULL, &p, err);
+    if (st)
+        return st;
     return SLANT_STATUS_OK;
 #undef OPT_BAD
 }
@@ -401,7 +410,8 @@ size_t slant_model_vectorize(const slant_model *m, const char *text, size_t len,
     long n = slant_pipeline_vectorize(&m->pipe, text, len, &s, &row, &rcap);
     size_t r = n < 0 ? 0 : (size_t)n;
     slant_features_sort(row, r);
-    memcpy(out, row, (r < cap ? r : cap) * sizeof *out);
+    if (r && out && cap) /* a size query passes no buffer; an empty row, none */
+        memcpy(out, row, (r < cap ? r : cap) * sizeof *out);
     free(row);
     slant_vec_scratch_free(&s);
     return r;
@@ -414,10 +424,34 @@ size_t slant_model_vectorize(const slant_model *m, const char *text, size_t len,
 #endif
 #define SCORE_AHEAD 8
 
-/* Probabilities of every head for one vectorized document.  probs has
- * total_classes entries. */
+/* Probabilities of every head for one vectorized document, each head's
+ * calibration map applied, and its most probable class after it. */
 int slant_model_score(const slant_model *m, const slant_feature *x, size_t n, double *probs,
                       size_t *best)
+{
+    if (slant_model_score_raw(m, x, n, probs, best))
+        return -1;
+    for (uint32_t h = 0; m->calib && h < m->n_heads; h++) {
+        const slant_head *hd = &m->heads[h];
+        if (m->calib[h].method == SLANT_CALIBRATION_NONE)
+            continue;
+        double *z = probs + hd->class_offset;
+        slant_calib_apply(&m->calib[h], z);
+        if (best) { /* temperature keeps the argmax; the others may move it */
+            size_t arg = 0;
+            for (size_t k = 1; k < hd->n_classes; k++)
+                if (z[k] > z[arg])
+                    arg = k;
+            best[h] = arg;
+        }
+    }
+    return 0;
+}
+
+/* Probabilities of every head for one vectorized document.  probs has
+ * total_classes entries. */
+int slant_model_score_raw(const slant_model *m, const slant_feature *x, size_t n, double *probs,
+                          size_t *best)
 {
     for (uint32_t h = 0; h < m->n_heads; h++) {
         const slant_head *hd = &m->heads[h];

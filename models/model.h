@@ -42,6 +42,8 @@ struct slant_model {
     slant_head *heads;
     size_t total_classes;
     char *provenance;
+    struct slant_calib_head *calib; /* n_heads maps and thresholds (calibration.h); NULL
+                                     * when the file has no CALIBRATION section */
     /* storage */
     unsigned char *image; /* the whole file */
     size_t image_size;

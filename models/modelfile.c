@@ -46,6 +46,9 @@
  *   9 HOT         hot_cap slots like VOCAB's: the first SLANT_HOT_FEATURES
  *                 features, looked up before VOCAB (vocabulary mode)
  *  10 SVM         an RBF svm: per head, its libsvm model (layout in svm.c)
+ *  11 CALIBRATION optional: per head, its calibration map and abstention
+ *                 thresholds (layout in calibration.c); a model without it
+ *                 labels with the weights' own probabilities
  *
  * Token and n-gram hashes are slant_text_hash (pipeline.h); version 1
  * hashed tokens with XXH3 and is not read any more.
@@ -65,6 +68,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "calibration.h"
 #include "common.h"
 #include "model.h"
 #include "svm.h"
@@ -90,6 +94,7 @@ enum {
     SEC_WEIGHTS,
     SEC_HOT,
     SEC_SVM,
+    SEC_CALIBRATION,
     SEC_COUNT_ /* one past the last id */
 };
 
@@ -263,6 +268,57 @@ slant_status slant_model_build(slant_model_kind kind, const slant_options *opt,
     return parse_image(img, total, 0, "(new model)", out, err);
 }
 
+slant_status slant_model_with_calibration(const slant_model *m, const slant_calib_head *cal,
+                                          const char *provenance, slant_model **out,
+                                          slant_error *err)
+{
+    *out = NULL;
+    const unsigned char *p = m->image;
+    uint32_t n = get32(p + 24);
+    uint64_t table = get64(p + 32);
+    int any = 0;
+    for (uint32_t h = 0; h < m->n_heads; h++)
+        any |= cal[h].method != SLANT_CALIBRATION_NONE || cal[h].target > 0;
+    section sec[SEC_COUNT_];
+    size_t ns = 0;
+    for (uint32_t i = 0; i < n && ns < SEC_COUNT_; i++) {
+        const unsigned char *e = p + table + (size_t)i * ENTRY_SIZE;
+        uint32_t id = get32(e);
+        if (id == SEC_PROVENANCE)
+            sec[ns++] = (section){id, provenance, strlen(provenance)};
+        else if (id != SEC_CALIBRATION && id > 0 && id < SEC_COUNT_)
+            sec[ns++] = (section){id, p + get64(e + 8), get64(e + 16)};
+    }
+    if (any && ns < SEC_COUNT_)
+        sec[ns++] = (section){SEC_CALIBRATION, NULL, slant_calib_section_size(cal, m->n_heads)};
+    size_t at = align_up(HEADER_SIZE + ns * ENTRY_SIZE), offs[SEC_COUNT_];
+    for (size_t i = 0; i < ns; i++) {
+        offs[i] = at;
+        at = align_up(at + sec[i].size);
+    }
+    size_t total = at + 8;
+    unsigned char *img = aligned_alloc(ALIGN, align_up(total));
+    if (!img)
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory building the model");
+    memset(img, 0, align_up(total));
+    memcpy(img, p, HEADER_SIZE);
+    put64(img + 16, total);
+    put32(img + 24, (uint32_t)ns);
+    put64(img + 32, HEADER_SIZE);
+    for (size_t i = 0; i < ns; i++) {
+        unsigned char *e = img + HEADER_SIZE + i * ENTRY_SIZE;
+        put32(e, sec[i].id);
+        put64(e + 8, offs[i]);
+        put64(e + 16, sec[i].size);
+        if (sec[i].id == SEC_CALIBRATION)
+            slant_calib_section_write(img + offs[i], cal, m->n_heads);
+        else if (sec[i].size)
+            memcpy(img + offs[i], sec[i].data, sec[i].size);
+    }
+    put64(img + total - 8, slant_hash64(img, total - 8, 0));
+    return parse_image(img, total, 0, "(new model)", out, err);
+}
+
 /* ---- Reading ---------------------------------------------------------- */
 
 void slant_model_free(slant_model *m)
@@ -276,6 +332,7 @@ void slant_model_free(slant_model *m)
     if (m->heads)
         for (uint32_t h = 0; h < m->n_heads; h++)
             slant_svm_head_free(m->heads[h].svm);
+    slant_calib_heads_free(m->calib, m->n_heads);
     free(m->heads);
     free(m->strings);
     free(m->provenance);
@@ -721,6 +778,20 @@ static slant_status parse_image(unsigned char *image, size_t size, int mapped, c
     if (!all_finite((const float *)sec[SEC_WEIGHTS], secsize[SEC_WEIGHTS] / 4)) {
         st = BAD("%s: a weight is not a finite number", name);
         goto fail;
+    }
+    if (sec[SEC_CALIBRATION]) {
+        uint32_t *k = slant_alloc_array(m->n_heads ? m->n_heads : 1, sizeof *k);
+        if (!k) {
+            st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", name);
+            goto fail;
+        }
+        for (uint32_t h = 0; h < m->n_heads; h++)
+            k[h] = m->heads[h].n_classes;
+        st = slant_calib_section_parse(sec[SEC_CALIBRATION], secsize[SEC_CALIBRATION],
+                                       m->n_heads, k, name, &m->calib, err);
+        free(k);
+        if (st)
+            goto fail;
     }
     *out = m;
     return SLANT_STATUS_OK;

@@ -118,7 +118,7 @@ static int cmp_row(const void *va, const void *vb)
  * first *estimated (output: the off-diagonal count) flagged.  A row's
  * suggested class is the most probable other one at or above its
  * threshold, or when there is none the most probable other one. */
-static slant_status audit_head_rows(const slant_oof *oof, size_t h, slant_audit_rank rank,
+static slant_status audit_head_rows(const slant_fold_probs *oof, size_t h, slant_audit_rank rank,
                                     audit_row **rows_out, size_t *n_rows, size_t *estimated,
                                     slant_error *err)
 {
@@ -215,8 +215,8 @@ slant_status slant_audit(const slant_corpus *corpus, const slant_options *opt,
     }
     if (!ao->heads)
         memset(want, 1, nh);
-    slant_oof oof;
-    slant_status st = slant_cv_oof(corpus, want, opt, cvo, &oof, NULL, err);
+    slant_fold_probs oof;
+    slant_status st = slant_cv_fold_probs(corpus, want, opt, cvo, &oof, NULL, err);
     if (st) {
         free(want);
         return st;
@@ -270,7 +270,7 @@ slant_status slant_audit(const slant_corpus *corpus, const slant_options *opt,
 out:
     free(rows);
     free(want);
-    slant_oof_free(&oof);
+    slant_fold_probs_free(&oof);
     if (st) {
         slant_audit_result_free(r);
         return st;

@@ -705,6 +705,8 @@ slant_status slant_cv_run(const slant_corpus *corpus, const slant_options *opt,
     if (!corpus || !opt || !cvo)
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no corpus or options");
     slant_status st = slant_options_check(opt, err);
+    if (!st)
+        st = slant_target_precision_check(opt->target_precision, corpus, err);
     if (st)
         return st;
     char date[32]; /* what every fold's training would refuse, refused once */
@@ -781,8 +783,16 @@ slant_status slant_cv_run(const slant_corpus *corpus, const slant_options *opt,
             slant_log("fold %u/%u: tuning on its %zu training documents", f + 1, folds, n_train);
             st = slant_tune_docs(corpus, train, n_train, keep, opt, cvo->tune, &fold_opt, &ferr);
         }
+        /* Calibration's inner folds are grouped when the corpus has groups:
+         * only when these folds are. */
+        slant_corpus fold_view = *corpus;
+        if (!cvo->by_group) {
+            fold_view.groups = NULL;
+            fold_view.group_name = NULL;
+        }
         if (!st)
-            st = slant_train_subset_heads(corpus, train, n_train, keep, &fold_opt, &model, &ferr);
+            st = slant_train_subset_heads(&fold_view, train, n_train, keep, &fold_opt, &model,
+                                          &ferr);
         uint64_t total0 = 0, right0 = 0;
         if (!st) {
             head_totals(ev, &total0, &right0);

@@ -40,7 +40,7 @@ static size_t find_class(const char *const *names, size_t n, const char *name)
     return SIZE_MAX;
 }
 
-void slant_oof_free(slant_oof *o)
+void slant_fold_probs_free(slant_fold_probs *o)
 {
     if (!o)
         return;
@@ -52,7 +52,7 @@ void slant_oof_free(slant_oof *o)
 }
 
 /* The classes of every head: sorted distinct labels, and each document's. */
-static slant_status oof_classes(const slant_corpus *c, slant_oof *o, slant_error *err)
+static slant_status oof_classes(const slant_corpus *c, slant_fold_probs *o, slant_error *err)
 {
     size_t n = c->n_docs, nh = c->n_heads;
     const char **all = slant_alloc_array(n ? n : 1, sizeof *all);
@@ -88,7 +88,7 @@ static slant_status oof_classes(const slant_corpus *c, slant_oof *o, slant_error
 }
 
 /* Classes of head H among the documents DOCS[0..n): 0, 1, or 2 for more. */
-static int classes_in(const slant_oof *o, size_t h, const size_t *docs, size_t n)
+static int classes_in(const slant_fold_probs *o, size_t h, const size_t *docs, size_t n)
 {
     size_t first = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
@@ -107,7 +107,7 @@ static int classes_in(const slant_oof *o, size_t h, const size_t *docs, size_t n
  * their rows of o->probs, in the corpus's classes. */
 static slant_status label_held(const slant_corpus *c, const slant_model *m,
                                const unsigned char *keep, const size_t *held, size_t n_held,
-                               uint32_t threads, slant_oof *o, slant_error *err)
+                               uint32_t threads, slant_fold_probs *o, slant_error *err)
 {
     size_t tc = slant_model_total_classes(m), nh = c->n_heads, total = o->class_start[nh];
     /* A view of the held documents: their texts, nothing else. */
@@ -166,9 +166,9 @@ out:
     return st;
 }
 
-slant_status slant_cv_oof(const slant_corpus *corpus, const unsigned char *want,
+slant_status slant_cv_fold_probs(const slant_corpus *corpus, const unsigned char *want,
                           const slant_options *opt, const slant_cv_options *cvo,
-                          slant_oof *out, slant_cv_info *info, slant_error *err)
+                          slant_fold_probs *out, slant_cv_info *info, slant_error *err)
 {
     memset(out, 0, sizeof *out);
     if (!corpus || !want || !opt || !cvo)
@@ -246,7 +246,7 @@ slant_status slant_cv_oof(const slant_corpus *corpus, const unsigned char *want,
     }
 out:
     if (st)
-        slant_oof_free(out);
+        slant_fold_probs_free(out);
     free(keep);
     free(held);
     free(train);

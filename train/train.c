@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "calibrate.h"
 #include "common.h"
 #include "corpus.h"
 #include "linear.h"
@@ -260,8 +261,15 @@ static int options_line(char **s, size_t *len, size_t *cap, const slant_options 
         bad |= appendf(s, len, cap, " --c %s --tol %s%s", c, tol, o->force ? " --force" : "");
         break;
     }
-    bad |= appendf(s, len, cap, " --class-weight %s --seed %llu\n",
+    bad |= appendf(s, len, cap, " --class-weight %s --seed %llu",
                    o->class_weight ? "balanced" : "none", (unsigned long long)o->seed);
+    /* auto, the default, is left out, so that the line of a model trained
+     * before calibration reads as it did */
+    if (o->calibrate != SLANT_CALIBRATION_AUTO)
+        bad |= appendf(s, len, cap, " --calibrate %s", slant_calibration_name(o->calibrate));
+    if (o->target_precision)
+        bad |= appendf(s, len, cap, " --target-precision %s", o->target_precision);
+    bad |= appendf(s, len, cap, "\n");
     return bad;
 }
 
@@ -357,6 +365,221 @@ out:
     return st;
 }
 
+static slant_status train_once(const slant_corpus *c, const size_t *docs, size_t n_docs,
+                               const slant_options *o, const char *note, slant_model **out,
+                               slant_error *err);
+
+/* Training, calibrated when O asks for it (calibrate.c). */
+static slant_status train_calibrated(const slant_corpus *c, const size_t *docs, size_t n_docs,
+                                     const slant_options *o, const char *note,
+                                     slant_model **out, slant_error *err)
+{
+    return train_once(c, docs, n_docs, o, note, out, err);
+}
+
+/* Fits head HNAME's classifier of CN classes on X with labels Y (-1:
+ * left out) and sample weights SW (may be NULL): W (output) gets the
+ * weights and biases, or *blob and *svm_size an RBF svm's model; *choice
+ * (output) nbsvm's chosen alpha and beta, which, when FIXED, are taken as
+ * given instead of searched for; *at_limit (output) as for fit_lr. */
+static slant_status fit_head(slant_csr *x, const int32_t *y, const double *sw, uint32_t cn,
+                             const slant_options *o, const char *hname, float *w,
+                             unsigned char **blob, size_t *svm_size, slant_nbsvm_choice *choice,
+                             uint32_t *at_limit, int fixed, slant_error *err)
+{
+    size_t nf = x->cols;
+    int rbf = o->model == SLANT_MODEL_KIND_SVM && o->kernel == SLANT_KERNEL_RBF;
+    slant_status st;
+    *at_limit = 0;
+    if (o->model == SLANT_MODEL_KIND_LR) {
+        st = o->nb_scale ? fit_nb_scaled(x, y, sw, cn, o, w, at_limit, err)
+                         : fit_lr(x, y, sw, cn, o, w, at_limit, err);
+    } else if (o->model == SLANT_MODEL_KIND_NBSVM) {
+        slant_nbsvm_params np = {o->c, fixed ? choice->alpha : o->alpha,
+                                 fixed ? choice->beta : o->beta, NBSVM_FOLDS, 1, o->tol,
+                                 o->max_iter, o->seed};
+        st = slant_nbsvm_fit(x, y, sw, cn, &np, w, w + nf * cn, choice, err);
+        *at_limit = st ? 0 : choice->at_limit;
+        if (!st)
+            slant_log("nbsvm: head \"%s\": alpha %g, beta %g (inner %u-fold accuracy %.4f)",
+                      hname, choice->alpha, choice->beta, choice->folds, choice->accuracy);
+    } else if (o->model == SLANT_MODEL_KIND_SVM) {
+        slant_svm_params sp = {o->kernel, o->c, o->gamma, o->tol, o->class_weight, o->seed};
+        if (rbf && sp.gamma == 0)
+            sp.gamma = slant_svm_scale_gamma(x, y);
+        size_t n_sv = 0;
+        st = rbf ? slant_svm_fit_rbf(x, y, cn, &sp, blob, svm_size, &n_sv, err)
+                 : slant_svm_fit_linear(x, y, cn, &sp, w, err);
+        if (!st && rbf)
+            slant_log("svm: head \"%s\": %zu support vectors, gamma %g", hname, n_sv, sp.gamma);
+    } else {
+        st = slant_nb_fit(x, y, sw, cn, o->alpha, o->model == SLANT_MODEL_KIND_CNB, w,
+                          w + nf * cn, err);
+    }
+    return st;
+}
+
+/* Out-of-fold probabilities for calibration (calibrate.c), from fits of
+ * each head on X, the training documents' feature matrix, with one inner
+ * fold's rows left out at a time, scored by the very code that labels
+ * (slant_model_score_raw).  The features are those fitted on all the
+ * training documents: their vocabulary and idf know no label, and
+ * vectorizing once instead of once a fold is most of the saving.  A
+ * held-out row keeps only the n-grams its fold's training side has, its
+ * tf-idf norm taken again, as a vocabulary fitted on that side would give
+ * it: else its unknown n-grams would dilute the known ones, and the
+ * out-of-fold probabilities would be less sure than the model's.  nbsvm's
+ * fits take the alpha and beta the whole fit chose (CHOICE) rather than
+ * search again.  *oof_out (output) is NULL when no head asks for them. */
+static slant_status oof_on_matrix(const slant_corpus *c, const size_t *docs, size_t n_docs,
+                                  const slant_options *o, slant_csr *x, const head_classes *hc,
+                                  const slant_nbsvm_choice *choice, slant_oof **oof_out,
+                                  uint32_t *folds, slant_error *err)
+{
+    size_t nh = c->n_heads, nf = x->cols;
+    *oof_out = NULL;
+    slant_oof *oo = slant_calloc_array(nh, sizeof *oo);
+    const char **names = slant_calloc_array(nh, sizeof *names);
+    uint32_t *k = slant_calloc_array(nh, sizeof *k);
+    const uint64_t **counts = slant_calloc_array(nh, sizeof *counts);
+    uint32_t *fold_of = slant_alloc_array(n_docs, sizeof *fold_of);
+    int32_t *y = slant_alloc_array(n_docs, sizeof *y);
+    double *sw = o->class_weight ? slant_alloc_array(n_docs, sizeof *sw) : NULL;
+    uint64_t *part = NULL;
+    float *w = NULL;
+    double *probs = NULL;
+    slant_feature *row = NULL;
+    unsigned char *seen = NULL;
+    slant_status st = SLANT_STATUS_OK;
+    int any = 0;
+    int vocabulary = !c->vectors && o->hash_bits == 0;
+    if (!oo || !names || !k || !counts || !fold_of || !y || (o->class_weight && !sw)) {
+        st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+        goto out;
+    }
+    size_t widest = 0, most = 0;
+    for (size_t h = 0; h < nh; h++) {
+        names[h] = c->head_names[h];
+        k[h] = hc[h].n;
+        counts[h] = hc[h].counts;
+        if (hc[h].n > widest)
+            widest = hc[h].n;
+    }
+    for (size_t i = 0; i < n_docs; i++)
+        if (x->rowptr[i + 1] - x->rowptr[i] > most)
+            most = x->rowptr[i + 1] - x->rowptr[i];
+    if ((st = slant_calib_plan(o, nh, names, k, counts, oo, &any, err)) || !any)
+        goto out;
+    if ((st = slant_calib_split(c, docs, n_docs, o, fold_of, folds, err))
+        || (st = slant_calib_oof_alloc(oo, nh, n_docs, err)))
+        goto out;
+    part = slant_alloc_array(widest, sizeof *part);
+    w = slant_alloc_array(nf + 1, widest * sizeof *w);
+    probs = slant_alloc_array(widest, sizeof *probs);
+    row = slant_alloc_array(most ? most : 1, sizeof *row);
+    seen = vocabulary ? slant_alloc_array(nf ? nf : 1, 1) : NULL;
+    if (!part || !w || !probs || !row || (vocabulary && !seen)) {
+        st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+        goto out;
+    }
+    slant_log("calibration: %u inner folds on %zu documents", *folds, n_docs);
+    for (size_t h = 0; h < nh && !st; h++) {
+        uint32_t cn = hc[h].n;
+        if (!oo[h].needed)
+            continue;
+        for (uint32_t f = 0; f < *folds && !st; f++) {
+            size_t held = 0, labeled = 0;
+            memset(part, 0, cn * sizeof *part);
+            for (size_t i = 0; i < n_docs; i++) {
+                int in = fold_of[i] != f && hc[h].y[i] >= 0;
+                held += fold_of[i] == f && hc[h].y[i] >= 0;
+                y[i] = in ? hc[h].y[i] : -1;
+                if (in) {
+                    part[y[i]]++;
+                    labeled++;
+                }
+            }
+            int all = 1; /* a fold whose training side lacks a class is not scored */
+            for (uint32_t j = 0; j < cn; j++)
+                all &= part[j] > 0;
+            if (!all || !held)
+                continue;
+            for (size_t i = 0; sw && i < n_docs; i++)
+                sw[i] = y[i] < 0 ? 0.0 : (double)labeled / ((double)cn * part[y[i]]);
+            memset(w, 0, (nf + 1) * cn * sizeof *w);
+            slant_nbsvm_choice ch = choice[h];
+            unsigned char *no_blob = NULL;
+            size_t no_size = 0;
+            uint32_t at_limit;
+            slant_log_hold(1);
+            st = fit_head(x, y, sw, cn, o, names[h], w, &no_blob, &no_size, &ch, &at_limit, 1,
+                          err);
+            slant_log_hold(-1);
+            free(no_blob);
+            /* One head scored as the model file's parser would set it up. */
+            slant_head hd = {0};
+            hd.n_classes = cn;
+            hd.weights = w;
+            hd.bias = w + nf * cn;
+            hd.one_vs_rest = ((o->model == SLANT_MODEL_KIND_LR && o->solver == SLANT_SOLVER_DUAL)
+                              || o->model == SLANT_MODEL_KIND_NBSVM
+                              || o->model == SLANT_MODEL_KIND_SVM) && cn > 2;
+            slant_model fm = {0};
+            fm.n_heads = 1;
+            fm.heads = &hd;
+            fm.total_classes = cn;
+            if (vocabulary) { /* the n-grams of this fold's training side */
+                memset(seen, 0, nf);
+                for (size_t i = 0; i < n_docs; i++)
+                    if (fold_of[i] != f)
+                        for (size_t j = x->rowptr[i]; j < x->rowptr[i + 1]; j++)
+                            seen[x->index[j]] = 1;
+            }
+            for (size_t i = 0; i < n_docs && !st; i++) {
+                if (fold_of[i] != f || hc[h].y[i] < 0)
+                    continue;
+                size_t nnz = 0;
+                double kept = 0, whole = 0;
+                for (size_t j = x->rowptr[i]; j < x->rowptr[i + 1]; j++) {
+                    double v = x->value[j];
+                    whole += v * v;
+                    if (vocabulary && !seen[x->index[j]])
+                        continue;
+                    kept += v * v;
+                    row[nnz++] = (slant_feature){x->index[j], x->value[j]};
+                }
+                if (vocabulary && o->weighting == SLANT_WEIGHTING_TFIDF && kept > 0 && kept < whole)
+                    for (size_t j = 0; j < nnz; j++)
+                        row[j].value = (float)(row[j].value * sqrt(whole / kept));
+                if (slant_model_score_raw(&fm, row, nnz, probs, NULL))
+                    st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+                slant_oof *d = &oo[h];
+                memcpy(d->p + d->n * cn, probs, cn * sizeof *probs);
+                d->y[d->n] = (uint32_t)hc[h].y[i];
+                d->fold[d->n++] = f;
+            }
+        }
+    }
+    if (!st) {
+        *oof_out = oo;
+        oo = NULL;
+    }
+out:
+    slant_calib_oof_free(oo, nh);
+    free(names);
+    free(k);
+    free(counts);
+    free(fold_of);
+    free(y);
+    free(sw);
+    free(part);
+    free(w);
+    free(probs);
+    free(row);
+    free(seen);
+    return st;
+}
+
 slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_t n_docs,
                                 const slant_options *o, slant_model **out, slant_error *err)
 {
@@ -366,6 +589,15 @@ slant_status slant_train_subset(const slant_corpus *c, const size_t *docs, size_
 slant_status slant_train_subset_noted(const slant_corpus *c, const size_t *docs, size_t n_docs,
                                       const slant_options *o, const char *note,
                                       slant_model **out, slant_error *err)
+{
+    *out = NULL;
+    slant_status st = slant_target_precision_check(o->target_precision, c, err);
+    return st ? st : train_calibrated(c, docs, n_docs, o, note, out, err);
+}
+
+static slant_status train_once(const slant_corpus *c, const size_t *docs, size_t n_docs,
+                               const slant_options *o, const char *note, slant_model **out,
+                               slant_error *err)
 {
     *out = NULL;
     slant_status st = slant_options_check(o, err);
@@ -400,6 +632,8 @@ slant_status slant_train_subset_noted(const slant_corpus *c, const size_t *docs,
     char *prov = NULL;
     slant_fitted fitted = {0};
     slant_csr x = {0};
+    slant_oof *oof = NULL;
+    uint32_t folds = 0;
     if (!texts || !lens || !hc || !parts || !w || !blob || !choice) {
         st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
         goto out;
@@ -476,33 +710,8 @@ slant_status slant_train_subset_noted(const slant_corpus *c, const size_t *docs,
         slant_log("training head \"%s\" (%u classes) with %s", c->head_names[h], cn,
                   slant_model_kind_name(o->model));
         uint32_t at_limit = 0;
-        if (o->model == SLANT_MODEL_KIND_LR) {
-            st = o->nb_scale ? fit_nb_scaled(&x, hc[h].y, sw, cn, o, w[h], &at_limit, err)
-                             : fit_lr(&x, hc[h].y, sw, cn, o, w[h], &at_limit, err);
-        } else if (o->model == SLANT_MODEL_KIND_NBSVM) {
-            slant_nbsvm_params np = {o->c, o->alpha, o->beta, NBSVM_FOLDS, 1, o->tol,
-                                     o->max_iter, o->seed};
-            st = slant_nbsvm_fit(&x, hc[h].y, sw, cn, &np, w[h], w[h] + nf * cn, &choice[h], err);
-            at_limit = st ? 0 : choice[h].at_limit;
-            if (!st)
-                slant_log("nbsvm: head \"%s\": alpha %g, beta %g (inner %u-fold accuracy %.4f)",
-                          c->head_names[h], choice[h].alpha, choice[h].beta, choice[h].folds,
-                          choice[h].accuracy);
-        } else if (o->model == SLANT_MODEL_KIND_SVM) {
-            slant_svm_params sp = {o->kernel, o->c, o->gamma, o->tol, o->class_weight, o->seed};
-            if (rbf && sp.gamma == 0)
-                sp.gamma = slant_svm_scale_gamma(&x, hc[h].y);
-            size_t n_sv = 0;
-            st = rbf ? slant_svm_fit_rbf(&x, hc[h].y, cn, &sp, &blob[h], &parts[h].svm_size, &n_sv,
-                                         err)
-                     : slant_svm_fit_linear(&x, hc[h].y, cn, &sp, w[h], err);
-            if (!st && rbf)
-                slant_log("svm: head \"%s\": %zu support vectors, gamma %g", c->head_names[h],
-                          n_sv, sp.gamma);
-        } else {
-            st = slant_nb_fit(&x, hc[h].y, sw, cn, o->alpha, o->model == SLANT_MODEL_KIND_CNB,
-                              w[h], w[h] + nf * cn, err);
-        }
+        st = fit_head(&x, hc[h].y, sw, cn, o, c->head_names[h], w[h], &blob[h],
+                      &parts[h].svm_size, &choice[h], &at_limit, 0, err);
         if (st)
             goto out;
         if (at_limit && o->model == SLANT_MODEL_KIND_LR && o->solver == SLANT_SOLVER_LBFGS)
@@ -519,6 +728,11 @@ slant_status slant_train_subset_noted(const slant_corpus *c, const size_t *docs,
         parts[h] = (slant_head_parts){c->head_names[h], cn, hc[h].names, hc[h].counts, w[h],
                                       blob[h], svm_size};
     }
+    int rbf = o->model == SLANT_MODEL_KIND_SVM && o->kernel == SLANT_KERNEL_RBF;
+    int calibrate = o->calibrate != SLANT_CALIBRATION_NONE || o->target_precision;
+    if (calibrate && !rbf
+        && (st = oof_on_matrix(c, docs, n_docs, o, &x, hc, choice, &oof, &folds, err)))
+        goto out;
     slant_csr_free(&x); /* before the model image is built: the two are the peak */
     memset(&x, 0, sizeof x);
     prov = provenance(c, docs, n_docs, o, date, hc, nf,
@@ -529,7 +743,12 @@ slant_status slant_train_subset_noted(const slant_corpus *c, const size_t *docs,
     }
     st = slant_model_build(o->model, o, &fitted.pipe, (uint32_t)c->n_heads, parts, prov, out,
                            err);
+    if (!st && oof)
+        st = slant_calibrate_finish(o, oof, folds, out, err);
+    else if (!st && calibrate && rbf) /* no weights to refit: the inner models from text */
+        st = slant_calibrate_model(c, docs, n_docs, o, out, err);
 out:
+    slant_calib_oof_free(oof, c->n_heads);
     if (hc)
         for (size_t h = 0; h < c->n_heads; h++)
             head_classes_free(&hc[h]);
@@ -577,8 +796,8 @@ slant_status slant_train_subset_heads(const slant_corpus *c, const size_t *docs,
     size_t nh = 0;
     for (size_t h = 0; h < c->n_heads; h++)
         nh += keep[h] != 0;
-    if (nh == c->n_heads)
-        return slant_train_subset(c, docs, n_docs, o, out, err);
+    if (nh == c->n_heads) /* a target precision naming a head left out is no error here */
+        return train_calibrated(c, docs, n_docs, o, NULL, out, err);
     if (nh == 0)
         return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: no label column to learn",
                           c->source ? c->source : "corpus");
@@ -597,7 +816,7 @@ slant_status slant_train_subset_heads(const slant_corpus *c, const size_t *docs,
             for (size_t h = 0, v = 0; h < c->n_heads; h++)
                 if (keep[h])
                     view.labels[d * nh + v++] = c->labels[d * c->n_heads + h];
-        st = slant_train_subset(&view, docs, n_docs, o, out, err);
+        st = train_calibrated(&view, docs, n_docs, o, NULL, out, err);
     }
     free(view.head_names);
     free(view.labels);

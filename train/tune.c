@@ -347,8 +347,11 @@ static slant_status run_trial(const slant_corpus *view, const slant_options *o,
                               slant_error *err)
 {
     slant_eval *ev = NULL;
+    slant_options plain = *o; /* trials are not calibrated: only the final model is */
+    plain.calibrate = SLANT_CALIBRATION_NONE;
+    plain.target_precision = NULL;
     slant_log_hold(1);
-    slant_status st = slant_cv_run(view, o, cvo, split, &ev, NULL, NULL, err);
+    slant_status st = slant_cv_run(view, &plain, cvo, split, &ev, NULL, NULL, err);
     slant_log_hold(-1);
     if (st)
         return st;
@@ -566,8 +569,11 @@ slant_status slant_train_tuned(const slant_corpus *corpus, const slant_options *
     }
     slant_options best;
     slant_tune_report *r = NULL;
+    slant_status st = slant_target_precision_check(opt->target_precision, corpus, err);
+    if (st) /* now, not after the search */
+        return st;
     slant_warn_label_heads(corpus);
-    slant_status st = slant_tune(corpus, opt, to, &best, &r, err);
+    st = slant_tune(corpus, opt, to, &best, &r, err);
     if (st)
         return st;
     char *note = tune_note(r, to, corpus);

@@ -3,13 +3,16 @@
  * FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION, the loader skips only its
  * checksum comparison, so that mutated models reach every other check.
  * Whatever loads must answer every accessor and label a text (or a vector,
- * for a model trained on vectors) with probabilities that sum to 1 per head.
+ * for a model trained on vectors) with probabilities that sum to 1 per head,
+ * its calibration map (the CALIBRATION section) applied, and explain it
+ * with contributions that add up to the margin.
  */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "model.h"
 #include "slant.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -28,6 +31,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t c = 0; c < slant_model_classes(m, h); c++)
             (void)slant_model_class_name(m, h, c);
         (void)slant_model_support_vectors(m, h, NULL);
+        (void)slant_model_calibration(m, h);
+        (void)slant_model_target_precision(m, h);
+        for (size_t c = 0; c < slant_model_classes(m, h); c++) {
+            double t = slant_model_threshold(m, h, c);
+            if (!(t >= 0 && (t <= 1 || t == 2)))
+                abort();
+        }
     }
     size_t nf = slant_model_features(m);
     char name[64];
@@ -47,8 +57,43 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 sum += probs[off + c];
             if (!(fabs(sum - 1) < 1e-6) || best[h] >= k)
                 abort();
+            for (size_t c = 0; c < k; c++) /* a calibration map keeps them probabilities */
+                if (!(probs[off + c] >= 0 && probs[off + c] <= 1) || probs[off + c] > probs[off + best[h]])
+                    abort();
+            (void)slant_model_abstains(m, h, probs, -1);
+            (void)slant_model_abstains(m, h, probs, 0.5);
         }
     }
+    /* Whatever explains adds up to its margin, within the rounding of
+     * the two scores (a mutated model's weights may be near FLT_MAX and
+     * cancel: the bound is relative to every term of both sums). */
+    size_t nx = slant_model_vectorize(m, text, strlen(text), NULL, 0);
+    slant_feature *x = malloc((nx ? nx : 1) * sizeof *x);
+    for (size_t h = 0; x && h < heads && slant_model_explainable(m, NULL) == SLANT_STATUS_OK;
+         h++) {
+        slant_explanation *e = NULL;
+        if (slant_model_explain(m, text, strlen(text), h, SLANT_EXPLAIN_ALL, &e, &err))
+            continue;
+        if (e->runner_up != SIZE_MAX && e->runner_up >= slant_model_classes(m, h))
+            abort();
+        double sum = e->intercept, scale = 1 + fabs(e->margin);
+        for (size_t i = 0; i < e->n_toward + e->n_away; i++)
+            sum += i < e->n_toward ? e->toward[i].contribution
+                                   : e->away[i - e->n_toward].contribution;
+        if (e->runner_up != SIZE_MAX) {
+            const slant_head *hd = &m->heads[h];
+            scale += fabs(hd->bias[e->chosen]) + fabs(hd->bias[e->runner_up]);
+            slant_model_vectorize(m, text, strlen(text), x, nx);
+            for (size_t j = 0; j < nx; j++)
+                scale += fabs(x[j].value) * (fabs(slant_model_weight(m, h, e->chosen, x[j].index))
+                                             + fabs(slant_model_weight(m, h, e->runner_up,
+                                                                       x[j].index)));
+        }
+        if (isfinite(scale) && isfinite(e->margin) && !(fabs(sum - e->margin) <= 1e-9 * scale))
+            abort();
+        slant_explanation_free(e);
+    }
+    free(x);
     free(probs);
     free(best);
     slant_model_free(m);

@@ -79,7 +79,7 @@ run getopt-unknown 2 "$SLANT" train "$data/tiny.tsv" -o x.slant --frob && one_me
 run getopt-unknown-value 2 "$SLANT" train "$data/tiny.tsv" -o x.slant --frob=3 && one_message getopt-unknown-value "slant train: unknown option '--frob'"
 run getopt-unknown-short 2 "$SLANT" train "$data/tiny.tsv" -o x.slant -x && one_message getopt-unknown-short "slant train: unknown option '-x'"
 run getopt-no-value 2 "$SLANT" train "$data/tiny.tsv" -o x.slant --model svm --force=yes && one_message getopt-no-value "slant train: --force takes no value"
-run getopt-ambiguous 2 "$SLANT" train "$data/tiny.tsv" -o x.slant --t 3 && one_message getopt-ambiguous "slant train: option '--t' is ambiguous: --tune, --tfidf, --tol, --threads, --text-column"
+run getopt-ambiguous 2 "$SLANT" train "$data/tiny.tsv" -o x.slant --t 3 && one_message getopt-ambiguous "slant train: option '--t' is ambiguous: --tune, --tfidf, --tol, --threads, --target-precision, --text-column"
 run getopt-eval-input-format 2 "$SLANT" eval -m ../nb.slant "$data/tiny.tsv" --input-format \
   && one_message getopt-eval-input-format "slant eval: --input-format needs a value"
 run getopt-label-missing 2 "$SLANT" label -m && one_message getopt-label-missing "slant label: -m needs a value"

@@ -1,0 +1,136 @@
+/*
+ * calibrate_opts.c: the program's side of calibration: train's and cv's
+ * --calibrate and --target-precision, and the calibration and coverage
+ * figures that eval and cv print.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char cli_calib_options_help[] =
+    "Calibration (train and cv; fitted on an inner 3-fold cross-validation):\n"
+    "      --calibrate M      auto (default), none, sigmoid, temperature or isotonic:\n"
+    "                         maps each head's probabilities so that they match how\n"
+    "                         often it is right; auto keeps the method (or none) of\n"
+    "                         lowest out-of-fold log loss, and leaves a head of fewer\n"
+    "                         than 100 labeled documents (or a class of fewer than\n"
+    "                         10) uncalibrated\n"
+    "      --target-precision P  store per class the probability threshold that gave\n"
+    "                         precision P (in (0, 1]) out of fold at the largest\n"
+    "                         coverage, for 'label --abstain'; HEAD=P,HEAD=P per head\n";
+
+int cli_calib_option(int opt, const char *arg, slant_options *o)
+{
+    if (opt == 1401) {
+        int m = slant_calibration_parse(arg);
+        if (m < 0) {
+            cli_error("--calibrate: '%s' is not one of auto, none, sigmoid, temperature, "
+                      "isotonic", arg);
+            return -1;
+        }
+        o->calibrate = (slant_calibration)m;
+        return 1;
+    }
+    if (opt == 1402) {
+        double p;
+        slant_error err = {{0}};
+        if (slant_target_precision_of(arg, NULL, &p, &err)) {
+            cli_error("%s", err.message);
+            return -1;
+        }
+        o->target_precision = arg;
+        return 1;
+    }
+    return 0;
+}
+
+int cli_parse_abstain_below(const char *arg, double *below)
+{
+    if (cli_parse_double("abstain-below", arg, below))
+        return -1;
+    if (!(*below >= 0 && *below <= 1)) {
+        cli_error("--abstain-below: give a probability between 0 and 1");
+        return -1;
+    }
+    return 0;
+}
+
+int cli_abstain_check(const slant_model *m, const char *path, int abstain, double below)
+{
+    if (!abstain || below >= 0)
+        return EXIT_OK;
+    for (size_t h = 0; h < slant_model_heads(m); h++)
+        if (slant_model_target_precision(m, h) > 0)
+            return EXIT_OK;
+    cli_error("--abstain: %s has no stored thresholds (train it with --target-precision P), "
+              "or give --abstain-below T", path);
+    return EXIT_BAD;
+}
+
+void cli_print_calibration_text(const slant_eval *ev, size_t h)
+{
+    slant_calibration_report r;
+    if (!slant_eval_calibration(ev, h, &r))
+        return;
+    printf("  calibration: log loss %.4f  Brier %.4f  ECE %.4f (%d bins of the top "
+           "probability)\n", r.log_loss, r.brier, r.ece, SLANT_CALIBRATION_BINS);
+    printf("    %-13s %9s %10s %9s\n", "bin", "documents", "confidence", "accuracy");
+    for (int b = 0; b < SLANT_CALIBRATION_BINS; b++)
+        if (r.bins[b].count)
+            printf("    [%.3f,%.3f%c %9" PRIu64 " %10.4f %9.4f\n", r.bins[b].lo, r.bins[b].hi,
+                   b == SLANT_CALIBRATION_BINS - 1 ? ']' : ')', r.bins[b].count,
+                   r.bins[b].confidence, r.bins[b].accuracy);
+    slant_coverage_report c;
+    slant_eval_coverage(ev, h, &c);
+    if (c.thresholds)
+        printf("  stored thresholds: coverage %.4f (%" PRIu64 " of %" PRIu64 " documents), "
+               "accuracy on them %.4f\n", c.coverage, c.covered, c.scored, c.accuracy);
+    printf("  risk-coverage: coverage");
+    for (int i = 0; i < SLANT_COVERAGE_POINTS; i++)
+        printf(" %5.0f%%", 100 * c.curve_coverage[i]);
+    printf("\n                 accuracy");
+    for (int i = 0; i < SLANT_COVERAGE_POINTS; i++)
+        printf(" %6.4f", c.curve_accuracy[i]);
+    printf("\n");
+}
+
+void cli_calibration_json(const slant_eval *ev, size_t h, json_t *hd)
+{
+    slant_calibration_report r;
+    if (!slant_eval_calibration(ev, h, &r)) {
+        json_object_set_new(hd, "calibration", json_null());
+        json_object_set_new(hd, "coverage", json_null());
+        return;
+    }
+    json_t *cal = json_object(), *bins = json_array();
+    json_object_set_new(cal, "log_loss", json_real(r.log_loss));
+    json_object_set_new(cal, "brier", json_real(r.brier));
+    json_object_set_new(cal, "ece", json_real(r.ece));
+    for (int b = 0; b < SLANT_CALIBRATION_BINS; b++) {
+        json_t *bin = json_object();
+        json_object_set_new(bin, "lo", json_real(r.bins[b].lo));
+        json_object_set_new(bin, "hi", json_real(r.bins[b].hi));
+        json_object_set_new(bin, "count", json_integer((json_int_t)r.bins[b].count));
+        json_object_set_new(bin, "confidence", json_real(r.bins[b].confidence));
+        json_object_set_new(bin, "accuracy", json_real(r.bins[b].accuracy));
+        json_array_append_new(bins, bin);
+    }
+    json_object_set_new(cal, "bins", bins);
+    json_object_set_new(hd, "calibration", cal);
+    slant_coverage_report c;
+    slant_eval_coverage(ev, h, &c);
+    json_t *cov = json_object(), *curve = json_array();
+    json_object_set_new(cov, "covered", c.thresholds ? json_real(c.coverage) : json_null());
+    json_object_set_new(cov, "accuracy", c.thresholds && c.covered ? json_real(c.accuracy)
+                                                                    : json_null());
+    for (int i = 0; i < SLANT_COVERAGE_POINTS; i++) {
+        json_t *pt = json_object();
+        json_object_set_new(pt, "coverage", json_real(c.curve_coverage[i]));
+        json_object_set_new(pt, "accuracy", json_real(c.curve_accuracy[i]));
+        json_array_append_new(curve, pt);
+    }
+    json_object_set_new(cov, "curve", curve);
+    json_object_set_new(hd, "coverage", cov);
+}
