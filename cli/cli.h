@@ -180,6 +180,13 @@ int cli_print_json(json_t *root);
 /* Checks stdout for write errors and closes it; returns an exit code. */
 int cli_finish_stdout(int code);
 
+/* A share in [0, 1] for option OPT; prints what is wrong and returns -1. */
+int cli_parse_share(const char *opt, const char *s, double *out);
+/* Prints the summary D of a batch labeled by M (drift_cmd.c) to F, as
+ * text or as one JSON line; OPT the thresholds it was made with.  Returns
+ * 0 or an exit code. */
+int cli_print_drift(FILE *f, const slant_model *m, const slant_drift *d,
+                    const slant_drift_options *opt, int json);
 /* Explanations (explain_cmd.c), for explain and label --explain.  Parses
  * K, the n-grams each way: 1 to 1000000, or "all" (SLANT_EXPLAIN_ALL);
  * prints what is wrong and returns -1. */
@@ -200,6 +207,8 @@ int cmd_inspect(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_features(int argc, char **argv);
 int cmd_dups(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_drift(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 
 #endif /* SLANT_CLI_H */

@@ -4,12 +4,16 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
 #include "cli.h"
+
+#define LABEL_STR_(x) #x
+#define LABEL_STR(x) LABEL_STR_(x)
 
 static const char label_usage[] =
     "Usage: slant label -m MODEL [OPTIONS] [FILE...]\n"
@@ -31,7 +35,10 @@ static const char label_usage[] =
     "Output: TSV with a header row: id, then for each head its label and that\n"
     "label's probability; or with --json one JSON object per article:\n"
     "  {\"id\": ID, \"heads\": {HEAD: {\"label\": L, \"probability\": P,\n"
-    "                            \"probabilities\": {CLASS: P, ...}}}}\n"
+    "                            \"probabilities\": {CLASS: P, ...}}},\n"
+    "   \"known\": {\"ngrams\": S, \"words\": S}, \"unfamiliar\": B}\n"
+    "(known: the shares of its n-grams and of its words that the model knows from\n"
+    "training, null where it cannot tell; unfamiliar: true below --min-known)\n"
     "or with --format fasttext a line per article as fastText's predict-prob\n"
     "writes it: __label__CLASS P (one head named label), else __label__HEAD=CLASS P\n"
     "for each head.\n"
@@ -58,6 +65,11 @@ static const char label_usage[] =
     "                         --target-precision): TSV label '?', JSON \"label\": null and\n"
     "                         \"abstained\": true, fastText no tag; probabilities still given\n"
     "      --abstain-below T  the same, where the top probability is under T\n"
+    "      --min-known S      an article whose known n-gram share is below S is\n"
+    "                         unfamiliar (" LABEL_STR(SLANT_MIN_KNOWN) ")\n"
+    "      --summary          after the labels, print on standard error what\n"
+    "                         'slant drift' prints: known shares, the label mix\n"
+    "                         beside the training mix, and warnings of drift\n"
     "  -h, --help             this help\n"
     "--text-column and --ignore below are as for train (label reads only the text\n"
     "and the id); --max-doc-bytes refuses a longer article, after the labels of\n"
@@ -72,7 +84,15 @@ typedef struct label_out {
     size_t explain; /* --explain's K; 0 without */
     int abstain;    /* --abstain or --abstain-below: a head may be left unlabeled */
     double below;   /* --abstain-below's T; < 0: the stored thresholds */
+    double min_known;     /* below it an article is unfamiliar */
+    slant_drift *summary; /* --summary: every article recorded; else NULL */
+    struct row_buf *buf;  /* JSON: a row's text before its known shares */
 } label_out;
+
+struct row_buf {
+    char *p;
+    size_t cap;
+};
 
 /* Whether head H is left unlabeled for a document of PROBS. */
 static int abstains(const label_out *o, size_t h, const double *probs)
@@ -95,7 +115,7 @@ static void print_header(const label_out *o)
 
 /* WHY: the row's explanations, one per head, or NULL without --explain. */
 static int print_row(const label_out *o, const char *id, const double *probs, const size_t *best,
-                     slant_explanation *const *why)
+                     slant_explanation *const *why, const double *known)
 {
     const slant_model *m = o->model;
     size_t nh = slant_model_heads(m);
@@ -154,7 +174,37 @@ static int print_row(const label_out *o, const char *id, const double *probs, co
         json_object_set_new(heads, slant_model_head_name(m, h), hd);
     }
     json_object_set_new(root, "heads", heads);
-    int rc = json_dumpf(root, stdout, JSON_COMPACT | JSON_REAL_PRECISION(6) | JSON_ENSURE_ASCII);
+    /* The known shares are written after the object's other members, by
+     * hand: one nested object more through jansson cost about 5% of
+     * labeling's time, for two numbers. */
+    struct row_buf *b = o->buf;
+    size_t flags = JSON_COMPACT | JSON_REAL_PRECISION(6) | JSON_ENSURE_ASCII;
+    size_t len = json_dumpb(root, b->p, b->cap, flags);
+    if (len > b->cap) {
+        char *p = realloc(b->p, len);
+        if (!p) {
+            json_decref(root);
+            return -1;
+        }
+        b->p = p;
+        b->cap = len;
+        len = json_dumpb(root, b->p, b->cap, flags);
+    }
+    int rc = len == 0 || len > b->cap;
+    if (!rc) {
+        char ng[32], w[32];
+        if (isnan(known[0]))
+            strcpy(ng, "null");
+        else
+            snprintf(ng, sizeof ng, "%.4f", known[0]);
+        if (isnan(known[1]))
+            strcpy(w, "null");
+        else
+            snprintf(w, sizeof w, "%.4f", known[1]);
+        fwrite(b->p, 1, len - 1, stdout); /* all but its closing brace */
+        printf(",\"known\":{\"ngrams\":%s,\"words\":%s},\"unfamiliar\":%s}", ng, w,
+               known[0] < o->min_known ? "true" : "false");
+    }
     json_decref(root);
     putchar('\n');
     return rc;
@@ -170,8 +220,11 @@ static int label_corpus(const label_out *o, const slant_corpus *corpus, uint32_t
     double *probs = malloc(BATCH * tc * sizeof *probs);
     size_t *best = malloc(BATCH * nh * sizeof *best);
     slant_explanation **why = o->explain ? malloc(BATCH * (nh ? nh : 1) * sizeof *why) : NULL;
+    /* the known shares cost a little: only where they are shown */
+    int want_known = o->format == OUT_JSON || o->summary;
+    double *known = want_known ? malloc(BATCH * 2 * sizeof *known) : NULL;
     int rc = EXIT_OK;
-    if (!probs || !best || (o->explain && !why)) {
+    if (!probs || !best || (o->explain && !why) || (want_known && !known)) {
         cli_error("out of memory");
         rc = EXIT_FAILURE_;
     }
@@ -181,14 +234,22 @@ static int label_corpus(const label_out *o, const slant_corpus *corpus, uint32_t
         slant_status st =
             why ? slant_model_explain_corpus(o->model, corpus, start, m, threads, o->explain, probs,
                                              best, why, &err)
-                : slant_model_predict_corpus(o->model, corpus, start, m, threads, probs, best, &err);
+                : slant_model_predict_corpus_known(o->model, corpus, start, m, threads, probs,
+                                                   best, known, &err);
+        /* explaining gives no shares: a labeling pass more for them, whose
+         * probabilities are the very same */
+        if (!st && why && known)
+            st = slant_model_predict_corpus_known(o->model, corpus, start, m, threads, probs, best,
+                                                  known, &err);
+        for (size_t r = 0; r < m && !st && o->summary; r++)
+            st = slant_drift_add(o->summary, best + r * nh, known[2 * r], known[2 * r + 1], &err);
         if (st) {
             rc = cli_fail(st, &err);
             break;
         }
         for (size_t r = 0; r < m && rc == EXIT_OK; r++)
             if (print_row(o, slant_corpus_id(corpus, start + r), probs + r * tc, best + r * nh,
-                          why ? why + r * nh : NULL))
+                          why ? why + r * nh : NULL, known ? known + 2 * r : NULL))
                 rc = EXIT_FAILURE_;
         for (size_t i = 0; why && i < m * nh; i++)
             slant_explanation_free(why[i]);
@@ -200,6 +261,7 @@ static int label_corpus(const label_out *o, const slant_corpus *corpus, uint32_t
     free(probs);
     free(best);
     free(why);
+    free(known);
     return rc;
 }
 
@@ -298,11 +360,15 @@ int cmd_label(int argc, char **argv)
         {"explain", required_argument, 0, 'E'},
         {"abstain", no_argument, 0, 1411},
         {"abstain-below", required_argument, 0, 1412},
+        {"min-known", required_argument, 0, 1401},
+        {"summary", no_argument, 0, 1402},
         {"help", no_argument, 0, 'h'},
         CLI_READ_LONGOPTS,
         {0, 0, 0, 0}};
     const char *model_path = NULL;
-    int lines = 0, out = OUT_TSV, c, abstain = 0;
+    int lines = 0, out = OUT_TSV, c, abstain = 0, summary = 0;
+    slant_drift_options dopt;
+    slant_drift_options_init(&dopt);
     size_t explain = 0;
     double below = -1;
     slant_format fmt = SLANT_FORMAT_AUTO;
@@ -355,6 +421,11 @@ int cmd_label(int argc, char **argv)
             if (cli_parse_explain("explain", optarg, &explain))
                 return EXIT_BAD;
             break;
+        case 1401:
+            if (cli_parse_share("min-known", optarg, &dopt.min_known))
+                return EXIT_BAD;
+            break;
+        case 1402: summary = 1; break;
         case 'h':
             fputs(label_usage, stdout);
             fputs(cli_read_options_help, stdout);
@@ -377,8 +448,16 @@ int cmd_label(int argc, char **argv)
         slant_model_free(model);
         return EXIT_BAD;
     }
+    struct row_buf buf = {NULL, 0};
     label_out o = {.model = model, .format = out, .header_due = out == OUT_TSV,
-                   .explain = explain, .abstain = abstain, .below = below};
+                   .explain = explain, .abstain = abstain, .below = below,
+                   .min_known = dopt.min_known, .buf = &buf};
+    slant_error derr = {{0}};
+    slant_status dst = summary ? slant_drift_new(model, &dopt, &o.summary, &derr) : SLANT_STATUS_OK;
+    if (dst) {
+        slant_model_free(model);
+        return cli_fail(dst, &derr);
+    }
     char *stdin_only[] = {"-"};
     char **inputs = optind < argc ? argv + optind : stdin_only;
     int n_inputs = optind < argc ? argc - optind : 1;
@@ -394,6 +473,10 @@ int cmd_label(int argc, char **argv)
         rc = label_stream(&o, inputs[i], &opt, threads);
     if (rc == EXIT_OK && o.header_due)
         print_header(&o);
+    if (rc == EXIT_OK && o.summary)
+        rc = cli_print_drift(stderr, model, o.summary, &dopt, 0);
+    slant_drift_free(o.summary);
+    free(buf.p);
     slant_model_free(model);
     return rc;
 }

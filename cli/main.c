@@ -24,6 +24,8 @@ static const char usage[] =
     "  bench [CORPUS]            throughput of each labeling stage, 1 thread and all\n"
     "  features CORPUS -o FILE   the corpus as LIBSVM sparse vectors (for LIBLINEAR)\n"
     "  dups CORPUS [OTHER]       near-duplicate documents: pairs or clusters of copies\n"
+    "  audit CORPUS              labels that look wrong, most suspect first\n"
+    "  drift -m MODEL CORPUS     how far a batch of articles is from the training set\n"
     "\n"
     "Corpora: TSV with a header (label columns, optional id, a text column), JSON\n"
     "lines, fastText's __label__X lines, a folder DIR/<label>/<file>, or LIBSVM\n"
@@ -73,6 +75,10 @@ int main(int argc, char **argv)
         rc = cmd_features(argc - 1, argv + 1);
     else if (strcmp(cmd, "dups") == 0)
         rc = cmd_dups(argc - 1, argv + 1);
+    else if (strcmp(cmd, "audit") == 0)
+        rc = cmd_audit(argc - 1, argv + 1);
+    else if (strcmp(cmd, "drift") == 0)
+        rc = cmd_drift(argc - 1, argv + 1);
     else if (strcmp(cmd, "explain") == 0)
         rc = cmd_explain(argc - 1, argv + 1);
     else {

@@ -674,6 +674,43 @@ void slant_pipeline_counts(const slant_pipeline *p, const slant_vec_scratch *s,
     }
 }
 
+/* ---- Known share ------------------------------------------------------- */
+
+static float idf_of(uint32_t df, size_t n_docs);
+
+float slant_idf_unseen(size_t n_docs)
+{
+    return idf_of(0, n_docs);
+}
+
+void slant_known_shares(const slant_pipeline *p, const slant_vec_scratch *s, float unseen_idf,
+                        double *ngram_share, double *word_share)
+{
+    *ngram_share = *word_share = NAN;
+    int hashed = p->cfg.hash_bits != 0;
+    if ((p->cfg.token_flags & SLANT_TOK_VECTORS) || (hashed && (!p->idf || !(unseen_idf > 0))))
+        return;
+    /* A seen bucket's idf is at least ln 2 below an unseen one's. */
+    float below = unseen_idf - 0.25f;
+    /* With unigrams, the first tokens.n n-gram hashes are the words, in
+     * order: a distinct n-gram first met there is a word. */
+    size_t words = p->cfg.word_min == 1 ? s->tokens.n : 0;
+    uint64_t all = 0, known = 0, word_known = 0;
+    for (size_t k = 0; k < s->n_distinct; k++) {
+        uint32_t id = s->did[k];
+        int in = hashed ? p->idf[id] < below : id != SLANT_VOCAB_EMPTY;
+        all += s->dcount[k];
+        if (!in)
+            continue;
+        known += s->dcount[k];
+        if (s->dfirst[k] < words)
+            word_known += s->dcount[k];
+    }
+    *ngram_share = all ? (double)known / (double)all : 0.0;
+    if (p->cfg.word_min == 1)
+        *word_share = words ? (double)word_known / (double)words : 0.0;
+}
+
 /* ---- Fitting ---------------------------------------------------------- */
 
 /* The candidate table of passes 1 and 2: open addressing on the n-gram
@@ -780,6 +817,9 @@ typedef struct fit_ctx {
     size_t *row_len; /* an upper bound after 2, the length after 5 */
     const slant_pipeline *pipe;
     slant_csr *x;
+    /* pass 5: each document's known shares (2 per document) */
+    double *known;
+    float unseen_idf;
 } fit_ctx;
 
 /* Why a worker stopped; several may be set, by several workers. */
@@ -907,6 +947,7 @@ static void pass_rows(void *vctx, size_t begin, size_t end, uint32_t worker)
             break;
         }
         lookup_distinct(c->pipe, &w->s);
+        slant_known_shares(c->pipe, &w->s, c->unseen_idf, &c->known[2 * d], &c->known[2 * d + 1]);
         unsigned why = 0;
         for (size_t k = 0; naming && k < w->s.n_distinct && !why; k++)
             if (w->s.did[k] != SLANT_VOCAB_EMPTY)
@@ -1171,6 +1212,7 @@ slant_status slant_pipeline_fit(const slant_fconfig *cfg, const char *const *tex
     memset(f, 0, sizeof *f);
     memset(x, 0, sizeof *x);
     f->pipe.cfg = *cfg;
+    f->known_ngrams = f->known_words = NAN;
     if (cfg->token_flags & SLANT_TOK_VECTORS) {
         slant_status vs = fit_vectors(texts, lens, n_docs, f, x, err);
         if (vs) {
@@ -1236,7 +1278,9 @@ slant_status slant_pipeline_fit(const slant_fconfig *cfg, const char *const *tex
     size_t bound = x->rowptr[n_docs];
     x->index = slant_alloc_array(bound ? bound : 1, sizeof *x->index);
     x->value = slant_alloc_array(bound ? bound : 1, sizeof *x->value);
-    if (!x->index || !x->value)
+    c.known = slant_alloc_array(n_docs ? n_docs : 1, 2 * sizeof *c.known);
+    c.unseen_idf = slant_idf_unseen(n_docs);
+    if (!x->index || !x->value || !c.known)
         goto oom;
     slant_parallel_for(n_docs, threads, pass_rows, &c);
     if (c.failed & FIT_BAD_BOUND) {
@@ -1259,6 +1303,14 @@ slant_status slant_pipeline_fit(const slant_fconfig *cfg, const char *const *tex
         at += c.row_len[d];
     }
     x->rowptr[n_docs] = at;
+    /* Summed in document order: the same means at any thread count. */
+    f->known_ngrams = f->known_words = 0;
+    for (size_t d = 0; d < n_docs; d++) {
+        f->known_ngrams += c.known[2 * d];
+        f->known_words += c.known[2 * d + 1];
+    }
+    f->known_ngrams = n_docs ? f->known_ngrams / (double)n_docs : NAN;
+    f->known_words = n_docs ? f->known_words / (double)n_docs : NAN;
     if (at < bound && at > 0) { /* give back what the bound over-counted */
         uint32_t *xi = realloc(x->index, at * sizeof *xi);
         if (xi)
@@ -1286,6 +1338,7 @@ out:
     cand_free(&c.cand);
     free(c.df);
     free(c.row_len);
+    free(c.known);
     if (st) {
         slant_fitted_free(f);
         slant_csr_free(x);

@@ -187,6 +187,23 @@ int slant_distinct_grams(const slant_fconfig *cfg, const char *text, size_t len,
 long slant_pipeline_vectorize(const slant_pipeline *p, const char *text, size_t len,
                               slant_vec_scratch *s, slant_feature **out, size_t *cap);
 
+/* ---- Known share ----------------------------------------------------------
+ * How much of a document the pipeline knows, from the scratch of the
+ * vectorizing just done (s->did, s->dcount, s->dfirst and s->tokens as
+ * slant_pipeline_vectorize or the fit leave them): into *ngram_share the
+ * share of its n-gram occurrences that are features, into *word_share the
+ * share of its word tokens whose unigram is one (NaN without unigram
+ * features).  In hashed mode every n-gram has a bucket, and a bucket is
+ * known when a training document filled it, which only its idf tells:
+ * below UNSEEN_IDF, the idf of a bucket no document had
+ * (slant_idf_unseen; not above 0: unknown); without tf-idf both shares
+ * are NaN.  A document
+ * without n-grams knows nothing: 0.  NaN for a pipeline of vectors. */
+void slant_known_shares(const slant_pipeline *p, const slant_vec_scratch *s, float unseen_idf,
+                        double *ngram_share, double *word_share);
+/* The idf tf-idf gives an n-gram of N_DOCS training documents that none
+ * of them had. */
+float slant_idf_unseen(size_t n_docs);
 /* The raw counts of ROW's N entries, as slant_pipeline_vectorize just made
  * them through P with S (which must not have been used since): how many
  * times the text holds each feature's n-grams, before any weighting (a
@@ -222,6 +239,9 @@ typedef struct slant_fitted {
     uint32_t *name_off;
     char *names;
     size_t names_len;
+    /* The mean over the training documents of slant_known_shares (NaN
+     * where it is NaN), recorded in the model's provenance. */
+    double known_ngrams, known_words;
 } slant_fitted;
 
 struct slant_csr;

@@ -783,6 +783,113 @@ SLANT_API slant_status slant_model_group_spread(const slant_model *model,
                                                 uint32_t threads, slant_ngram_spread *out,
                                                 slant_error *err);
 /* ------------------------------------------------------------------ */
+/* Unfamiliar articles and drift                                       */
+/* ------------------------------------------------------------------ */
+
+/* A model gives any text a label, even one made of n-grams it never saw in
+ * training; what it knows of a text says how far to trust that label.  A
+ * document's known share: of its n-gram occurrences, the share that are
+ * features of the model (in its vocabulary); of its word tokens, the share
+ * whose word (unigram) is one.  In a hashed model every n-gram has a
+ * bucket, and a bucket counts as known when a training document filled
+ * it, which only tf-idf's idf records: a hashed model without tf-idf, and
+ * a model of vectors, have no known share (NaN); nor has a model without
+ * word unigrams a word share.  A text without any n-gram knows nothing:
+ * 0.  The training corpus's own mean shares are recorded in the model's
+ * provenance (known_ngrams=, known_words=). */
+
+/* Below this share of known n-grams an article is "unfamiliar" unless told
+ * otherwise (measured in bench/results/2026-12-02-audit.md). */
+#define SLANT_MIN_KNOWN 0.5
+/* A batch's label mix this far from the training mix (total variation
+ * distance, in [0, 1]) is drift. */
+#define SLANT_DRIFT_DISTANCE 0.2
+/* A batch whose mean known n-gram share is this far below the training
+ * corpus's is unlike it. */
+#define SLANT_DRIFT_KNOWN_DROP 0.15
+
+/* TEXT's known shares into *ngram_share and *word_share (outputs, either
+ * may be NULL; NaN where there is none, as said above). */
+SLANT_API slant_status slant_model_known_share(const slant_model *model, const char *text,
+                                               size_t len, double *ngram_share,
+                                               double *word_share, slant_error *err);
+/* slant_model_predict_corpus, and KNOWN (output, may be NULL): count x 2,
+ * each document's known n-gram share, then its known word share.  The
+ * shares cost a pass over each document's distinct n-grams, not a second
+ * vectorizing. */
+SLANT_API slant_status slant_model_predict_corpus_known(const slant_model *model,
+                                                        const slant_corpus *corpus,
+                                                        size_t first, size_t count,
+                                                        uint32_t threads, double *probs,
+                                                        size_t *best, double *known,
+                                                        slant_error *err);
+/* The training documents of class CLS of HEAD (0 past the end). */
+SLANT_API uint64_t slant_model_class_count(const slant_model *model, size_t head, size_t cls);
+/* The training corpus's mean known shares, as recorded in the provenance,
+ * into *ngrams and *words (outputs, may be NULL): NaN where none is
+ * (a model trained before they were recorded, or without a known share). */
+SLANT_API void slant_model_training_known(const slant_model *model, double *ngrams,
+                                          double *words);
+
+/* What a batch of articles is compared with, and how strictly. */
+typedef struct slant_drift_options {
+    double min_known;      /* an article below this known n-gram share is unfamiliar;
+                            * 0: SLANT_MIN_KNOWN */
+    double max_distance;   /* a head whose predicted mix is further than this from its
+                            * training mix has drifted; 0: SLANT_DRIFT_DISTANCE */
+    double max_known_drop; /* a batch whose mean known n-gram share is further than this
+                            * below the training corpus's is unlike it; 0:
+                            * SLANT_DRIFT_KNOWN_DROP */
+} slant_drift_options;
+
+/* Fills the defaults above. */
+SLANT_API void slant_drift_options_init(slant_drift_options *opt);
+
+/* A batch's summary: documents, known shares and their distribution, the
+ * predicted label mix of every head beside the training mix. */
+typedef struct slant_drift slant_drift;
+
+/* Number of bins of slant_drift_known_bin: [0, 0.2), [0.2, 0.4), ...,
+ * [0.8, 1]. */
+#define SLANT_DRIFT_BINS 5
+
+/* A summary for MODEL's heads and classes (OPT NULL: the defaults); it
+ * copies what it needs and keeps no pointer to MODEL. */
+SLANT_API slant_status slant_drift_new(const slant_model *model, const slant_drift_options *opt,
+                                       slant_drift **out, slant_error *err);
+SLANT_API void slant_drift_free(slant_drift *d);
+/* Records one labeled document: BEST, its class in each head (as
+ * slant_model_predict gives it), and its known shares.  Fails on a class
+ * past the model's. */
+SLANT_API slant_status slant_drift_add(slant_drift *d, const size_t *best, double ngram_share,
+                                       double word_share, slant_error *err);
+/* Labels every document of CORPUS with MODEL (the summary's) and records
+ * it. */
+SLANT_API slant_status slant_drift_corpus(slant_drift *d, const slant_model *model,
+                                          const slant_corpus *corpus, uint32_t threads,
+                                          slant_error *err);
+SLANT_API uint64_t slant_drift_documents(const slant_drift *d);
+/* Mean known n-gram and word shares of the documents recorded (NaN when
+ * none, or when the model has none). */
+SLANT_API double slant_drift_known_ngrams(const slant_drift *d);
+SLANT_API double slant_drift_known_words(const slant_drift *d);
+/* Documents whose known n-gram share is in bin BIN (see SLANT_DRIFT_BINS). */
+SLANT_API uint64_t slant_drift_known_bin(const slant_drift *d, size_t bin);
+/* Documents below min_known: unfamiliar. */
+SLANT_API uint64_t slant_drift_unfamiliar(const slant_drift *d);
+/* 1 when the mean known n-gram share is more than max_known_drop below
+ * the training corpus's (0 when either is unknown). */
+SLANT_API int slant_drift_known_dropped(const slant_drift *d);
+/* Documents predicted as class CLS of HEAD. */
+SLANT_API uint64_t slant_drift_predicted(const slant_drift *d, size_t head, size_t cls);
+/* Total variation distance, half the sum of the absolute differences of
+ * the shares, between HEAD's predicted mix and its training mix (NaN with
+ * no documents). */
+SLANT_API double slant_drift_distance(const slant_drift *d, size_t head);
+/* 1 when that distance is above max_distance. */
+SLANT_API int slant_drift_head_drifted(const slant_drift *d, size_t head);
+
+/* ------------------------------------------------------------------ */
 /* Choosing settings by cross-validation                               */
 /* ------------------------------------------------------------------ */
 
@@ -915,6 +1022,81 @@ SLANT_API slant_status slant_cross_validate_with(const slant_corpus *corpus,
                                                  const slant_cv_options *cvo, slant_eval **out,
                                                  slant_cv_info *info, uint32_t *fold_of,
                                                  slant_error *err);
+/* ------------------------------------------------------------------ */
+/* Suspect labels                                                      */
+/* ------------------------------------------------------------------ */
+
+/* slant_audit looks for documents whose given label is unlikely, by
+ * confident learning (Northcutt, Jiang and Chuang 2021) on out-of-fold
+ * probabilities: every document is labeled by a model trained on the
+ * other folds of slant_cv_split (stratified; grouped and near-duplicates
+ * kept together as slant_cv_options says), with OPT's settings, seed and
+ * threads.  Per head and class j, the threshold t_j is the mean
+ * out-of-fold probability of j over the documents labeled j; a document
+ * labeled i is off the diagonal of the "confident joint" when some other
+ * class j has p_j >= t_j (the most probable such j is suggested), and the
+ * number of such documents estimates the number of label errors.  The
+ * documents are ranked by a score, most suspect first, and that many of
+ * them, from the top, are flagged.
+ * The result is the same for the same corpus, options and seed at any
+ * thread count. */
+typedef enum slant_audit_rank {
+    SLANT_AUDIT_RANK_MARGIN = 0, /* p(given) - the largest other p, lowest first (the
+                                  * normalized margin) */
+    SLANT_AUDIT_RANK_CONFIDENCE  /* p(given), lowest first (self-confidence) */
+} slant_audit_rank;
+
+SLANT_API int slant_audit_rank_parse(const char *name); /* "margin", "confidence"; -1 */
+SLANT_API const char *slant_audit_rank_name(slant_audit_rank rank);
+
+typedef struct slant_audit_options {
+    const char *const *heads; /* the n_heads heads to audit, by name; NULL: every head */
+    size_t n_heads;
+    size_t top;               /* documents listed per head, from the top of the
+                               * ranking; 0: as many as flagged (SIZE_MAX: every
+                               * labeled document) */
+    slant_audit_rank rank;
+} slant_audit_options;
+
+/* Fills the defaults: every head, the flagged documents, by margin. */
+SLANT_API void slant_audit_options_init(slant_audit_options *ao);
+
+typedef struct slant_audit_result slant_audit_result;
+
+/* One suspect.  The strings belong to the result. */
+typedef struct slant_audit_entry {
+    size_t doc;              /* the document's index in the corpus */
+    size_t head;             /* the head's index in the result */
+    const char *id, *head_name;
+    const char *given;       /* its label */
+    const char *suggested;   /* the most probable other class at or above its
+                              * threshold; when none is, the most probable other class */
+    double p_given, p_suggested; /* out-of-fold probabilities */
+    double score;            /* what it is ranked by (lowest first) */
+    int flagged;             /* 1: within the estimated number of label errors; 0:
+                              * listed past them (top) */
+} slant_audit_entry;
+
+/* Audits CORPUS (OPT and CVO as for slant_cross_validate_with; AO NULL:
+ * the defaults) into *out (output).  A document without a label in a head
+ * is not audited in it, nor one whose fold's training side had one class
+ * of it (warned of).  Fails on a corpus without labels, on a head named in
+ * AO that the corpus lacks and on a head of one class. */
+SLANT_API slant_status slant_audit(const slant_corpus *corpus, const slant_options *opt,
+                                   const slant_cv_options *cvo, const slant_audit_options *ao,
+                                   slant_audit_result **out, slant_error *err);
+SLANT_API void slant_audit_result_free(slant_audit_result *r);
+/* The heads audited, in the corpus's order. */
+SLANT_API size_t slant_audit_heads(const slant_audit_result *r);
+SLANT_API const char *slant_audit_head_name(const slant_audit_result *r, size_t head);
+/* Documents audited in HEAD (labeled, and labeled out of fold). */
+SLANT_API size_t slant_audit_head_documents(const slant_audit_result *r, size_t head);
+/* The estimated number of label errors in HEAD: the documents flagged. */
+SLANT_API size_t slant_audit_head_estimated(const slant_audit_result *r, size_t head);
+/* Entries of every head, head by head, each head's most suspect first. */
+SLANT_API size_t slant_audit_count(const slant_audit_result *r);
+/* Entry I into *out (output); 0, or -1 when I is past the end. */
+SLANT_API int slant_audit_get(const slant_audit_result *r, size_t i, slant_audit_entry *out);
 /* ------------------------------------------------------------------ */
 /* Near-duplicates                                                     */
 /* ------------------------------------------------------------------ */

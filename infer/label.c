@@ -7,6 +7,7 @@
 
 #include "common.h"
 #include "corpus.h"
+#include "drift.h"
 #include "model.h"
 
 typedef struct label_job {
@@ -16,6 +17,8 @@ typedef struct label_job {
     size_t next; /* the next document to claim, atomically */
     double *probs;
     size_t *best;
+    double *known;    /* NULL, or 2 per document: its known shares */
+    float unseen_idf; /* for them (see slant_known_shares) */
     int failed;
 } label_job;
 
@@ -44,6 +47,9 @@ static void label_worker(void *vctx, size_t begin, size_t end, uint32_t worker)
                 __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
                 break;
             }
+            if (j->known)
+                slant_known_shares(&m->pipe, &s, j->unseen_idf, &j->known[2 * r],
+                                   &j->known[2 * r + 1]);
             if (slant_model_score(m, row, (size_t)n, j->probs + r * m->total_classes,
                                   j->best ? j->best + r * m->n_heads : NULL)) {
                 __atomic_store_n(&j->failed, 1, __ATOMIC_RELAXED);
@@ -59,13 +65,23 @@ slant_status slant_model_predict_corpus(const slant_model *model, const slant_co
                                         size_t first, size_t count, uint32_t threads,
                                         double *probs, size_t *best, slant_error *err)
 {
+    return slant_model_predict_corpus_known(model, corpus, first, count, threads, probs, best,
+                                            NULL, err);
+}
+
+slant_status slant_model_predict_corpus_known(const slant_model *model,
+                                              const slant_corpus *corpus, size_t first,
+                                              size_t count, uint32_t threads, double *probs,
+                                              size_t *best, double *known, slant_error *err)
+{
     if (first > corpus->n_docs || count > corpus->n_docs - first)
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "documents %zu..%zu are past the "
                           "corpus's %zu", first, first + count, corpus->n_docs);
     slant_status st = slant_model_check_input(model, corpus, err);
     if (st)
         return st;
-    label_job j = {model, corpus, first, count, 0, probs, best, 0};
+    label_job j = {model, corpus, first, count, 0, probs, best, known,
+                   known ? slant_model_unseen_idf(model) : 0.0f, 0};
     /* Small batches are not worth a thread each. */
     uint32_t t = slant_threads_for(threads, (count + 63) / 64);
     slant_parallel_for(t, t, label_worker, &j); /* one range per worker */

@@ -275,7 +275,8 @@ static int options_line(char **s, size_t *len, size_t *cap, const slant_options 
 
 static char *provenance(const slant_corpus *c, const size_t *docs, size_t n_docs,
                         const slant_options *o, const char *date, const head_classes *hc,
-                        size_t nf, const slant_nbsvm_choice *choice, const char *note)
+                        size_t nf, const slant_nbsvm_choice *choice, const char *note,
+                        const slant_fitted *fitted)
 {
     char *s = NULL;
     size_t len = 0, cap = 0;
@@ -286,6 +287,11 @@ static char *provenance(const slant_corpus *c, const size_t *docs, size_t n_docs
         bad |= appendf(&s, &len, &cap, "preset=%s\n", slant_preset_name(o->preset));
     bad |= appendf(&s, &len, &cap, "features=%zu\ncorpus_documents=%zu\ncorpus_hash=xxh3:%016llx\n",
                    nf, n_docs, (unsigned long long)slant_corpus_hash(c, docs, n_docs));
+    /* What labeling's known share is compared with (slant_drift). */
+    if (!isnan(fitted->known_ngrams))
+        bad |= appendf(&s, &len, &cap, "known_ngrams=%.4f\n", fitted->known_ngrams);
+    if (!isnan(fitted->known_words))
+        bad |= appendf(&s, &len, &cap, "known_words=%.4f\n", fitted->known_words);
     for (size_t h = 0; h < c->n_heads && !bad; h++) {
         bad |= appendf(&s, &len, &cap, "head=%s", c->head_names[h]);
         for (uint32_t k = 0; k < hc[h].n && !bad; k++)
@@ -730,7 +736,7 @@ static slant_status train_once(const slant_corpus *c, const size_t *docs, size_t
     slant_csr_free(&x); /* before the model image is built: the two are the peak */
     memset(&x, 0, sizeof x);
     prov = provenance(c, docs, n_docs, o, date, hc, nf,
-                      o->model == SLANT_MODEL_KIND_NBSVM ? choice : NULL, note);
+                      o->model == SLANT_MODEL_KIND_NBSVM ? choice : NULL, note, &fitted);
     if (!prov) {
         st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
         goto out;

@@ -50,4 +50,31 @@ slant_status slant_cv_run(const slant_corpus *corpus, const slant_options *opt,
 slant_status slant_cv_folds(const slant_corpus *corpus, uint32_t folds, uint64_t seed,
                             uint32_t *fold_of, slant_error *err);
 
+/* Out-of-fold class probabilities (oof.c), for slant_audit.  Classes are
+ * each head's distinct labels in the corpus, in strcmp order: head h's
+ * are class_names[class_start[h] .. class_start[h + 1]). */
+typedef struct slant_fold_probs {
+    size_t n_docs, n_heads;
+    size_t *class_start;      /* n_heads + 1 */
+    const char **class_names; /* point into the corpus's labels */
+    size_t *class_of;         /* n_docs x n_heads: the given label's class within its
+                               * head, SIZE_MAX when missing */
+    double *probs;            /* n_docs x class_start[n_heads]: document d's
+                               * probability of class j at d * total + j, from the model
+                               * of the fold that held d out; NaN where not labeled (a
+                               * head not asked for, or one class on a fold's training
+                               * side) */
+} slant_fold_probs;
+
+/* Labels every document of CORPUS, for the heads h with WANT[h], by a
+ * model trained on the other folds of slant_cv_split (CVO, OPT's seed and
+ * threads) into *out (output; free with slant_fold_probs_free).  A wanted head
+ * of fewer than two classes is an error; a fold whose training side has
+ * one class of it is skipped for it, with a warning.  INFO (output) may
+ * be NULL. */
+slant_status slant_cv_fold_probs(const slant_corpus *corpus, const unsigned char *want,
+                          const slant_options *opt, const slant_cv_options *cvo,
+                          slant_fold_probs *out, slant_cv_info *info, slant_error *err);
+void slant_fold_probs_free(slant_fold_probs *o);
+
 #endif /* SLANT_TRAIN_H */
