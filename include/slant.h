@@ -292,8 +292,8 @@ SLANT_API const char *slant_preset_name(slant_preset preset);
  * section "Calibration and abstention" below). */
 typedef enum slant_calibration {
     SLANT_CALIBRATION_NONE = 0,    /* the model's own probabilities */
-    SLANT_CALIBRATION_AUTO,        /* the method of the three below, or none, of lowest
-                                    * out-of-fold log loss */
+    SLANT_CALIBRATION_AUTO,        /* temperature or none, whichever has the lower
+                                    * out-of-fold log loss: the labels never move */
     SLANT_CALIBRATION_SIGMOID,     /* Platt: sigmoid(a * logit + b), per class past two */
     SLANT_CALIBRATION_TEMPERATURE, /* softmax(log p / T): never moves the argmax */
     SLANT_CALIBRATION_ISOTONIC     /* a monotone step map per class, interpolated */
@@ -642,10 +642,11 @@ SLANT_API slant_class_scores slant_eval_class(const slant_eval *ev, size_t head,
  * calibrated, and fits each head's map on their out-of-fold
  * probabilities by minimizing log loss.  AUTO measures none, temperature,
  * sigmoid and isotonic by a cross-fit over the inner folds (each fold
- * scored by a map fitted on the others) and keeps the lowest log loss, a
- * map of more parameters having to save 0.5% of it over a simpler one, and
- * none that costs more than 0.002 of out-of-fold accuracy or macro-F1 (a
- * sigmoid or isotonic map can move the argmax; temperature never does); it
+ * scored by a map fitted on the others, the figures in the provenance) and
+ * keeps temperature when it saves 0.5% of none's log loss, else none:
+ * temperature never moves the argmax, and sigmoid and isotonic maps, which
+ * can, moved labels on new outlets though they cost none out of fold
+ * (they are fitted when named); it
  * leaves a head with fewer than SLANT_CALIBRATION_MIN_DOCS labeled
  * documents, or a class with fewer than SLANT_CALIBRATION_MIN_CLASS,
  * uncalibrated, with a log line (a method named explicitly is fitted

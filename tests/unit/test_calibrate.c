@@ -505,6 +505,18 @@ static void test_training_keeps_weights(void **state)
     slant_calib_apply(&cal->calib[0], pp);
     assert_int_equal(slant_model_score(cal, x, nx, pc, NULL), 0);
     assert_true(fabs(pp[0] - pc[0]) < 1e-12);
+    /* auto keeps every label: its map is temperature or none. */
+    slant_calibration chosen = slant_model_calibration(cal, 0);
+    assert_true(chosen == SLANT_CALIBRATION_TEMPERATURE || chosen == SLANT_CALIBRATION_NONE);
+    size_t n = slant_corpus_size(c);
+    double *probs = malloc(n * 2 * sizeof *probs);
+    size_t *bp = malloc(n * sizeof *bp), *bc = malloc(n * sizeof *bc);
+    assert_int_equal(slant_model_predict_corpus(plain, c, 0, n, 1, probs, bp, &err), 0);
+    assert_int_equal(slant_model_predict_corpus(cal, c, 0, n, 1, probs, bc, &err), 0);
+    assert_memory_equal(bp, bc, n * sizeof *bp);
+    free(probs);
+    free(bp);
+    free(bc);
     /* A head named in the target that the corpus lacks is refused. */
     o.target_precision = "stance=0.9";
     slant_model *none = NULL;
