@@ -29,6 +29,17 @@ int cli_fail(slant_status st, const slant_error *err);
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_exit_code(slant_status st);
 
+/* label, eval, explain and drift read a batch of this many documents
+ * (fewer once their texts pass CLI_BATCH_BYTES) at a time. */
+#define CLI_BATCH_DOCS 4096
+#define CLI_BATCH_BYTES ((size_t)64 << 20)
+/* Reads PATH with OPT a batch at a time and calls FN(CTX, batch) on each,
+ * so that a stream of any length is read in the memory of one batch.
+ * Stops at the first exit code FN returns other than EXIT_OK, or at bad
+ * input (its message printed); returns the exit code. */
+int cli_each_batch(const char *path, const slant_read_options *opt,
+                   int (*fn)(void *ctx, const slant_corpus *batch), void *ctx);
+
 /* Number parsing for option values: whole string, range-checked.  On
  * failure prints which option is wrong and returns -1. */
 int cli_parse_u32(const char *opt, const char *s, uint32_t min, uint32_t max, uint32_t *out);

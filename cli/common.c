@@ -70,6 +70,28 @@ int cli_exit_code(slant_status st)
     }
 }
 
+int cli_each_batch(const char *path, const slant_read_options *opt,
+                   int (*fn)(void *ctx, const slant_corpus *batch), void *ctx)
+{
+    slant_error err = {{0}};
+    slant_reader *r = NULL;
+    slant_status st = slant_reader_open_with(path, opt, &r, &err);
+    int rc = st ? cli_fail(st, &err) : EXIT_OK;
+    while (rc == EXIT_OK) {
+        slant_corpus *batch;
+        if ((st = slant_reader_next(r, CLI_BATCH_DOCS, CLI_BATCH_BYTES, &batch, &err))) {
+            rc = cli_fail(st, &err);
+            break;
+        }
+        if (!batch)
+            break;
+        rc = fn(ctx, batch);
+        slant_corpus_free(batch);
+    }
+    slant_reader_free(r);
+    return rc;
+}
+
 int cli_fail(slant_status st, const slant_error *err)
 {
     cli_error("%s", err->message[0] ? err->message : slant_status_str(st));

@@ -210,6 +210,20 @@ int cli_print_drift(FILE *f, const slant_model *m, const slant_drift *d,
     return EXIT_OK;
 }
 
+typedef struct drift_run {
+    const slant_model *model;
+    slant_drift *d;
+    uint32_t threads;
+} drift_run;
+
+static int drift_batch(void *vr, const slant_corpus *batch)
+{
+    drift_run *r = vr;
+    slant_error err = {{0}};
+    slant_status st = slant_drift_corpus(r->d, r->model, batch, r->threads, &err);
+    return st ? cli_fail(st, &err) : EXIT_OK;
+}
+
 int cmd_drift(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -288,23 +302,13 @@ int cmd_drift(int argc, char **argv)
     opt.format = lines ? SLANT_FORMAT_LINES : fmt;
     opt.texts_only = 1;
     opt.text_fallback = 1;
-    for (int i = optind; i < argc && !st; i++) {
-        slant_reader *r = NULL;
-        st = slant_reader_open_with(argv[i], &opt, &r, &err);
-        while (!st) {
-            slant_corpus *batch = NULL;
-            if ((st = slant_reader_next(r, 4096, (size_t)64 << 20, &batch, &err)) || !batch)
-                break;
-            st = slant_drift_corpus(d, model, batch, threads, &err);
-            slant_corpus_free(batch);
-        }
-        slant_reader_free(r);
-    }
-    if (st)
-        rc = cli_fail(st, &err);
-    else if (!slant_drift_documents(d))
+    drift_run run = {model, d, threads};
+    rc = st ? cli_fail(st, &err) : EXIT_OK;
+    for (int i = optind; i < argc && rc == EXIT_OK; i++)
+        rc = cli_each_batch(argv[i], &opt, drift_batch, &run);
+    if (rc == EXIT_OK && !slant_drift_documents(d))
         rc = (cli_error("drift: the input holds no article"), EXIT_BAD);
-    else
+    if (rc == EXIT_OK)
         rc = cli_print_drift(stdout, model, d, &dopt, json);
     slant_drift_free(d);
     slant_model_free(model);

@@ -149,6 +149,7 @@ typedef struct explain_run {
     int json;
     const int *shown; /* per head: 1 to print it */
     int first;        /* no article printed yet */
+    uint32_t threads;
 } explain_run;
 
 static void print_side(const slant_model *m, const char *cls, const slant_contribution *l,
@@ -220,8 +221,10 @@ static int print_json(const explain_run *r, const char *id, const double *probs,
     return rc;
 }
 
-static int explain_batch(explain_run *r, const slant_corpus *batch, uint32_t threads)
+static int explain_batch(void *vr, const slant_corpus *batch)
 {
+    explain_run *r = vr;
+    uint32_t threads = r->threads;
     enum { BATCH = 1024 };
     const slant_model *m = r->model;
     size_t n = slant_corpus_size(batch), tc = slant_model_total_classes(m),
@@ -261,28 +264,6 @@ static int explain_batch(explain_run *r, const slant_corpus *batch, uint32_t thr
     }
     free(probs);
     free(why);
-    return rc;
-}
-
-static int explain_stream(explain_run *r, const char *path, const slant_read_options *opt,
-                          uint32_t threads)
-{
-    slant_error err = {{0}};
-    slant_reader *rd = NULL;
-    slant_status st = slant_reader_open_with(path, opt, &rd, &err);
-    int rc = st ? cli_fail(st, &err) : EXIT_OK;
-    while (rc == EXIT_OK) {
-        slant_corpus *batch;
-        if ((st = slant_reader_next(rd, 4096, (size_t)64 << 20, &batch, &err))) {
-            rc = cli_fail(st, &err);
-            break;
-        }
-        if (!batch)
-            break;
-        rc = explain_batch(r, batch, threads);
-        slant_corpus_free(batch);
-    }
-    slant_reader_free(rd);
     return rc;
 }
 
@@ -376,7 +357,8 @@ int cmd_explain(int argc, char **argv)
     }
     if (rc == EXIT_OK)
         rc = cli_check_explainable(model);
-    explain_run r = {.model = model, .k = k, .json = json, .shown = shown, .first = 1};
+    explain_run r = {.model = model, .k = k, .json = json, .shown = shown, .first = 1,
+                     .threads = threads};
     char *stdin_only[] = {"-"};
     char **inputs = optind < argc ? argv + optind : stdin_only;
     int n_inputs = optind < argc ? argc - optind : 1;
@@ -386,7 +368,7 @@ int cmd_explain(int argc, char **argv)
     opt.text_fallback = 1;
     opt.ids_with_path = lines && n_inputs > 1;
     for (int i = 0; i < n_inputs && rc == EXIT_OK; i++)
-        rc = explain_stream(&r, inputs[i], &opt, threads);
+        rc = cli_each_batch(inputs[i], &opt, explain_batch, &r);
     free(shown);
     slant_model_free(model);
     return rc;

@@ -265,39 +265,30 @@ static int label_corpus(const label_out *o, const slant_corpus *corpus, uint32_t
     return rc;
 }
 
-/* label and eval read a batch of this many documents (fewer once their
- * texts pass BATCH_BYTES) at a time. */
-enum { BATCH_DOCS = 4096 };
-#define BATCH_BYTES ((size_t)64 << 20)
-
 /* Labels PATH a batch at a time, so that a stream of any length is labeled
  * in the memory of one batch.  The TSV header comes with the first batch
  * (or at the end, when no input had a document), so that an input refused
  * before any row leaves standard output empty. */
+typedef struct label_stream_ctx {
+    label_out *o;
+    uint32_t threads;
+} label_stream_ctx;
+
+static int label_batch(void *vctx, const slant_corpus *batch)
+{
+    label_stream_ctx *ctx = vctx;
+    if (ctx->o->header_due) {
+        print_header(ctx->o);
+        ctx->o->header_due = 0;
+    }
+    return label_corpus(ctx->o, batch, ctx->threads);
+}
+
 static int label_stream(label_out *o, const char *path, const slant_read_options *opt,
                         uint32_t threads)
 {
-    slant_error err = {{0}};
-    slant_reader *r = NULL;
-    slant_status st = slant_reader_open_with(path, opt, &r, &err);
-    int rc = st ? cli_fail(st, &err) : EXIT_OK;
-    while (rc == EXIT_OK) {
-        slant_corpus *batch;
-        if ((st = slant_reader_next(r, BATCH_DOCS, BATCH_BYTES, &batch, &err))) {
-            rc = cli_fail(st, &err);
-            break;
-        }
-        if (!batch)
-            break;
-        if (o->header_due) {
-            print_header(o);
-            o->header_due = 0;
-        }
-        rc = label_corpus(o, batch, threads);
-        slant_corpus_free(batch);
-    }
-    slant_reader_free(r);
-    return rc;
+    label_stream_ctx ctx = {o, threads};
+    return cli_each_batch(path, opt, label_batch, &ctx);
 }
 
 /* The TSV header names a column "id", then HEAD and HEAD_prob for each
@@ -534,7 +525,7 @@ static int eval_stream(slant_eval *ev, const slant_model *model, const char *pat
     }
     while (!st) {
         slant_corpus *batch = NULL;
-        if ((st = slant_reader_next(r, BATCH_DOCS, BATCH_BYTES, &batch, &err)) || !batch)
+        if ((st = slant_reader_next(r, CLI_BATCH_DOCS, CLI_BATCH_BYTES, &batch, &err)) || !batch)
             break;
         st = slant_eval_corpus(ev, model, batch, NULL, 0, threads, &err);
         slant_corpus_free(batch);
