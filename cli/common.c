@@ -101,13 +101,15 @@ int cli_each_batch(const char *path, const slant_read_options *opt,
             break;
         }
         if (!batch) {
+            uint64_t at = slant_reader_bytes(r);
             if (!typed)
-                cli_progress_update(stage, "documents", docs, 0, slant_reader_bytes(r), size, 1);
+                cli_progress_update(stage, "documents", docs, 0, at, at ? size : 0, 1);
             break;
         }
         docs += slant_corpus_size(batch);
+        uint64_t at = slant_reader_bytes(r); /* 0: a format read whole, no position */
         if (!typed)
-            cli_progress_update(stage, "documents", docs, 0, slant_reader_bytes(r), size, 0);
+            cli_progress_update(stage, "documents", docs, 0, at, at ? size : 0, 0);
         if (to_tty) /* the batch's lines go to the terminal the line is on */
             cli_progress_hide();
         rc = fn(ctx, batch);
