@@ -20,6 +20,7 @@ enum {
 };
 
 extern const char *cli_prog; /* "slant" */
+extern const char *cli_command; /* "label", ...: the command under way, for messages */
 
 /* Prints "slant: MESSAGE" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -132,7 +133,13 @@ int cli_read_option(int opt, const char *arg, cli_read_opts *r);
 #define CLI_READ_LONGOPTS                                        \
     {"max-doc-bytes", required_argument, 0, 1101},               \
     {"ignore", required_argument, 0, 1102},                      \
-    {"text-column", required_argument, 0, 1103}
+    {"text-column", required_argument, 0, 1103},                 \
+    CLI_PROGRESS_LONGOPTS
+/* --progress and --quiet (read by cli_read_option, helped in
+ * cli_read_options_help): every command that reads has them. */
+#define CLI_PROGRESS_LONGOPTS                                    \
+    {"progress", no_argument, 0, 1105},                          \
+    {"quiet", no_argument, 0, 1106}
 /* --group COLUMN (read by cli_read_option), for the commands that use it. */
 #define CLI_GROUP_LONGOPT {"group", required_argument, 0, 1104}
 extern const char cli_read_options_help[];
@@ -181,9 +188,31 @@ int cli_abstain_check(const slant_model *m, const char *path, int abstain, doubl
 void cli_print_calibration_text(const slant_eval *ev, size_t h);
 void cli_calibration_json(const slant_eval *ev, size_t h, json_t *hd);
 
-/* Sends the library's log to stderr as "slant: LINE": warnings always,
- * progress only when VERBOSE. */
+/* Sends the library's log to stderr as "slant: LINE": warnings unless
+ * --quiet, the other lines only when VERBOSE; and the library's progress
+ * to the progress line (progress.c). */
 void cli_set_log(int verbose);
+
+/* The progress line (progress.c): on standard error when it is a
+ * terminal, or with --progress anywhere (plain lines then); never with
+ * --quiet, which also drops the warnings.  MODE 1 for --progress, -1 for
+ * --quiet: the two together are refused (-1, after saying so). */
+int cli_progress_mode(int mode);
+int cli_quiet(void);
+/* Sends the library's stages (slant_set_progress) to the line. */
+void cli_progress_install(void);
+/* A stage of the program's own: DONE of TOTAL UNIT (TOTAL 0: unknown)
+ * and BYTES of BYTES_TOTAL of the input (0: none, unknown); FINAL once
+ * it has ended. */
+void cli_progress_update(const char *stage, const char *unit, uint64_t done, uint64_t total,
+                         uint64_t bytes, uint64_t bytes_total, int final);
+/* Erases the line from the terminal until the next update, before output
+ * of another kind goes to the same terminal (label's lines). */
+void cli_progress_hide(void);
+/* Around every other write to standard error: the line is erased first
+ * and drawn again after, so that a message never lands on it. */
+void cli_stderr_begin(void);
+void cli_stderr_end(void);
 
 /* Prints ROOT as one compact JSON line and frees it; returns an exit code. */
 int cli_print_json(json_t *root);

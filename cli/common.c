@@ -11,21 +11,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "cli.h"
 
 const char *cli_prog = "slant";
+const char *cli_command;
 
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
+    cli_stderr_begin();
     fprintf(stderr, "%s: ", cli_prog);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+    cli_stderr_end();
 }
 
 /* Whether LINE was warned of before in this run: cv trains one model per
@@ -48,8 +52,11 @@ static int warned_before(const char *line)
 static void log_line(const char *line, void *user)
 {
     int warning = strncmp(line, "warning: ", 9) == 0;
-    if (warning ? !warned_before(line) : *(const int *)user)
+    if (warning ? !cli_quiet() && !warned_before(line) : *(const int *)user) {
+        cli_stderr_begin();
         fprintf(stderr, "%s: %s\n", cli_prog, line);
+        cli_stderr_end();
+    }
 }
 
 void cli_set_log(int verbose)
@@ -57,6 +64,7 @@ void cli_set_log(int verbose)
     static int show_progress;
     show_progress = verbose;
     slant_set_log(log_line, &show_progress);
+    cli_progress_install();
 }
 
 int cli_exit_code(slant_status st)
@@ -77,14 +85,33 @@ int cli_each_batch(const char *path, const slant_read_options *opt,
     slant_reader *r = NULL;
     slant_status st = slant_reader_open_with(path, opt, &r, &err);
     int rc = st ? cli_fail(st, &err) : EXIT_OK;
+    /* Progress: documents, and bytes of the size of a regular file. */
+    const char *stage = cli_command ? cli_command : "read";
+    struct stat sb;
+    int fd_stat = !path || strcmp(path, "-") == 0 ? fstat(0, &sb) : stat(path, &sb);
+    uint64_t size = fd_stat == 0 && S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0, docs = 0;
+    int to_tty = isatty(STDOUT_FILENO);
+    int typed = (!path || strcmp(path, "-") == 0) && isatty(STDIN_FILENO); /* no line under it */
+    if (rc == EXIT_OK && !typed)
+        cli_progress_update(stage, "documents", 0, 0, 0, size, 0);
     while (rc == EXIT_OK) {
         slant_corpus *batch;
         if ((st = slant_reader_next(r, CLI_BATCH_DOCS, CLI_BATCH_BYTES, &batch, &err))) {
             rc = cli_fail(st, &err);
             break;
         }
-        if (!batch)
+        if (!batch) {
+            uint64_t at = slant_reader_bytes(r);
+            if (!typed)
+                cli_progress_update(stage, "documents", docs, 0, at, at ? size : 0, 1);
             break;
+        }
+        docs += slant_corpus_size(batch);
+        uint64_t at = slant_reader_bytes(r); /* 0: a format read whole, no position */
+        if (!typed)
+            cli_progress_update(stage, "documents", docs, 0, at, at ? size : 0, 0);
+        if (to_tty) /* the batch's lines go to the terminal the line is on */
+            cli_progress_hide();
         rc = fn(ctx, batch);
         slant_corpus_free(batch);
     }
@@ -549,7 +576,12 @@ const char cli_read_options_help[] =
     "      --ignore COLUMN    a TSV column or JSONL key that is neither text, id nor\n"
     "                         a label (a url, a title); repeatable\n"
     "      --max-doc-bytes N  refuse a document (a line of a line format, a whole\n"
-    "                         file) of more than N bytes; K, M, G: binary units (16M)\n";
+    "                         file) of more than N bytes; K, M, G: binary units (16M)\n"
+    "Progress:\n"
+    "      --progress         a progress line on standard error even when it is not\n"
+    "                         a terminal (then a plain line every 5 seconds); on a\n"
+    "                         terminal a long command shows one by itself\n"
+    "      --quiet            no progress line, and no warnings (errors still)\n";
 
 void cli_read_opts_init(cli_read_opts *r)
 {
@@ -633,6 +665,8 @@ int cli_read_option(int opt, const char *arg, cli_read_opts *r)
         }
         r->opt.text_column = arg;
         return 1;
+    case 1105: return cli_progress_mode(1) ? -1 : 1;
+    case 1106: return cli_progress_mode(-1) ? -1 : 1;
     }
     return 0;
 }

@@ -50,6 +50,7 @@ int main(int argc, char **argv)
      * without a word. */
     signal(SIGPIPE, SIG_IGN);
     const char *cmd = argv[1];
+    cli_command = cmd;
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage, stdout);
         return cli_finish_stdout(EXIT_OK);

@@ -34,6 +34,28 @@ void slant_warn(const char *fmt, ...) SLANT_PRINTF(1, 2);
  * Nested holds count. */
 void slant_log_hold(int on);
 
+/* One stage of a long call, reported to the progress callback
+ * (slant_set_progress; progress.c):
+ *
+ *   slant_stage s;
+ *   slant_stage_begin(&s, "cv", "folds", folds);   reports 0 of folds
+ *   ... slant_stage_step(&s, f + 1); ...           thinned out by time
+ *   slant_stage_end(&s, st == SLANT_STATUS_OK);    reports folds of folds
+ *
+ * Every begin has its end, on every path: the stages under way are
+ * counted, and one begun inside another (a fold's training) reports
+ * nothing.  Steps may come from any thread. */
+typedef struct slant_stage {
+    const char *name, *unit; /* static strings */
+    uint64_t total;
+    int outer;   /* the outermost stage, with a callback set: it reports */
+    double last; /* when it last reported, in seconds */
+} slant_stage;
+void slant_stage_begin(slant_stage *s, const char *name, const char *unit, uint64_t total);
+void slant_stage_step(slant_stage *s, uint64_t done);
+/* COMPLETED: the stage got to its total (a failed one did not). */
+void slant_stage_end(slant_stage *s, int completed);
+
 /* The rule for names (labels, head names, ids, n-grams; see name.c): NULL
  * when the LEN bytes at S are valid UTF-8 without control characters, else
  * what is wrong ("is not valid UTF-8", ...). */

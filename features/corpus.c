@@ -813,6 +813,7 @@ typedef struct line_source {
     int eof;
     int started;     /* the byte order mark has been looked for */
     size_t lineno;   /* of the line last returned, 1-based */
+    uint64_t got;    /* bytes read from fd in all, buffered ones too */
 } line_source;
 
 /* Bytes asked of each read. */
@@ -849,6 +850,7 @@ static slant_status source_fill(line_source *s, slant_error *err)
         ssize_t got = read(s->fd, s->buf + s->len, s->cap - s->len - 1);
         if (got > 0) {
             s->len += (size_t)got;
+            s->got += (uint64_t)got;
             return SLANT_STATUS_OK;
         }
         if (got == 0) {
@@ -2651,6 +2653,13 @@ static slant_status read_batch(slant_reader *r, size_t max_docs, size_t max_byte
         p->c = NULL;
     }
     return st;
+}
+
+uint64_t slant_reader_bytes(const slant_reader *r)
+{
+    if (!r || r->src.fd < 0)
+        return 0;
+    return r->src.got - (r->src.len - r->src.pos); /* what is still buffered is not yet read */
 }
 
 slant_status slant_reader_next(slant_reader *r, size_t max_docs, size_t max_bytes,

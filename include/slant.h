@@ -63,6 +63,20 @@ typedef struct slant_error {
 typedef void (*slant_log_fn)(const char *line, void *user);
 SLANT_API void slant_set_log(slant_log_fn fn, void *user);
 
+/* Progress of a long call: STAGE names it ("train", "cv", "tune",
+ * "audit"), DONE of TOTAL units (UNIT: "steps", "folds", "trials"; TOTAL 0
+ * when unknown).  A stage is reported first with DONE 0 and, when it
+ * completes, last with DONE == TOTAL; one that fails stops without that
+ * last report.  Only the outermost long call reports: cv's folds, not the
+ * training inside each fold.  Calls come from the thread that made the
+ * library call or from one of its workers, under a lock, never
+ * concurrently; between its first and its last report a stage is
+ * reported at most about 20 times a second.  The default (NULL) reports
+ * nothing, at no cost; progress never changes a result. */
+typedef void (*slant_progress_fn)(const char *stage, const char *unit, uint64_t done,
+                                  uint64_t total, void *user);
+SLANT_API void slant_set_progress(slant_progress_fn fn, void *user);
+
 /* One non-zero entry of a sparse vector. */
 typedef struct slant_feature {
     uint32_t index;
@@ -211,6 +225,10 @@ SLANT_API slant_status slant_reader_next(slant_reader *r, size_t max_docs, size_
 SLANT_API void slant_reader_free(slant_reader *reader);
 /* The format the reader reads (as detected, for SLANT_FORMAT_AUTO). */
 SLANT_API slant_format slant_reader_format(const slant_reader *reader);
+/* Bytes of the input the batches so far came from (a byte order mark
+ * included), for a progress display against the input's size; 0 for the
+ * text and folder formats, which have no position in one stream. */
+SLANT_API uint64_t slant_reader_bytes(const slant_reader *reader);
 /* The rest of the input as one corpus into *out (output; NULL when nothing
  * is left).  Called before any batch was taken, it reads what
  * slant_corpus_read_with would, fastText's heads included: this is how a

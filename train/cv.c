@@ -718,6 +718,8 @@ slant_status slant_cv_run(const slant_corpus *corpus, const slant_options *opt,
                           "cross-validate");
     uint32_t folds = cvo->folds ? cvo->folds : 10;
 
+    slant_stage stage; /* a tuning trial's inner folds are nested: they report nothing */
+    slant_stage_begin(&stage, "cv", "folds", folds);
     uint32_t *fold_of = slant_alloc_array(n ? n : 1, sizeof *fold_of);
     size_t *train = slant_alloc_array(n ? n : 1, sizeof *train);
     size_t *held = slant_alloc_array(n ? n : 1, sizeof *held);
@@ -771,8 +773,10 @@ slant_status slant_cv_run(const slant_corpus *corpus, const slant_options *opt,
                            "documents in this fold are not scored", f + 1, folds,
                            corpus->head_names[h], k ? "one class" : "no labels");
         }
-        if (kept == 0)
+        if (kept == 0) {
+            slant_stage_step(&stage, f + 1);
             continue;
+        }
         if (cvo->by_group) /* plain folds lack only classes rarer than the folds */
             warn_missing_classes(corpus, class_of, n_classes, keep, train, n_train, f, folds,
                                  seen);
@@ -811,11 +815,13 @@ slant_status slant_cv_run(const slant_corpus *corpus, const slant_options *opt,
                   f + 1, folds, n_train, n_held,
                   counted ? (double)(right1 - right0) / (double)counted : 0.0,
                   slant_eval_head_name(ev, 0));
+        slant_stage_step(&stage, f + 1);
     }
     *out = ev;
     ev = NULL;
 
 out:
+    slant_stage_end(&stage, st == SLANT_STATUS_OK);
     slant_eval_free(ev);
     free(seen);
     free(n_classes);

@@ -188,6 +188,8 @@ slant_status slant_cv_fold_probs(const slant_corpus *corpus, const unsigned char
     size_t *held = slant_alloc_array(n ? n : 1, sizeof *held);
     unsigned char *keep = slant_alloc_array(nh, 1);
     slant_model *model = NULL;
+    slant_stage stage;
+    int begun = 0;
     if (!fold_of || !train || !held || !keep) {
         st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
         goto out;
@@ -213,7 +215,11 @@ slant_status slant_cv_fold_probs(const slant_corpus *corpus, const unsigned char
     slant_warn_label_heads(corpus);
     if ((st = slant_cv_split(corpus, cvo, opt->seed, opt->threads, fold_of, info, err)))
         goto out;
+    slant_stage_begin(&stage, "audit", "folds", folds);
+    begun = 1;
     for (uint32_t f = 0; f < folds; f++) {
+        if (f)
+            slant_stage_step(&stage, f);
         size_t n_train = 0, n_held = 0, kept = 0;
         for (size_t d = 0; d < n; d++) {
             if (fold_of[d] == f)
@@ -245,6 +251,8 @@ slant_status slant_cv_fold_probs(const slant_corpus *corpus, const unsigned char
                   n_held);
     }
 out:
+    if (begun)
+        slant_stage_end(&stage, st == SLANT_STATUS_OK);
     if (st)
         slant_fold_probs_free(out);
     free(keep);

@@ -621,6 +621,10 @@ static slant_status train_once(const slant_corpus *c, const size_t *docs, size_t
     if (slant_heads_clash((const char *const *)c->head_names, c->n_heads, clash, sizeof clash))
         return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: %s", src, clash);
 
+    /* Progress in steps: the features, each head, the calibration. */
+    int calibrating = o->calibrate != SLANT_CALIBRATION_NONE || o->target_precision;
+    slant_stage stage;
+    slant_stage_begin(&stage, "train", "steps", 1 + c->n_heads + (calibrating ? 1 : 0));
     const char **texts = slant_alloc_array(n_docs, sizeof *texts);
     size_t *lens = slant_alloc_array(n_docs, sizeof *lens);
     head_classes *hc = slant_calloc_array(c->n_heads, sizeof *hc);
@@ -666,6 +670,7 @@ static slant_status train_once(const slant_corpus *c, const size_t *docs, size_t
     if ((st = slant_pipeline_fit(&cfg, texts, lens, n_docs, o->threads, &fitted, &x, err)))
         goto out;
     size_t nf = fitted.pipe.n_features;
+    slant_stage_step(&stage, 1);
     slant_log("%zu features, %zu non-zeros", nf, x.rowptr[n_docs]);
     if (nf == 0 && c->vectors)
         slant_warn("%s: the vectors have no features: the model labels by its biases alone", src);
@@ -727,6 +732,7 @@ static slant_status train_once(const slant_corpus *c, const size_t *docs, size_t
         size_t svm_size = parts[h].svm_size;
         parts[h] = (slant_head_parts){c->head_names[h], cn, hc[h].names, hc[h].counts, w[h],
                                       blob[h], svm_size};
+        slant_stage_step(&stage, 2 + h);
     }
     int rbf = o->model == SLANT_MODEL_KIND_SVM && o->kernel == SLANT_KERNEL_RBF;
     int calibrate = o->calibrate != SLANT_CALIBRATION_NONE || o->target_precision;
@@ -748,6 +754,7 @@ static slant_status train_once(const slant_corpus *c, const size_t *docs, size_t
     else if (!st && calibrate && rbf) /* no weights to refit: the inner models from text */
         st = slant_calibrate_model(c, docs, n_docs, o, out, err);
 out:
+    slant_stage_end(&stage, st == SLANT_STATUS_OK);
     slant_calib_oof_free(oof, c->n_heads);
     if (hc)
         for (size_t h = 0; h < c->n_heads; h++)

@@ -405,6 +405,11 @@ slant_status slant_tune(const slant_corpus *corpus, const slant_options *opt,
     slant_tune_report *r = calloc(1, sizeof *r);
     if (!r)
         return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+    /* Progress in the walk's steps, of which some are skipped (a setting
+     * tried before) and the last ones may not come (no c to step): the
+     * total is the most there can be. */
+    slant_stage stage;
+    slant_stage_begin(&stage, "tune", "trials", MAX_TRIALS);
     size_t *docs = NULL, n_docs = 0;
     uint32_t *split = NULL;
     slant_corpus view;
@@ -450,6 +455,7 @@ slant_status slant_tune(const slant_corpus *corpus, const slant_options *opt,
     for (unsigned k = 0; k < N_CHANGES; k++)
         plan[1 + k] = 1u << k;
     for (size_t step = 0; step < MAX_TRIALS; step++) {
+        slant_stage_step(&stage, step);
         slant_options o = *opt;
         unsigned mask;
         if (step < 1 + N_CHANGES) {
@@ -512,6 +518,7 @@ slant_status slant_tune(const slant_corpus *corpus, const slant_options *opt,
         r = NULL;
     }
 out:
+    slant_stage_end(&stage, st == SLANT_STATUS_OK);
     if (have_view)
         view_free(&view);
     free(split);
