@@ -60,6 +60,9 @@ p2 = {s["id"]: s["p_given"] for s in two["heads"]["topic"]["suspects"]}
 planted = ["d7", "d22", "d41", "d66"]
 assert all(i in p1 and i in p2 for i in planted), (p1, p2)
 assert sum(p2[i] for i in planted) < sum(p1[i] for i in planted), (p1, p2)
+# the count flagged is the first pass's
+e1, e2 = (r["heads"]["topic"]["estimated_errors"] for r in (one, two))
+assert e1 == e2 == sum(s["flagged"] for s in two["heads"]["topic"]["suspects"]), (e1, e2)
 PY
 run audit-bad-passes 2 "$SLANT" audit planted.tsv --passes 3 && has audit-bad-passes err "--passes"
 run audit-verbose 0 "$SLANT" audit planted.tsv -l topic --model nb --min-count 1 -k 5 -v \
