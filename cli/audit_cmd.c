@@ -25,12 +25,18 @@ static const char audit_usage[] =
     "document the models disagree with, which may be their fault as well as the\n"
     "label's.\n"
     "\n"
+    "By default the folds are then trained again without the documents flagged,\n"
+    "and every document is ranked by those models (confident learning's prune\n"
+    "and retrain): wrong labels no longer mislead the models that judge them.\n"
+    "The number flagged stays the first pass's estimate.  It takes twice the\n"
+    "time; --passes 1 ranks by the first models.\n"
+    "\n"
     "Output: TSV with a header row, id head given suggested p_given p_suggested\n"
     "score (suggested: the most probable other class; p_: out-of-fold\n"
     "probabilities; score: what it is ranked by, lowest first); or with --json one\n"
-    "object: {\"folds\": K, \"rank\": R, \"heads\": {HEAD: {\"documents\": N,\n"
-    "\"estimated_errors\": E, \"suspects\": [{\"id\", \"given\", \"suggested\",\n"
-    "\"p_given\", \"p_suggested\", \"score\", \"flagged\"}, ...]}}}.\n"
+    "object: {\"folds\": K, \"rank\": R, \"passes\": P, \"heads\": {HEAD:\n"
+    "{\"documents\": N, \"estimated_errors\": E, \"suspects\": [{\"id\", \"given\",\n"
+    "\"suggested\", \"p_given\", \"p_suggested\", \"score\", \"flagged\"}, ...]}}}.\n"
     "\n"
     "  -k, --folds K          number of folds (10)\n"
     "      --group COLUMN     keep each value of COLUMN inside one fold\n"
@@ -40,6 +46,8 @@ static const char audit_usage[] =
     "                         as the estimated errors; \"flagged\" marks those)\n"
     "      --rank R           margin: p_given minus the largest other probability\n"
     "                         (default); confidence: p_given\n"
+    "      --passes N         2: train the folds again without the flagged\n"
+    "                         documents and rank by those models (default); 1: once\n"
     "  -l, --label HEAD       audit this head only; repeatable (default: every head)\n"
     "      --json             print one JSON object\n"
     "  -v, --verbose          report progress on standard error\n"
@@ -58,11 +66,14 @@ static int print_tsv(const slant_audit_result *r)
     return EXIT_OK;
 }
 
-static int print_json(const slant_audit_result *r, uint32_t folds, slant_audit_rank rank)
+static int print_json(const slant_audit_result *r, uint32_t folds,
+                      const slant_audit_options *ao)
 {
     json_t *root = json_object(), *heads = json_object();
     json_object_set_new(root, "folds", json_integer(folds));
-    json_object_set_new(root, "rank", json_string(slant_audit_rank_name(rank)));
+    json_object_set_new(root, "rank", json_string(slant_audit_rank_name(ao->rank)));
+    json_object_set_new(root, "passes", json_integer(ao->passes ? ao->passes
+                                                                : SLANT_AUDIT_PASSES));
     size_t i = 0;
     for (size_t h = 0; h < slant_audit_heads(r); h++) {
         json_t *hd = json_object(), *list = json_array();
@@ -97,6 +108,7 @@ int cmd_audit(int argc, char **argv)
         {"dup-threshold", required_argument, 0, 1202},
         {"top", required_argument, 0, 1401},
         {"rank", required_argument, 0, 1402},
+        {"passes", required_argument, 0, 1403},
         CLI_GROUP_LONGOPT,
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
@@ -165,6 +177,10 @@ int cmd_audit(int argc, char **argv)
             ao.rank = (slant_audit_rank)k;
             break;
         }
+        case 1403:
+            if (cli_parse_u32("passes", optarg, 1, 2, &ao.passes))
+                return EXIT_BAD;
+            break;
         case 'v': verbose = 1; break;
         case 'h':
             fputs(audit_usage, stdout);
@@ -205,7 +221,7 @@ int cmd_audit(int argc, char **argv)
             cli_error("head %s: %zu of %zu documents flagged as likely label errors",
                       slant_audit_head_name(res, h), slant_audit_head_estimated(res, h),
                       slant_audit_head_documents(res, h));
-    rc = json ? print_json(res, cvo.folds ? cvo.folds : 10, ao.rank) : print_tsv(res);
+    rc = json ? print_json(res, cvo.folds ? cvo.folds : 10, &ao) : print_tsv(res);
     slant_audit_result_free(res);
     return rc;
 }

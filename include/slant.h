@@ -1075,9 +1075,16 @@ typedef struct slant_audit_options {
                                * ranking; 0: as many as flagged (SIZE_MAX: every
                                * labeled document) */
     slant_audit_rank rank;
+    uint32_t passes;          /* 1: rank by the out-of-fold probabilities; 2: then train
+                               * the folds again without the documents flagged, and rank
+                               * every document by those models (confident learning's
+                               * "prune and retrain": label noise no longer misleads the
+                               * models that judge it); 0: SLANT_AUDIT_PASSES */
 } slant_audit_options;
+#define SLANT_AUDIT_PASSES 2
 
-/* Fills the defaults: every head, the flagged documents, by margin. */
+/* Fills the defaults: every head, the flagged documents, by margin, two
+ * passes. */
 SLANT_API void slant_audit_options_init(slant_audit_options *ao);
 
 typedef struct slant_audit_result slant_audit_result;

@@ -179,6 +179,61 @@ out:
     return st;
 }
 
+/* The second pass: the folds trained again without the documents that
+ * the first flagged in any audited head, and *OOF (input and output)
+ * replaced by the probabilities of those models.  The flagged documents
+ * are still labeled, by their own fold's model.  A document that the
+ * second pass cannot label in a head (its fold's training side lost a
+ * class to the pruning) keeps the first pass's probabilities.
+ * ESTIMATED (output, one per head) receives the first pass's estimate of
+ * the errors: the number flagged stays the first pass's, since models
+ * trained without the suspects are surer of everything, and their
+ * confident joint counts too many (1,826 for 1,250 flipped on imdb,
+ * against 1,328 from the first pass). */
+static slant_status prune_and_refit(const slant_corpus *corpus, const unsigned char *want,
+                                    const slant_options *opt, const slant_cv_options *cvo,
+                                    slant_audit_rank rank, slant_fold_probs *oof,
+                                    size_t *estimated_out, slant_error *err)
+{
+    size_t n = oof->n_docs, nh = oof->n_heads, pruned = 0;
+    unsigned char *skip = slant_calloc_array(n ? n : 1, 1);
+    if (!skip)
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+    slant_status st = SLANT_STATUS_OK;
+    for (size_t h = 0; h < nh && !st; h++) {
+        if (!want[h])
+            continue;
+        audit_row *rows = NULL;
+        size_t n_rows = 0, estimated = 0;
+        if ((st = audit_head_rows(oof, h, rank, &rows, &n_rows, &estimated, err)))
+            break;
+        estimated_out[h] = estimated;
+        for (size_t r = 0; r < estimated; r++)
+            if (!skip[rows[r].doc]) {
+                skip[rows[r].doc] = 1;
+                pruned++;
+            }
+        free(rows);
+    }
+    if (st || pruned == 0) {
+        free(skip);
+        return st;
+    }
+    slant_log("audit: training the folds again without the %zu documents flagged", pruned);
+    slant_fold_probs second;
+    st = slant_cv_fold_probs(corpus, want, skip, opt, cvo, &second, NULL, err);
+    free(skip);
+    if (st)
+        return st;
+    size_t cells = n * oof->class_start[nh];
+    for (size_t i = 0; i < cells; i++)
+        if (isnan(second.probs[i]))
+            second.probs[i] = oof->probs[i];
+    slant_fold_probs_free(oof);
+    *oof = second;
+    return SLANT_STATUS_OK;
+}
+
 slant_status slant_audit(const slant_corpus *corpus, const slant_options *opt,
                          const slant_cv_options *cvo, const slant_audit_options *ao,
                          slant_audit_result **out, slant_error *err)
@@ -215,9 +270,23 @@ slant_status slant_audit(const slant_corpus *corpus, const slant_options *opt,
     }
     if (!ao->heads)
         memset(want, 1, nh);
+    uint32_t passes = ao->passes ? ao->passes : SLANT_AUDIT_PASSES;
+    if (passes > 2) {
+        free(want);
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "audit passes are 1 or 2, not %u",
+                          passes);
+    }
+    size_t *first_estimate = slant_calloc_array(nh, sizeof *first_estimate);
+    if (!first_estimate) {
+        free(want);
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+    }
     slant_fold_probs oof;
-    slant_status st = slant_cv_fold_probs(corpus, want, opt, cvo, &oof, NULL, err);
+    slant_status st = slant_cv_fold_probs(corpus, want, NULL, opt, cvo, &oof, NULL, err);
+    if (!st && passes == 2)
+        st = prune_and_refit(corpus, want, opt, cvo, ao->rank, &oof, first_estimate, err);
     if (st) {
+        free(first_estimate);
         free(want);
         return st;
     }
@@ -237,6 +306,11 @@ slant_status slant_audit(const slant_corpus *corpus, const slant_options *opt,
         size_t n_rows = 0, estimated = 0;
         if ((st = audit_head_rows(&oof, h, ao->rank, &rows, &n_rows, &estimated, err)))
             break;
+        if (passes == 2) { /* the first pass's count, the second's ranking */
+            estimated = first_estimate[h] < n_rows ? first_estimate[h] : n_rows;
+            for (size_t q = 0; q < n_rows; q++)
+                rows[q].flagged = q < estimated;
+        }
         audit_head *ah = &r->heads[r->n_heads++];
         ah->name = slant_strdup(corpus->head_names[h]);
         ah->documents = n_rows;
@@ -270,6 +344,7 @@ slant_status slant_audit(const slant_corpus *corpus, const slant_options *opt,
 out:
     free(rows);
     free(want);
+    free(first_estimate);
     slant_fold_probs_free(&oof);
     if (st) {
         slant_audit_result_free(r);

@@ -167,7 +167,7 @@ out:
 }
 
 slant_status slant_cv_fold_probs(const slant_corpus *corpus, const unsigned char *want,
-                          const slant_options *opt, const slant_cv_options *cvo,
+                          const unsigned char *skip, const slant_options *opt, const slant_cv_options *cvo,
                           slant_fold_probs *out, slant_cv_info *info, slant_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -224,7 +224,7 @@ slant_status slant_cv_fold_probs(const slant_corpus *corpus, const unsigned char
         for (size_t d = 0; d < n; d++) {
             if (fold_of[d] == f)
                 held[n_held++] = d;
-            else
+            else if (!skip || !skip[d])
                 train[n_train++] = d;
         }
         for (size_t h = 0; h < nh; h++) {

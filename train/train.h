@@ -68,12 +68,14 @@ typedef struct slant_fold_probs {
 
 /* Labels every document of CORPUS, for the heads h with WANT[h], by a
  * model trained on the other folds of slant_cv_split (CVO, OPT's seed and
- * threads) into *out (output; free with slant_fold_probs_free).  A wanted head
+ * threads) into *out (output; free with slant_fold_probs_free).  SKIP (may
+ * be NULL): documents d with SKIP[d] are on no fold's training side, but
+ * are labeled by their own fold's model all the same.  A wanted head
  * of fewer than two classes is an error; a fold whose training side has
  * one class of it is skipped for it, with a warning.  INFO (output) may
  * be NULL. */
 slant_status slant_cv_fold_probs(const slant_corpus *corpus, const unsigned char *want,
-                          const slant_options *opt, const slant_cv_options *cvo,
+                          const unsigned char *skip, const slant_options *opt, const slant_cv_options *cvo,
                           slant_fold_probs *out, slant_cv_info *info, slant_error *err);
 void slant_fold_probs_free(slant_fold_probs *o);
 

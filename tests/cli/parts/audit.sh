@@ -39,7 +39,7 @@ run audit-json 0 "$SLANT" audit planted.tsv -l topic --model nb --min-count 1 -k
   python3 - out <<'PY' && ok audit-json-fields || bad audit-json-fields "$(cat out)"
 import json, sys
 r = json.load(open(sys.argv[1]))
-assert r["folds"] == 5 and r["rank"] == "margin", r
+assert r["folds"] == 5 and r["rank"] == "margin" and r["passes"] == 2, r
 h = r["heads"]["topic"]
 assert h["documents"] == 80 and h["estimated_errors"] == len(h["suspects"]) >= 4, h
 assert {s["id"] for s in h["suspects"][:4]} == {"d7", "d22", "d41", "d66"}, h
@@ -47,8 +47,27 @@ assert all(s["flagged"] for s in h["suspects"]), h
 assert set(h["suspects"][0]) == {"id", "given", "suggested", "p_given", "p_suggested", "score", "flagged"}
 PY
 }
+# one pass: the first models' probabilities, not the second pass's (which
+# trained without the suspects, and so are surer they are wrong)
+run audit-one-pass 0 "$SLANT" audit planted.tsv -l topic --model nb --min-count 1 -k 5 --passes 1 --json \
+  && { cp out one.json; run audit-two-passes 0 "$SLANT" audit planted.tsv -l topic --model nb --min-count 1 -k 5 --json; } \
+  && python3 - one.json out <<'PY' && ok audit-passes || bad audit-passes "$(cat one.json out)"
+import json, sys
+one, two = (json.load(open(f)) for f in sys.argv[1:3])
+assert one["passes"] == 1 and two["passes"] == 2
+p1 = {s["id"]: s["p_given"] for s in one["heads"]["topic"]["suspects"]}
+p2 = {s["id"]: s["p_given"] for s in two["heads"]["topic"]["suspects"]}
+planted = ["d7", "d22", "d41", "d66"]
+assert all(i in p1 and i in p2 for i in planted), (p1, p2)
+assert sum(p2[i] for i in planted) < sum(p1[i] for i in planted), (p1, p2)
+# the count flagged is the first pass's
+e1, e2 = (r["heads"]["topic"]["estimated_errors"] for r in (one, two))
+assert e1 == e2 == sum(s["flagged"] for s in two["heads"]["topic"]["suspects"]), (e1, e2)
+PY
+run audit-bad-passes 2 "$SLANT" audit planted.tsv --passes 3 && has audit-bad-passes err "--passes"
 run audit-verbose 0 "$SLANT" audit planted.tsv -l topic --model nb --min-count 1 -k 5 -v \
-  && has audit-verbose-estimate err "head topic: "
+  && has audit-verbose-estimate err "head topic: " \
+  && has audit-verbose-second-pass err "training the folds again without the"
 # bad requests
 run audit-unknown-head 2 "$SLANT" audit planted.tsv -l stance && has audit-unknown-head err '"stance"'
 run audit-bad-top 2 "$SLANT" audit planted.tsv --top 0 && has audit-bad-top err "--top"
