@@ -18,7 +18,7 @@ WARN += -Werror
 endif
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 $(WARN) -fPIC -fvisibility=hidden -MMD -MP -pthread
-CPPFLAGS += -D_DEFAULT_SOURCE -Iinclude -Icommon -Ifeatures -Imodels -Itrain -Iinfer
+CPPFLAGS += -D_DEFAULT_SOURCE -Iinclude -Icommon -Ifeatures -Imodels -Itrain -Iinfer -Ireport
 LDLIBS = -lsvm -lutf8proc -lxxhash -ljansson -lm -pthread
 
 ifeq ($(BLAS),ref)
@@ -66,7 +66,7 @@ else ifneq ($(SAN),)
 $(error SAN must be address or undefined)
 endif
 
-LIB_SRCS := $(sort $(wildcard common/*.c features/*.c models/*.c train/*.c infer/*.c))
+LIB_SRCS := $(sort $(wildcard common/*.c features/*.c models/*.c train/*.c infer/*.c report/*.c))
 CLI_SRCS := $(sort $(wildcard cli/*.c))
 TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
