@@ -81,15 +81,16 @@ void slant_mistakes_free(slant_mistakes *m)
     free(m);
 }
 
-/* The collector's head named NAME, added when new; NULL without memory. */
-static mhead *head_of(slant_mistakes *m, const char *name)
+/* The index of the collector's head named NAME, added when new; SIZE_MAX
+ * without memory.  An index, not a pointer: adding a head moves them. */
+static size_t head_of(slant_mistakes *m, const char *name)
 {
     for (size_t h = 0; h < m->n_heads; h++)
         if (strcmp(m->heads[h].name, name) == 0)
-            return &m->heads[h];
+            return h;
     mhead *grown = realloc(m->heads, (m->n_heads + 1) * sizeof *grown);
     if (!grown)
-        return NULL;
+        return SIZE_MAX;
     m->heads = grown;
     mhead *hd = &m->heads[m->n_heads];
     memset(hd, 0, sizeof *hd);
@@ -98,10 +99,9 @@ static mhead *head_of(slant_mistakes *m, const char *name)
     if (!hd->name || !hd->recs) {
         free(hd->name);
         free(hd->recs);
-        return NULL;
+        return SIZE_MAX;
     }
-    m->n_heads++;
-    return hd;
+    return m->n_heads++;
 }
 
 /* Offers document D as a mistake of HD: kept when it beats the last kept
@@ -197,7 +197,7 @@ slant_status slant_mistakes_corpus(slant_mistakes *m, const slant_model *model,
     size_t nmh = slant_model_heads(model), tc = slant_model_total_classes(model);
     /* ch[mh]: the corpus's column of model head mh, SIZE_MAX when none */
     size_t *ch = malloc((nmh ? nmh : 1) * sizeof *ch);
-    mhead **hd = malloc((nmh ? nmh : 1) * sizeof *hd);
+    size_t *hd = malloc((nmh ? nmh : 1) * sizeof *hd); /* the collector's head, SIZE_MAX: none */
     double *probs = malloc(CHUNK * (tc ? tc : 1) * sizeof *probs);
     size_t *best = malloc(CHUNK * (nmh ? nmh : 1) * sizeof *best);
     slant_corpus view = *corpus;
@@ -215,12 +215,12 @@ slant_status slant_mistakes_corpus(slant_mistakes *m, const slant_model *model,
         goto out;
     }
     for (size_t mh = 0; mh < nmh; mh++) {
-        ch[mh] = SIZE_MAX;
-        hd[mh] = NULL;
+        ch[mh] = hd[mh] = SIZE_MAX;
         for (size_t k = 0; k < corpus->n_heads; k++)
             if (strcmp(corpus->head_names[k], slant_model_head_name(model, mh)) == 0)
                 ch[mh] = k;
-        if (ch[mh] != SIZE_MAX && !(hd[mh] = head_of(m, slant_model_head_name(model, mh)))) {
+        if (ch[mh] != SIZE_MAX &&
+            (hd[mh] = head_of(m, slant_model_head_name(model, mh))) == SIZE_MAX) {
             st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
             goto out;
         }
@@ -239,22 +239,23 @@ slant_status slant_mistakes_corpus(slant_mistakes *m, const slant_model *model,
         for (size_t i = 0; i < n; i++) {
             size_t d = docs ? docs[first + i] : first + i;
             for (size_t mh = 0; mh < nmh; mh++) {
-                if (!hd[mh])
+                if (hd[mh] == SIZE_MAX)
                     continue;
+                mhead *x = &m->heads[hd[mh]];
                 const char *gold = corpus->labels[d * corpus->n_heads + ch[mh]];
                 if (!gold)
                     continue;
-                hd[mh]->scored++;
+                x->scored++;
                 size_t b = best[i * nmh + mh], off = slant_model_class_offset(model, mh);
                 const char *pred = slant_model_class_name(model, mh, b);
                 if (strcmp(gold, pred) == 0)
                     continue;
-                hd[mh]->wrong++;
+                x->wrong++;
                 double pg = 0;
                 for (size_t k = 0; k < slant_model_classes(model, mh); k++)
                     if (strcmp(slant_model_class_name(model, mh, k), gold) == 0)
                         pg = probs[i * tc + off + k];
-                if (offer(m, hd[mh], corpus, d, mh, gold, pred, probs[i * tc + off + b], pg)) {
+                if (offer(m, x, corpus, d, mh, gold, pred, probs[i * tc + off + b], pg)) {
                     st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
                     goto out;
                 }
