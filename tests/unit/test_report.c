@@ -307,6 +307,41 @@ static void test_mistakes_ranked(void **state)
     slant_corpus_free(c);
 }
 
+/* Two heads: the collector's second head must not move the first's
+ * entries from under it (a bug it had). */
+static void test_mistakes_two_heads(void **state)
+{
+    (void)state;
+    enum { M = 12 };
+    const char *texts[M], *labels[2 * M];
+    for (int i = 0; i < M; i++) {
+        texts[i] = i % 2 ? "harvest grain farm field up" : "wafer chip fab foundry down";
+        labels[2 * i] = i % 2 ? "farms" : "chips";
+        labels[2 * i + 1] = (i % 2) != (i == 3 || i == 4) ? "up" : "down";
+    }
+    const char *heads[2] = {"topic", "tone"};
+    slant_corpus *c = NULL;
+    slant_error err = {{0}};
+    assert_int_equal(slant_corpus_from_memory(M, texts, 2, heads, labels, &c, &err),
+                     SLANT_STATUS_OK);
+    slant_model *m = train_nb(c);
+    slant_mistakes *mk = NULL;
+    assert_int_equal(slant_mistakes_new(0, &mk, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_mistakes_corpus(mk, m, c, NULL, 0, 1, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_mistakes_corpus(mk, m, c, NULL, 0, 1, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_mistakes_heads(mk), 2);
+    assert_string_equal(slant_mistakes_head_name(mk, 1), "tone");
+    assert_int_equal(slant_mistakes_scored(mk, 0), 2 * M);
+    assert_int_equal(slant_mistakes_scored(mk, 1), 2 * M);
+    assert_int_equal(slant_mistakes_wrong(mk, 1), 4); /* documents 3 and 4, twice */
+    slant_mistake x;
+    assert_int_equal(slant_mistakes_get(mk, 1, 0, &x), 0);
+    assert_true(strcmp(x.id, "4") == 0 || strcmp(x.id, "5") == 0);
+    slant_mistakes_free(mk);
+    slant_model_free(m);
+    slant_corpus_free(c);
+}
+
 static char *slurp(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -440,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_lines_band),
         cmocka_unit_test(test_top_features),
         cmocka_unit_test(test_mistakes_ranked),
+        cmocka_unit_test(test_mistakes_two_heads),
         cmocka_unit_test(test_report_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
