@@ -150,10 +150,10 @@ void slant_html_anchor(slant_html *h, const char *s)
     static const char hex[] = "0123456789ABCDEF";
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            *p == '-') {
+            *p == '-' || *p == '_') {
             slant_html_rawn(h, (const char *)p, 1);
         } else {
-            char e[3] = {'_', hex[*p >> 4], hex[*p & 15]};
+            char e[3] = {'.', hex[*p >> 4], hex[*p & 15]};
             slant_html_rawn(h, e, 3);
         }
     }

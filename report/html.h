@@ -38,9 +38,10 @@ void slant_html_printf(slant_html *h, const char *fmt, ...) SLANT_PRINTF(2, 3);
 void slant_html_text(slant_html *h, const char *s, size_t n);
 /* The same for a NUL-terminated S (NULL appends nothing). */
 void slant_html_str(slant_html *h, const char *s);
-/* Appends a fragment identifier made from S: ASCII letters, digits and
- * '-' are kept, every other byte becomes _XX (its hex value), so that two
- * different strings never give the same anchor and none needs escaping. */
+/* Appends a fragment identifier made from S: ASCII letters, digits, '-'
+ * and '_' are kept, every other byte becomes .XX (its hex value), so that
+ * two different strings never give the same anchor and none needs
+ * escaping. */
 void slant_html_anchor(slant_html *h, const char *s);
 
 #endif /* SLANT_HTML_H */

@@ -113,13 +113,13 @@ static void test_anchor(void **state)
     (void)state;
     slant_html h;
     slant_html_init(&h);
-    slant_html_anchor(&h, "a b<\"'_-Z9");
-    assert_string_equal(h.data, "a_20b_3C_22_27_5F-Z9");
+    slant_html_anchor(&h, "a b<\"'_-Z9.");
+    assert_string_equal(h.data, "a.20b.3C.22.27_-Z9.2E");
     slant_html_free(&h);
-    /* "_20" as an id and " " as an id differ */
+    /* ".20" as an id and " " as an id differ */
     slant_html_init(&h);
-    slant_html_anchor(&h, "_20");
-    assert_string_equal(h.data, "_5F20");
+    slant_html_anchor(&h, ".20");
+    assert_string_equal(h.data, ".2E20");
     slant_html_free(&h);
 }
 

@@ -44,7 +44,7 @@ run report-nb 0 "$SLANT" report -m ../nb.slant hostile.tsv -o r.html && {
   grep -qi '<img' r.html && bad report-no-img "$(grep -i '<img' r.html | head -3)" || ok report-no-img
   has report-text-escaped r.html 'The new chip plant &lt;script&gt;alert(1)&lt;/script&gt; &quot;wafers&quot; &amp; &#39;engineers&#39;'
   has report-id-escaped r.html '>&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;a</a>'
-  has report-id-anchor r.html 'id="doc-_3Cscript_3Ealert_281_29_3C_2Fscript_3E_22_27a-h0-'
+  has report-id-anchor r.html 'id="doc-.3Cscript.3Ealert.281.29.3C.2Fscript.3E.22.27a-h0-'
   has report-date r.html '<td>2026-01-01</td>'
   has report-provenance r.html '<section id="provenance">'
   python3 - r.html >check.txt 2>&1 <<'PY'
@@ -52,7 +52,7 @@ import re, sys
 page = open(sys.argv[1], encoding="utf-8").read()
 bad = []
 # one section a head, each with every part
-heads = re.findall(r'<section class="head" id="head-([A-Za-z0-9_-]+)">', page)
+heads = re.findall(r'<section class="head" id="head-([A-Za-z0-9_.-]+)">', page)
 if heads != ["topic", "tone"]: bad.append("heads %r" % heads)
 for part in ("Figures", "Confusion matrix", "Calibration and coverage",
              "Top n-grams per class", "Most confident mistakes"):
@@ -73,7 +73,7 @@ for s in svgs:
 links = re.findall(r'href="#(doc-[^"]*)"', page)
 ids = re.findall(r'id="(doc-[^"]*)"', page)
 if not links or sorted(links) != sorted(ids): bad.append("links %r ids %r" % (links, ids))
-if any(not re.fullmatch(r"doc-[A-Za-z0-9_-]+", i) for i in ids): bad.append("unsafe anchor")
+if any(not re.fullmatch(r"doc-[A-Za-z0-9_.-]+", i) for i in ids): bad.append("unsafe anchor")
 if len(set(ids)) != len(ids): bad.append("repeated anchor")
 # nothing fetched
 if re.search(r'(src|href)="(https?:)?//', page) or "@import" in page or "url(" in page:
