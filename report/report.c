@@ -295,25 +295,20 @@ static void curve(slant_html *h, const slant_report_curve *c, const char *head)
     if (!ch)
         return;
     size_t n = c->steps;
-    double *lo = NULL, *hi = NULL;
+    const double *lo = NULL, *hi = NULL;
+    double *own = NULL; /* mean - sd, then mean + sd: 2 x n */
     const char *band = NULL;
     if (ch->min && ch->max) {
-        lo = (double *)ch->min, hi = (double *)ch->max;
+        lo = ch->min, hi = ch->max;
         band = "range over folds (worst to best)";
-    } else if (ch->sd) {
-        lo = malloc(n * sizeof *lo);
-        hi = malloc(n * sizeof *hi);
-        if (!lo || !hi) {
-            free(lo);
-            free(hi);
-            lo = hi = NULL;
-        } else {
-            for (size_t i = 0; i < n; i++) {
-                lo[i] = fmax(0, ch->mean[i] - ch->sd[i]);
-                hi[i] = fmin(1, ch->mean[i] + ch->sd[i]);
-            }
-            band = "mean \xC2\xB1 one standard deviation over folds";
+    } else if (ch->sd && (own = malloc(2 * n * sizeof *own))) { /* without memory, no band */
+        for (size_t i = 0; i < n; i++) {
+            int none = isnan(ch->mean[i]) || isnan(ch->sd[i]); /* fmax would hide a NaN */
+            own[i] = none ? NAN : fmax(0, ch->mean[i] - ch->sd[i]);
+            own[n + i] = none ? NAN : fmin(1, ch->mean[i] + ch->sd[i]);
         }
+        lo = own, hi = own + n;
+        band = "mean \xC2\xB1 one standard deviation over folds";
     }
     slant_svg_series s[2] = {{"pooled macro-F1", SLANT_SVG_BLUE, ch->pooled, 0},
                              {"mean over folds", SLANT_SVG_ORANGE, ch->mean, 1}};
@@ -325,10 +320,7 @@ static void curve(slant_html *h, const slant_report_curve *c, const char *head)
     slant_html_printf(h, "<figcaption>Held-out macro-F1 when each of the %u folds trains on a "
                       "share of its training side: still rising at the right means more "
                       "labeled articles would help.</figcaption>\n</figure>\n", c->folds);
-    if (lo != ch->min) {
-        free(lo);
-        free(hi);
-    }
+    free(own);
     slant_html_raw(h, "<table><caption>Learning curve</caption>\n<tr><th scope=\"col\">share"
                       "</th><th scope=\"col\">training documents</th><th scope=\"col\">pooled"
                       "</th><th scope=\"col\">mean</th><th scope=\"col\">sd</th>"

@@ -426,6 +426,16 @@ static void test_report_whole(void **state)
     free(a);
     free(b);
 
+    /* without min and max, the band is mean +- sd */
+    ch.min = ch.max = NULL;
+    assert_int_equal(slant_report_write(&o, path, &err), SLANT_STATUS_OK);
+    a = slurp(path);
+    assert_int_equal(occurrences(a, "<polygon"), 1);
+    assert_non_null(strstr(a, "one standard deviation"));
+    free(a);
+    ch.min = lo;
+    ch.max = hi;
+
     /* refused input leaves the file as it was */
     double bad_fr[4] = {0.5, 0.25, 0.75, 1};
     curve.fractions = bad_fr;
