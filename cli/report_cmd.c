@@ -152,8 +152,8 @@ int cmd_report(int argc, char **argv)
         rc = cli_fail(st, &err);
         goto out;
     }
-    printf("wrote %s: %zu documents, %zu heads\n", output, slant_corpus_size(corpus),
-           slant_eval_heads(ev));
+    printf("wrote %s: %zu documents, %zu head%s\n", output, slant_corpus_size(corpus),
+           slant_eval_heads(ev), slant_eval_heads(ev) == 1 ? "" : "s");
 out:
     slant_mistakes_free(mk);
     slant_eval_free(ev);

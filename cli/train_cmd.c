@@ -230,8 +230,8 @@ static const char cv_usage[] =
  * mistake is explained by the model of the fold that held it out. */
 static slant_status cv_report(const char *path, const char *corpus_path,
                               const slant_corpus *corpus, const slant_eval *ev,
-                              const slant_mistakes *mk, const cli_cv_report *cv,
-                              uint32_t threads, slant_error *err)
+                              const slant_mistakes *mk, const slant_report_curve *curve,
+                              const cli_cv_report *cv, uint32_t threads, slant_error *err)
 {
     char method[512];
     int n = snprintf(method, sizeof method, "%u-fold cross-validation: the held-out "
@@ -254,8 +254,7 @@ static slant_status cv_report(const char *path, const char *corpus_path,
     ro.note = "Each mistake was made, and is explained, by the model of the fold that held "
               "it out.";
     ro.threads = threads;
-    /* The learning curve goes in ro.curve (slant_report_curve) once cv
-     * measures one. */
+    ro.curve = curve; /* NULL: no learning curve section */
     slant_status st = slant_report_write(&ro, path, err);
     if (!st)
         fprintf(stderr, "slant: wrote %s\n", path);
@@ -421,7 +420,9 @@ int cmd_cv(int argc, char **argv)
         st = slant_cv_save_folds(corpus, fold_of, save_folds, &err);
     free(fold_of);
     if (!st && report)
-        st = cv_report(report, argv[optind], corpus, ev, mk, &rep, o.threads, &err);
+        /* The learning curve, once cv measures one, is passed here as a
+         * slant_report_curve (NULL: none). */
+        st = cv_report(report, argv[optind], corpus, ev, mk, NULL, &rep, o.threads, &err);
     slant_mistakes_free(mk);
     slant_corpus_free(corpus);
     if (st) {

@@ -30,6 +30,8 @@ run report-usage-mistakes 2 "$SLANT" report -m ../nb.slant hostile.tsv -o r.html
 run report-bad-corpus 2 "$SLANT" report -m ../nb.slant "$data/ragged.tsv" -o r.html
 run report-no-labels 2 "$SLANT" report -m ../nb.slant "$data/notext.tsv" -o r.html
 [ ! -e r.html ] && ok report-nothing-after-errors || bad report-nothing-after-errors "$(ls)"
+SOURCE_DATE_EPOCH=soon run report-bad-date 2 "$SLANT" report -m ../nb.slant hostile.tsv -o r.html && has report-bad-date err "SOURCE_DATE_EPOCH"
+[ ! -e r.html ] && ok report-nothing-after-bad-date || bad report-nothing-after-bad-date
 mkdir -p adir
 run report-output-folder 2 "$SLANT" report -m ../nb.slant hostile.tsv -o adir && has report-output-folder err "adir"
 printf 'old\n' > keep.html
