@@ -57,6 +57,17 @@ static void shade(double t, int *r, int *g, int *b)
     *b = (int)lround(lo[2] + (hi[2] - lo[2]) * t);
 }
 
+/* 1 when black text reads better than white on the colour (R, G, B): the
+ * larger of the two WCAG contrast ratios. */
+static int black_on(int r, int g, int b)
+{
+    double c[3] = {r / 255.0, g / 255.0, b / 255.0};
+    for (int i = 0; i < 3; i++)
+        c[i] = c[i] <= 0.04045 ? c[i] / 12.92 : pow((c[i] + 0.055) / 1.055, 2.4);
+    double lum = 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    return (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05);
+}
+
 void slant_svg_heatmap(slant_html *h, const char *title, size_t n, const uint64_t *counts,
                        const char *const *labels)
 {
@@ -102,7 +113,8 @@ void slant_svg_heatmap(slant_html *h, const char *title, size_t n, const uint64_
             slant_html_printf(h, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
                               "dominant-baseline=\"middle\" font-size=\"%.0f\" fill=\"%s\">%llu"
                               "</text>\n", x + cell / 2, y + cell / 2, fs,
-                              t > 0.5 ? "#FFFFFF" : "#000000", (unsigned long long)v);
+                              black_on(r, gg, b) ? "#000000" : "#FFFFFF",
+                              (unsigned long long)v);
         }
     }
     slant_html_raw(h, "</svg>\n");

@@ -108,6 +108,44 @@ static void test_escape_utf8(void **state)
     }
 }
 
+/* Random strings of every byte: what comes out is valid UTF-8 without a
+ * control character but tab and newline, and every '&' opens one of the
+ * five entities. */
+static void test_escape_random(void **state)
+{
+    (void)state;
+    uint64_t x = 88172645463325252ULL;
+    char in[64];
+    for (int round = 0; round < 20000; round++) {
+        size_t n = (size_t)(round % 64);
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            /* half the bytes from the hostile few, half any byte */
+            static const char few[] = "<>&\"'\0\x1b\x7f\xc2\x80\xe2\x82\xac\xed\xa0\xf0\x9f";
+            in[i] = x & 1 ? few[(x >> 8) % (sizeof few - 1)] : (char)(x >> 16);
+        }
+        char *out = escaped(in, n);
+        const unsigned char *p = (const unsigned char *)out;
+        while (*p) {
+            assert_true(*p >= 0x20 || *p == '\t' || *p == '\n');
+            assert_true(*p != '<' && *p != '>' && *p != '"' && *p != '\'' && *p != 0x7F);
+            if (*p == '&') {
+                const char *ents[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
+                size_t k = 0;
+                while (k < 5 && strncmp((const char *)p, ents[k], strlen(ents[k])))
+                    k++;
+                assert_true(k < 5);
+            }
+            size_t len = *p < 0x80 ? 1 : *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
+            assert_true(*p < 0x80 || *p >= 0xC2);
+            for (size_t j = 1; j < len; j++)
+                assert_true((p[j] & 0xC0) == 0x80);
+            p += len;
+        }
+        free(out);
+    }
+}
+
 static void test_anchor(void **state)
 {
     (void)state;
@@ -478,6 +516,7 @@ int main(void)
         cmocka_unit_test(test_escape_markup),
         cmocka_unit_test(test_escape_every_byte),
         cmocka_unit_test(test_escape_utf8),
+        cmocka_unit_test(test_escape_random),
         cmocka_unit_test(test_anchor),
         cmocka_unit_test(test_heatmap_cells),
         cmocka_unit_test(test_bars_count),
