@@ -3,6 +3,7 @@
 #   make BLAS=ref      the same code on plain-C loops instead of OpenBLAS (build/ref)
 #   make test          unit tests (cmocka) and command-line tests
 #   make demo          cross-validate, train and label the bundled demo corpus
+#   make report-demo   the demo model's HTML report, and its screenshot docs/report.png
 #   make install       PREFIX=/usr/local DESTDIR=
 # Debian packages: see the README's first command.
 
@@ -18,7 +19,7 @@ WARN += -Werror
 endif
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 $(WARN) -fPIC -fvisibility=hidden -MMD -MP -pthread
-CPPFLAGS += -D_DEFAULT_SOURCE -Iinclude -Icommon -Ifeatures -Imodels -Itrain -Iinfer
+CPPFLAGS += -D_DEFAULT_SOURCE -Iinclude -Icommon -Ifeatures -Imodels -Itrain -Iinfer -Ireport
 LDLIBS = -lsvm -lutf8proc -lxxhash -ljansson -lm -pthread
 
 ifeq ($(BLAS),ref)
@@ -66,7 +67,7 @@ else ifneq ($(SAN),)
 $(error SAN must be address or undefined)
 endif
 
-LIB_SRCS := $(sort $(wildcard common/*.c features/*.c models/*.c train/*.c infer/*.c))
+LIB_SRCS := $(sort $(wildcard common/*.c features/*.c models/*.c train/*.c infer/*.c report/*.c))
 CLI_SRCS := $(sort $(wildcard cli/*.c))
 TEST_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
@@ -179,6 +180,23 @@ demo: all
 	@echo "== labeling data/demo/new/"
 	$(B)/bin/slant label -m build/demo.slant data/demo/new/*.txt
 
+# The page of `slant report` for the demo model on the held-out demo
+# articles (build/demo-report.html), and the README's screenshot of it,
+# docs/report.png, by headless Chromium (CHROMIUM=... to name another).
+# SOURCE_DATE_EPOCH fixes the page's date, so the page is the same bytes
+# each time.
+CHROMIUM ?= chromium
+REPORT_DATE ?= 1767225600
+report-demo: all
+	@mkdir -p build
+	$(B)/bin/slant train data/demo/corpus.tsv -o build/demo.slant
+	SOURCE_DATE_EPOCH=$(REPORT_DATE) $(B)/bin/slant report -m build/demo.slant \
+	  data/demo/heldout.tsv -o build/demo-report.html
+	timeout 120 $(CHROMIUM) --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run \
+	  --user-data-dir=$(CURDIR)/build/chrome-profile --window-size=1000,2600 \
+	  --screenshot=$(CURDIR)/docs/report.png file://$(CURDIR)/build/demo-report.html
+	@echo "wrote build/demo-report.html and docs/report.png"
+
 # Benchmarks (not part of test): OpenBLAS against the plain-C kernels, and
 # the throughput of each labeling stage on a generated corpus.
 $(B)/bench/kernels: bench/kernels.c $(B)/lib/libslant.a
@@ -216,5 +234,5 @@ install: all
 clean:
 	rm -rf build bin
 
-.PHONY: all test check demo bench bench-peers install clean checksymbols asan ubsan run-tests valgrind fuzz
+.PHONY: all test check demo report-demo bench bench-peers install clean checksymbols asan ubsan run-tests valgrind fuzz
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

@@ -58,35 +58,9 @@ static const char inspect_usage[] =
     "  -t, --threads N        threads reading CORPUS; 0 for every core (0)\n"
     "  -h, --help             this help\n";
 
-typedef struct ranked {
-    uint32_t index;
-    double score;
-} ranked;
-
-/* The TOP features that weigh most for class C of head H against the
- * head's other classes, best first, into BEST (output, TOP entries);
- * returns how many there are. */
-static size_t top_features(const slant_model *m, size_t h, size_t c, uint32_t top, ranked *best)
-{
-    size_t nf = slant_model_features(m), nc = slant_model_classes(m, h);
-    size_t n = 0;
-    for (size_t f = 0; f < nf && top; f++) {
-        double mean = 0;
-        for (size_t k = 0; k < nc; k++)
-            mean += slant_model_weight(m, h, k, (uint32_t)f);
-        mean /= (double)nc;
-        double s = slant_model_weight(m, h, c, (uint32_t)f) - mean;
-        if (n == top && s <= best[n - 1].score)
-            continue;
-        size_t at = n < top ? n++ : n - 1;
-        while (at > 0 && best[at - 1].score < s) {
-            best[at] = best[at - 1];
-            at--;
-        }
-        best[at] = (ranked){(uint32_t)f, s};
-    }
-    return n;
-}
+/* A class's heaviest n-grams come from the library
+ * (slant_model_top_features), as the report's do. */
+typedef slant_ranked_feature ranked;
 
 static int inspect_text(const char *path, const slant_model *m, uint32_t top, ranked *best)
 {
@@ -150,10 +124,10 @@ static int inspect_text(const char *path, const slant_model *m, uint32_t top, ra
             printf("  %s\n", slant_model_class_name(m, h, k));
             if (n_sv) /* a kernel head has no weights to rank */
                 continue;
-            size_t n = top_features(m, h, k, top, best);
+            size_t n = slant_model_top_features(m, h, k, top, best);
             for (size_t i = 0; i < n; i++) {
                 char name[256];
-                slant_model_feature_name(m, best[i].index, name, sizeof name);
+                slant_model_feature_name(m, best[i].feature, name, sizeof name);
                 printf("      %-32s %+.4f\n", name, best[i].score);
             }
         }
@@ -239,10 +213,10 @@ static int inspect_json(const char *path, const slant_model *m, uint32_t top, ra
         }
         for (size_t k = 0; k < slant_model_classes(m, h); k++) {
             json_t *cl = json_object(), *list = json_array();
-            size_t n = n_sv ? 0 : top_features(m, h, k, top, best);
+            size_t n = n_sv ? 0 : slant_model_top_features(m, h, k, top, best);
             for (size_t i = 0; i < n; i++) {
                 char name[256];
-                slant_model_feature_name(m, best[i].index, name, sizeof name);
+                slant_model_feature_name(m, best[i].feature, name, sizeof name);
                 json_t *e = json_object();
                 json_object_set_new(e, "ngram", json_string(name));
                 json_object_set_new(e, "score", json_real(best[i].score));
@@ -354,7 +328,7 @@ static int leak_text(const leak_report *r)
                 const ranked *b = &r->best[ck * r->k + i];
                 const slant_ngram_spread *s = &r->sp[ck * r->k + i];
                 char name[256];
-                slant_model_feature_name(m, b->index, name, sizeof name);
+                slant_model_feature_name(m, b->feature, name, sizeof name);
                 printf("    %c ", leak_flag(r, s) ? '!' : ' ');
                 print_padded(name, 28);
                 printf(" %+9.4f %7llu %6zu ", b->score, (unsigned long long)s->docs, s->groups);
@@ -404,11 +378,11 @@ static int leak_json(const leak_report *r)
                 const ranked *b = &r->best[ck * r->k + i];
                 const slant_ngram_spread *s = &r->sp[ck * r->k + i];
                 char name[256];
-                slant_model_feature_name(m, b->index, name, sizeof name);
+                slant_model_feature_name(m, b->feature, name, sizeof name);
                 json_t *e = json_object();
                 json_object_set_new(e, "rank", json_integer((json_int_t)i + 1));
                 json_object_set_new(e, "ngram", json_string(name));
-                json_object_set_new(e, "feature", json_integer(b->index));
+                json_object_set_new(e, "feature", json_integer(b->feature));
                 json_object_set_new(e, "score", json_real(b->score));
                 json_object_set_new(e, "docs", json_integer((json_int_t)s->docs));
                 json_object_set_new(e, "groups", json_integer((json_int_t)s->groups));
@@ -456,12 +430,12 @@ static int leak_report_run(leak_report *r, int json, uint32_t threads)
             continue;
         for (size_t k = 0; k < slant_model_classes(m, h); k++) {
             size_t ck = r->first[h] + k;
-            r->n[ck] = top_features(m, h, k, r->k, r->best + ck * r->k);
+            r->n[ck] = slant_model_top_features(m, h, k, r->k, r->best + ck * r->k);
         }
     }
     for (size_t ck = 0; ck < total; ck++)
         for (size_t i = 0; i < r->n[ck]; i++)
-            feat[n_feat++] = r->best[ck * r->k + i].index;
+            feat[n_feat++] = r->best[ck * r->k + i].feature;
     slant_error err = {{0}};
     slant_status st = slant_model_group_spread(m, r->c, feat, n_feat, threads, r->sp, &err);
     if (st) {

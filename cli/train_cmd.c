@@ -214,6 +214,9 @@ static const char cv_usage[] =
     "      --dup-threshold J  Jaccard similarity of near-duplicates (0.8)\n"
     "      --save-folds FILE  write each document's fold as TSV (id, fold, group)\n"
     "      --split-only       with --save-folds: write the folds, train nothing\n"
+    "      --report FILE      also write the pooled figures as one HTML page, as\n"
+    "                         'slant report' does, the most confident held-out\n"
+    "                         mistakes explained by their folds' models\n"
     "      --tune             choose each fold's settings as 'train --tune' does, on\n"
     "                         its training side alone (nested cross-validation)\n"
     "      --budget SECONDS   each fold's search (60)\n"
@@ -221,6 +224,42 @@ static const char cv_usage[] =
     "                         \"grouped_by\", \"groups\", \"near_duplicates\")\n"
     "  -v, --verbose          report progress on standard error\n"
     "  -h, --help             this help\n";
+
+/* cv --report: the pooled held-out figures as slant report draws a model's.
+ * There is no one model to show the n-grams or provenance of; each
+ * mistake is explained by the model of the fold that held it out. */
+static slant_status cv_report(const char *path, const char *corpus_path,
+                              const slant_corpus *corpus, const slant_eval *ev,
+                              const slant_mistakes *mk, const slant_report_curve *curve,
+                              const cli_cv_report *cv, uint32_t threads, slant_error *err)
+{
+    char method[512];
+    int n = snprintf(method, sizeof method, "%u-fold cross-validation: the held-out "
+                     "predictions of every fold pooled (stratified", cv->info.folds);
+    if (cv->grouped_by && n > 0 && (size_t)n < sizeof method)
+        n += snprintf(method + n, sizeof method - (size_t)n, "; grouped by %s, %zu groups",
+                      cv->grouped_by, cv->info.groups);
+    if (n > 0 && (size_t)n < sizeof method)
+        snprintf(method + n, sizeof method - (size_t)n, "%s%s)",
+                 cv->info.dups_checked ? "; near-duplicates kept in one fold" : "",
+                 cv->tuned ? "; settings tuned inside each fold" : "");
+    slant_report_options ro;
+    slant_report_options_init(&ro);
+    ro.title = "slant cross-validation report";
+    ro.corpus_name = strcmp(corpus_path, "-") ? corpus_path : "standard input";
+    ro.eval = ev;
+    ro.corpus = corpus;
+    ro.mistakes = mk;
+    ro.method = method;
+    ro.note = "Each mistake was made, and is explained, by the model of the fold that held "
+              "it out.";
+    ro.threads = threads;
+    ro.curve = curve; /* NULL: no learning curve section */
+    slant_status st = slant_report_write(&ro, path, err);
+    if (!st)
+        fprintf(stderr, "slant: wrote %s\n", path);
+    return st;
+}
 
 int cmd_cv(int argc, char **argv)
 {
@@ -231,6 +270,7 @@ int cmd_cv(int argc, char **argv)
         {"dup-threshold", required_argument, 0, 1202},
         {"save-folds", required_argument, 0, 1203},
         {"split-only", no_argument, 0, 1204},
+        {"report", required_argument, 0, 1205},
         {"tune", no_argument, 0, 1301},
         {"budget", required_argument, 0, 1302},
         CLI_GROUP_LONGOPT,
@@ -248,7 +288,7 @@ int cmd_cv(int argc, char **argv)
     slant_format fmt = SLANT_FORMAT_AUTO;
     slant_cv_options cvo;
     slant_cv_options_init(&cvo);
-    const char *save_folds = NULL;
+    const char *save_folds = NULL, *report = NULL;
     int json = 0, verbose = 0, c, tune = 0, budget_given = 0, split_only = 0;
     slant_tune_options to;
     slant_tune_options_init(&to);
@@ -288,6 +328,7 @@ int cmd_cv(int argc, char **argv)
             break;
         case 1203: save_folds = optarg; break;
         case 1204: split_only = 1; break;
+        case 1205: report = optarg; break;
         case 'v': verbose = 1; break;
         case 'h':
             fputs(cv_usage, stdout);
@@ -315,6 +356,8 @@ int cmd_cv(int argc, char **argv)
         return cli_usage_error("cv", "--split-only goes with --save-folds FILE");
     if (split_only && tune)
         return cli_usage_error("cv", "--split-only trains nothing, and --tune would");
+    if (split_only && report)
+        return cli_usage_error("cv", "--split-only trains nothing to report on (--report)");
     cli_set_log(verbose);
     int rc = cli_check_train(&o, &given, longopts);
     if (rc)
@@ -325,7 +368,8 @@ int cmd_cv(int argc, char **argv)
     rc = cli_read_corpus_with(argv[optind], fmt, &ro, &labels, &corpus);
     if (rc)
         return rc;
-    if (save_folds && (st = slant_output_check(save_folds, &err))) { /* before the long part */
+    if ((save_folds && (st = slant_output_check(save_folds, &err))) || /* before the long part */
+        (report && (st = slant_output_check(report, &err)))) {
         slant_corpus_free(corpus);
         return cli_fail(st, &err);
     }
@@ -365,10 +409,21 @@ int cmd_cv(int argc, char **argv)
         slant_corpus_free(corpus);
         return st ? cli_fail(st, &err) : EXIT_OK;
     }
-    st = slant_cross_validate_with(corpus, &o, &cvo, &ev, &rep.info, fold_of, &err);
+    /* With --report, each fold's model records its held-out mistakes and
+     * explains them before the fold ends. */
+    slant_mistakes *mk = NULL;
+    st = report ? slant_mistakes_new(SLANT_MISTAKES_PER_HEAD, &mk, &err) : SLANT_STATUS_OK;
+    cvo.mistakes = mk;
+    if (!st)
+        st = slant_cross_validate_with(corpus, &o, &cvo, &ev, &rep.info, fold_of, &err);
     if (!st && save_folds)
         st = slant_cv_save_folds(corpus, fold_of, save_folds, &err);
     free(fold_of);
+    if (!st && report)
+        /* The learning curve, once cv measures one, is passed here as a
+         * slant_report_curve (NULL: none). */
+        st = cv_report(report, argv[optind], corpus, ev, mk, NULL, &rep, o.threads, &err);
+    slant_mistakes_free(mk);
     slant_corpus_free(corpus);
     if (st) {
         slant_eval_free(ev);

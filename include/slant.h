@@ -997,6 +997,10 @@ typedef struct slant_cv_options {
                                      * slant_tune on its training side alone (nested
                                      * cross-validation), so that the pooled figure is
                                      * that of tuning, honestly measured */
+    struct slant_mistakes *mistakes; /* not NULL: each fold's model also records its
+                                      * held-out documents here (slant_mistakes_corpus),
+                                      * explained while the fold's model is there; NULL
+                                      * (the default): not */
 } slant_cv_options;
 
 /* What a split did: filled by slant_cv_split and slant_cross_validate_with. */
@@ -1202,6 +1206,136 @@ typedef struct slant_dups_stats {
     uint64_t candidates;   /* pairs of distinct sets compared exactly */
 } slant_dups_stats;
 SLANT_API void slant_dups_stats_of(const slant_dups *d, slant_dups_stats *out);
+
+/* ------------------------------------------------------------------ */
+/* Reports                                                             */
+/* ------------------------------------------------------------------ */
+
+/* One n-gram of a class's heaviest: its feature and its weight for the
+ * class minus the mean of the head's classes' weights for it. */
+typedef struct slant_ranked_feature {
+    uint32_t feature;
+    double score;
+} slant_ranked_feature;
+
+/* The K features that weigh most for class CLS of HEAD against the head's
+ * other classes (as `slant inspect` lists them), best first, ties to the
+ * smaller index, into OUT (output, K entries); returns how many there are
+ * (fewer than K when the model has fewer features; 0 for an RBF head,
+ * which has no weights, and for a head or class past the model's). */
+SLANT_API size_t slant_model_top_features(const slant_model *model, size_t head, size_t cls,
+                                          size_t k, slant_ranked_feature *out);
+
+/* The most confident mistakes of a model, or of the folds of a
+ * cross-validation: documents whose gold label differs from the predicted
+ * one, by the probability of the predicted class, highest first, a given
+ * number per head, each with an excerpt of its text and, when the model
+ * explains (slant_model_explainable), the n-grams that pushed toward the
+ * wrong label.  It copies what it keeps: no pointer to a model or a
+ * corpus outlives the call that passed it. */
+typedef struct slant_mistakes slant_mistakes;
+
+#define SLANT_MISTAKES_PER_HEAD 10
+#define SLANT_MISTAKES_NGRAMS 8    /* n-grams listed toward the wrong label */
+#define SLANT_MISTAKES_EXCERPT 280 /* bytes of text kept (cut on a character) */
+
+/* A collector of the PER_HEAD (0: SLANT_MISTAKES_PER_HEAD) most confident
+ * mistakes of each head into *out (output). */
+SLANT_API slant_status slant_mistakes_new(size_t per_head, slant_mistakes **out,
+                                          slant_error *err);
+SLANT_API void slant_mistakes_free(slant_mistakes *m);
+/* Labels documents DOCS[0..n_docs) of CORPUS (every one when DOCS is NULL)
+ * with MODEL and records the mistakes of every head of MODEL that CORPUS
+ * has a label column for (by name; a head seen first here is added).  Ties
+ * in probability go to the document recorded first.  The ones kept are
+ * explained with MODEL before the call returns. */
+SLANT_API slant_status slant_mistakes_corpus(slant_mistakes *m, const slant_model *model,
+                                             const slant_corpus *corpus, const size_t *docs,
+                                             size_t n_docs, uint32_t threads, slant_error *err);
+SLANT_API size_t slant_mistakes_heads(const slant_mistakes *m);
+SLANT_API const char *slant_mistakes_head_name(const slant_mistakes *m, size_t head);
+/* Documents labeled in HEAD, and how many of them were wrong. */
+SLANT_API uint64_t slant_mistakes_scored(const slant_mistakes *m, size_t head);
+SLANT_API uint64_t slant_mistakes_wrong(const slant_mistakes *m, size_t head);
+/* Mistakes kept for HEAD (at most the collector's PER_HEAD). */
+SLANT_API size_t slant_mistakes_count(const slant_mistakes *m, size_t head);
+
+/* One mistake; the strings and arrays belong to the collector. */
+typedef struct slant_mistake {
+    size_t doc;                 /* its index in the corpus it was recorded from */
+    const char *id, *gold, *predicted;
+    double p_predicted, p_gold; /* the model's probabilities (p_gold 0 for a class the
+                                 * model lacks) */
+    const char *excerpt;        /* the text's first SLANT_MISTAKES_EXCERPT bytes at most */
+    size_t excerpt_len, text_len;
+    int explained;              /* 0: the model had no weights to explain by */
+    double margin;              /* score of predicted minus the runner-up's */
+    size_t n_toward;            /* toward[0 .. n_toward): the n-grams that pushed
+                                 * hardest toward the predicted label, largest first */
+    const char *const *toward;
+    const double *contribution;
+} slant_mistake;
+
+/* Mistake I of HEAD (0 is the most confident) into *out (output); 0, or
+ * -1 past the end. */
+SLANT_API int slant_mistakes_get(const slant_mistakes *m, size_t head, size_t i,
+                                 slant_mistake *out);
+
+/* A learning curve as plain data, for the report: the pooled held-out
+ * macro-F1 of each head when each fold's training side is cut to a share
+ * of itself, with the spread of the folds' own figures.  Everything is
+ * borrowed for the call that is passed it.  NaN marks a value not
+ * measured (drawn as no point, shown as a dash). */
+typedef struct slant_report_curve_head {
+    const char *name;      /* the head */
+    const double *pooled;  /* steps values: macro-F1 of the held-out predictions of every
+                            * fold pooled */
+    const double *mean;    /* steps values: mean over folds of each fold's macro-F1 */
+    const double *sd;      /* steps values (may be NULL): their standard deviation */
+    const double *min;     /* steps values (may be NULL): the worst fold's */
+    const double *max;     /* steps values (may be NULL): the best fold's */
+} slant_report_curve_head;
+
+typedef struct slant_report_curve {
+    size_t steps;
+    const double *fractions; /* steps shares of the training side, increasing, in (0, 1] */
+    const double *train_docs; /* steps values (may be NULL): mean documents trained on */
+    uint32_t folds;
+    size_t n_heads;
+    const slant_report_curve_head *heads;
+} slant_report_curve;
+
+/* What a report shows.  The figures come from EVAL, by the accessors that
+ * `eval --json` prints, so that the page and the JSON cannot disagree. */
+typedef struct slant_report_options {
+    const char *title;          /* NULL: "slant report" */
+    const char *corpus_name;    /* the corpus's name or path, shown in the header */
+    const char *model_name;     /* the model file's name; NULL: none */
+    const slant_eval *eval;     /* required: the figures of every head */
+    const slant_model *model;   /* may be NULL (cv): the provenance, the top n-grams
+                                 * and the leaks need it */
+    const slant_corpus *corpus; /* may be NULL: its size, and its groups for the leaks */
+    const slant_mistakes *mistakes; /* may be NULL: no section of mistakes */
+    const slant_report_curve *curve; /* may be NULL: no learning curve */
+    const char *method;         /* NULL; else a line on how the figures were measured
+                                 * ("5-fold cross-validation, grouped by outlet") */
+    const char *note;           /* NULL; else a line shown above the mistakes (why
+                                 * they have no explanations, say) */
+    size_t top_ngrams;          /* n-grams a class (and leaks); 0: no such section */
+    uint32_t threads;           /* for the leaks' pass over the corpus; 0: every core */
+} slant_report_options;
+
+/* Fills the defaults: everything NULL, 10 n-grams a class, every core. */
+SLANT_API void slant_report_options_init(slant_report_options *opt);
+/* Writes the report OPT describes to PATH as one self-contained HTML page
+ * (inline SVG, a little CSS, no script, nothing fetched), replaced whole
+ * or not at all as slant_model_save writes.  Every string from a corpus or
+ * a model is escaped; the same input gives the same bytes (the date is
+ * SOURCE_DATE_EPOCH's when set).  Fails on an EVAL missing, a curve
+ * whose fractions are not increasing in (0, 1] or whose values are
+ * outside [0, 1], and on what PATH refuses. */
+SLANT_API slant_status slant_report_write(const slant_report_options *opt, const char *path,
+                                          slant_error *err);
 
 #ifdef __cplusplus
 }

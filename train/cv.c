@@ -802,6 +802,11 @@ slant_status slant_cv_run(const slant_corpus *corpus, const slant_options *opt,
             head_totals(ev, &total0, &right0);
             st = slant_eval_corpus_some(ev, model, corpus, held, n_held, opt->threads, &ferr);
         }
+        /* The fold's mistakes are explained by its own model, which is
+         * gone after this fold: here is the one place to do it. */
+        if (!st && cvo->mistakes)
+            st = slant_mistakes_corpus(cvo->mistakes, model, corpus, held, n_held, opt->threads,
+                                       &ferr);
         slant_model_free(model);
         model = NULL;
         if (st) {
