@@ -215,7 +215,7 @@ slant_status slant_cv_fold_probs(const slant_corpus *corpus, const unsigned char
     slant_warn_label_heads(corpus);
     if ((st = slant_cv_split(corpus, cvo, opt->seed, opt->threads, fold_of, info, err)))
         goto out;
-    slant_stage_begin(&stage, "audit", "folds", folds);
+    slant_stage_begin(&stage, skip ? "audit, second pass" : "audit", "folds", folds);
     begun = 1;
     for (uint32_t f = 0; f < folds; f++) {
         if (f)
