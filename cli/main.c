@@ -26,6 +26,7 @@ static const char usage[] =
     "  dups CORPUS [OTHER]       near-duplicate documents: pairs or clusters of copies\n"
     "  audit CORPUS              labels that look wrong, most suspect first\n"
     "  drift -m MODEL CORPUS     how far a batch of articles is from the training set\n"
+    "  suggest -m MODEL POOL -n N  the N articles of POOL to label next\n"
     "\n"
     "Corpora: TSV with a header (label columns, optional id, a text column), JSON\n"
     "lines, fastText's __label__X lines, a folder DIR/<label>/<file>, or LIBSVM\n"
@@ -81,6 +82,8 @@ int main(int argc, char **argv)
         rc = cmd_drift(argc - 1, argv + 1);
     else if (strcmp(cmd, "explain") == 0)
         rc = cmd_explain(argc - 1, argv + 1);
+    else if (strcmp(cmd, "suggest") == 0)
+        rc = cmd_suggest(argc - 1, argv + 1);
     else {
         fprintf(stderr, "slant: unknown command '%s'\nTry 'slant --help'.\n", cmd);
         return EXIT_BAD;
