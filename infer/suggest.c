@@ -170,7 +170,9 @@ static int try_pick(picker *p, size_t doc, slant_error *err)
     if (unit_vector(p->m, p->pool->texts[doc], p->pool->lens[doc], &v, err))
         return -1;
     for (size_t k = 0; k < p->n && v.n; k++)
-        if (sparse_dot(v.f, v.n, p->vecs[k].f, p->vecs[k].n) >= p->cap) {
+        /* the vectors are unit length in float: a copy's cosine comes out
+         * a rounding error short of 1, so the cap allows for that */
+        if (sparse_dot(v.f, v.n, p->vecs[k].f, p->vecs[k].n) >= p->cap - 1e-6) {
             p->st->skipped_similar++;
             free(v.f);
             return 0;
