@@ -1191,10 +1191,14 @@ SLANT_API void slant_dups_stats_of(const slant_dups *d, slant_dups_stats *out);
  * would teach a model most (uncertainty sampling with a diversity rule):
  * - uncertainty: a document's margin is the difference between its two
  *   highest probabilities (as slant_model_predict gives them, calibration
- *   included) in a head; over several heads, the smallest of their
- *   margins, since a document is worth labeling when any of its heads is
- *   in doubt.  Candidates go in order of margin, smallest first, ties by
- *   document order;
+ *   included) in a head.  With one head considered, candidates go in order
+ *   of margin, smallest first, ties by document order.  Over several
+ *   heads, each head ranks the candidates by its own margin and a
+ *   candidate's place is its best place in any of them (ties by document
+ *   order): a document is worth labeling when any of its heads is in
+ *   doubt, and the heads take turns, since the plain smallest margin would
+ *   leave the choice to the head of most classes, whose margins are
+ *   smaller throughout;
  * - diversity, greedily in that order: a candidate is skipped when the
  *   cosine similarity of its feature vector (slant_model_vectorize) to a
  *   document already picked is at or above max_similarity, or when it is
@@ -1235,7 +1239,7 @@ SLANT_API void slant_suggest_options_init(slant_suggest_options *opt);
 typedef struct slant_suggestions slant_suggestions;
 
 /* One pick.  doc indexes the pool; margin is the margin it was ranked by,
- * margin_head the model head it came from (the smallest). */
+ * in margin_head, the model head it came from (its best place). */
 typedef struct slant_suggest_pick {
     size_t doc;
     double margin;

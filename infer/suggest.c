@@ -79,19 +79,20 @@ void slant_suggestions_stats(const slant_suggestions *s, slant_suggest_stats *ou
         memset(out, 0, sizeof *out);
 }
 
-/* A candidate in the ranking: its margin, then its document number, which
+/* A candidate in the ranking: its key (the margin, or over several heads
+ * its best place in their rankings), then its document number, which
  * breaks ties so that the order is the same on every machine. */
 typedef struct ranked {
-    double margin;
+    double key, margin;
     size_t doc;
-    size_t head; /* the head of the smallest margin */
+    size_t head; /* the head the key comes from */
 } ranked;
 
 static int cmp_ranked(const void *a, const void *b)
 {
     const ranked *x = a, *y = b;
-    if (x->margin != y->margin)
-        return x->margin < y->margin ? -1 : 1;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
     return (x->doc > y->doc) - (x->doc < y->doc);
 }
 
@@ -243,6 +244,7 @@ slant_status slant_suggest(const slant_model *m, const slant_corpus *pool,
     size_t *best = slant_alloc_array(nd ? nd : 1, nh * sizeof *best);
     size_t *pool_col = slant_alloc_array(nh, sizeof *pool_col);
     ranked *rank = slant_alloc_array(nd ? nd : 1, sizeof *rank);
+    double *margins = NULL;
     size_t want = opt->n < nd ? opt->n : nd;
     unit_vec *vecs = calloc(want ? want : 1, sizeof *vecs);
     slant_dups *dups = NULL;
@@ -266,11 +268,19 @@ slant_status slant_suggest(const slant_model *m, const slant_corpus *pool,
             if (!strcmp(pool->head_names[k], slant_model_head_name(m, h)))
                 pool_col[h] = k;
     }
-    size_t n_rank = 0;
+    /* Each candidate's margin in each head considered (INFINITY in the
+     * others); a document labeled in every head considered is none. */
+    size_t n_rank = 0, n_considered = only != SIZE_MAX ? 1 : nh;
+    margins = slant_alloc_array(nd ? nd : 1, (nh ? nh : 1) * sizeof *margins);
+    if (!margins) {
+        st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+        goto done;
+    }
     for (size_t d = 0; d < nd; d++) {
         int labeled = 1;
-        ranked r = {INFINITY, d, 0};
+        double *hm = margins + n_rank * nh;
         for (size_t h = 0; h < nh; h++) {
+            hm[h] = INFINITY;
             if (only != SIZE_MAX && h != only)
                 continue;
             if (pool_col[h] == SIZE_MAX || !pool->labels[d * pool->n_heads + pool_col[h]])
@@ -285,17 +295,43 @@ slant_status slant_suggest(const slant_model *m, const slant_corpus *pool,
                     p2 = p[c];
                 }
             }
-            double margin = p1 < 0 ? 1 : p1 - p2;
-            if (margin < r.margin) {
-                r.margin = margin;
-                r.head = h;
-            }
+            hm[h] = p1 < 0 ? 1 : p1 - p2;
         }
         if (labeled) {
             s->stats.labeled++;
             continue;
         }
-        rank[n_rank++] = r;
+        rank[n_rank++] = (ranked){INFINITY, INFINITY, d, 0};
+    }
+    if (n_considered == 1) {
+        size_t h = only != SIZE_MAX ? only : 0;
+        for (size_t i = 0; i < n_rank; i++)
+            rank[i] = (ranked){margins[i * nh + h], margins[i * nh + h], rank[i].doc, h};
+    } else {
+        /* Several heads: a head of many classes has smaller margins than
+         * one of two throughout, so the smallest margin would let it
+         * choose alone.  Each head ranks the candidates by its own margin
+         * instead, and a candidate's key is its best place over the
+         * heads: the heads take turns at their most uncertain documents. */
+        ranked *by = slant_alloc_array(n_rank ? n_rank : 1, sizeof *by);
+        if (!by) {
+            st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+            goto done;
+        }
+        for (size_t h = 0; h < nh; h++) {
+            for (size_t i = 0; i < n_rank; i++)
+                by[i] = (ranked){margins[i * nh + h], 0, rank[i].doc, i};
+            qsort(by, n_rank, sizeof *by, cmp_ranked);
+            for (size_t j = 0; j < n_rank; j++) {
+                ranked *r = &rank[by[j].head];
+                if ((double)j < r->key) {
+                    r->key = (double)j;
+                    r->margin = by[j].key;
+                    r->head = h;
+                }
+            }
+        }
+        free(by);
     }
     qsort(rank, n_rank, sizeof *rank, cmp_ranked);
 
@@ -406,6 +442,7 @@ done:
     free(cluster);
     slant_dups_free(dups);
     free(rank);
+    free(margins);
     free(pool_col);
     free(best);
     free(probs);

@@ -18,8 +18,8 @@ run help-suggest 0 "$SLANT" suggest --help && has help-suggest out "Usage: slant
 } > pool.tsv
 
 # Diversity off (no near-duplicate search, a cap no pair reaches but
-# copies): the margins come in order, smallest first.
-run suggest-order 0 "$SLANT" suggest -m ../lr.slant pool.tsv -n 10 --keep-duplicates && {
+# copies): the margins of the head come in order, smallest first.
+run suggest-order 0 "$SLANT" suggest -m ../lr.slant pool.tsv -n 10 --keep-duplicates --head tone && {
   has suggest-header out "$(printf 'id\ttopic\ttone\ttext\t#guess:topic\t#p:topic\t#guess:tone\t#p:tone\t#margin')"
   awk -F'\t' 'NR > 1 && ($9 + 0 < last || NF != 9 || $2 != "" || $3 != "") { exit 1 } NR > 1 { last = $9 + 0 }' out \
     && ok suggest-margin-order || bad suggest-margin-order "$(cat out)"
@@ -52,6 +52,16 @@ run suggest-head 0 "$SLANT" suggest -m ../lr.slant pool.tsv -n 3 --head topic &&
   awk -F'\t' 'NR > 1 { d = (2 * $6 - 1) - $9; if (d > 0.0002 || d < -0.0002) exit 1 }' out \
     && ok suggest-head-margin || bad suggest-head-margin "$(cat out)"
 }
+# Every head: the heads take turns, so the first two picks are the most
+# uncertain of topic and of tone.
+"$SLANT" suggest -m ../lr.slant pool.tsv -n 1 --head topic | tail -n +2 | cut -f1 > turns.want
+"$SLANT" suggest -m ../lr.slant pool.tsv -n 1 --head tone | tail -n +2 | cut -f1 >> turns.want
+run suggest-turns 0 "$SLANT" suggest -m ../lr.slant pool.tsv -n 2 && {
+  tail -n +2 out | cut -f1 | sort > turns.got
+  sort turns.want | uniq > turns.sorted
+  [ "$(wc -l < turns.sorted)" = 2 ] && cmp -s turns.got turns.sorted && ok suggest-turns-heads \
+    || bad suggest-turns-heads "want $(cat turns.want | tr '\n' ' '), got $(cat turns.got | tr '\n' ' ')"
+}
 # --balance: the predicted classes of topic take turns
 run suggest-balance 0 "$SLANT" suggest -m ../lr.slant pool.tsv -n 4 --head topic --balance --keep-duplicates --max-similarity 1 && {
   g=$(tail -n +2 out | cut -f5 | tr '\n' ' ')
@@ -79,7 +89,7 @@ run suggest-hostile-json 0 "$SLANT" suggest -m ../lr.slant -f lines bytes.txt -n
   python3 -c 'import json, sys; [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]' out \
     && ok suggest-hostile-json-valid || bad suggest-hostile-json-valid "$(cat -A out)"
 }
-run suggest-json 0 "$SLANT" suggest -m ../lr.slant pool.tsv -n 3 --json && {
+run suggest-json 0 "$SLANT" suggest -m ../lr.slant pool.tsv -n 3 --json --head tone && {
   python3 - out <<'PY' && ok suggest-json-fields || bad suggest-json-fields "$(cat out)"
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
