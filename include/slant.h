@@ -1214,7 +1214,7 @@ SLANT_API void slant_dups_stats_of(const slant_dups *d, slant_dups_stats *out);
  * A pool document labeled already in every head considered (the pool has
  * columns of those names, filled) is not a candidate.  The result depends
  * on the model, the pool and the options only, not on the thread count. */
-#define SLANT_SUGGEST_MAX_SIMILARITY 0.5 /* cosine; see bench/results/2026-12-02-suggest.md */
+#define SLANT_SUGGEST_MAX_SIMILARITY 0.7 /* cosine; see bench/results/2026-12-02-suggest.md */
 
 typedef struct slant_suggest_options {
     size_t n;              /* documents wanted, at least 1 */
