@@ -251,5 +251,6 @@ int cmd_audit(int argc, char **argv);
 int cmd_drift(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_suggest(int argc, char **argv);
 
 #endif /* SLANT_CLI_H */

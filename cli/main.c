@@ -27,6 +27,7 @@ static const char usage[] =
     "  audit CORPUS              labels that look wrong, most suspect first\n"
     "  drift -m MODEL CORPUS     how far a batch of articles is from the training set\n"
     "  report -m MODEL CORPUS    one HTML page (-o FILE): figures, charts, mistakes\n"
+    "  suggest -m MODEL POOL -n N  the N articles of POOL to label next\n"
     "\n"
     "Corpora: TSV with a header (label columns, optional id, a text column), JSON\n"
     "lines, fastText's __label__X lines, a folder DIR/<label>/<file>, or LIBSVM\n"
@@ -85,6 +86,8 @@ int main(int argc, char **argv)
         rc = cmd_explain(argc - 1, argv + 1);
     else if (strcmp(cmd, "report") == 0)
         rc = cmd_report(argc - 1, argv + 1);
+    else if (strcmp(cmd, "suggest") == 0)
+        rc = cmd_suggest(argc - 1, argv + 1);
     else {
         fprintf(stderr, "slant: unknown command '%s'\nTry 'slant --help'.\n", cmd);
         return EXIT_BAD;

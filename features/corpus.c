@@ -1140,6 +1140,8 @@ static slant_status tsv_header(line_parser *p, char *line, size_t l, size_t line
             p->text_col = k;
         else if (!strcmp(f->p, "id"))
             p->id_col = k;
+        else if (f->p[0] == '#') /* a note, such as slant suggest's guesses: never a head */
+            ignored[k] = 1;
     }
     const char *dup;
     if (find_duplicate(names, ncols, &dup)) {
@@ -1292,7 +1294,8 @@ static slant_status jsonl_heads(line_parser *p, json_t *obj, size_t lineno, slan
         keys[n_keys++] = key;
         if (ro->texts_only || key_is(key, key_len, ro->text_column)
             || is_ignored(ro, key, key_len, NULL) || key_is(key, key_len, "id")
-            || (ro->group_column && key_is(key, key_len, ro->group_column)))
+            || (ro->group_column && key_is(key, key_len, ro->group_column))
+            || (key_len && key[0] == '#')) /* a note (slant suggest's guesses) */
             continue;
         if (key_len == 0) {
             st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: a label key is empty", name,
@@ -1381,6 +1384,8 @@ static slant_status jsonl_doc(json_t *obj, line_parser *p, size_t lineno, slant_
                                   "%s:%zu: \"id\" must be a string or an integer, found %s",
                                   name, lineno, json_kind(value));
             }
+        } else if (key_len && key[0] == '#') {
+            /* a note, of any type: never a label */
         } else if (!ro->texts_only) {
             json_t *slot = json_object_getn(index, key, key_len);
             if (!slot) {

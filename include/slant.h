@@ -26,6 +26,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -128,7 +129,11 @@ SLANT_API slant_status slant_corpus_read(const char *path, slant_format format,
  * not stops the reading with its file and line.  A document's id, where
  * the input gives none, is its record's number counting every line: a TSV
  * row's number after the header, the line number in the other line
- * formats (empty lines are skipped but counted). */
+ * formats (empty lines are skipped but counted).  A TSV column or JSONL
+ * key whose name starts with '#' is a note (slant_suggestions_write puts the
+ * model's guesses in such columns): read as neither the id nor a head, so
+ * that a corpus of suggestions trains as an ordinary one, unless it is
+ * named as the text or the group column. */
 typedef struct slant_read_options {
     slant_format format;       /* SLANT_FORMAT_AUTO: from the name, then the content */
     const char *text_column;   /* TSV column or JSONL key of the text; NULL: "text" */
@@ -1336,6 +1341,122 @@ SLANT_API void slant_report_options_init(slant_report_options *opt);
  * outside [0, 1], and on what PATH refuses. */
 SLANT_API slant_status slant_report_write(const slant_report_options *opt, const char *path,
                                           slant_error *err);
+/* What to label next                                                  */
+/* ------------------------------------------------------------------ */
+
+/* slant_suggest picks the documents of an unlabeled pool whose labels
+ * would teach a model most (uncertainty sampling with a diversity rule):
+ * - uncertainty: a document's margin is the difference between its two
+ *   highest probabilities (as slant_model_predict gives them, calibration
+ *   included) in a head.  With one head considered, candidates go in order
+ *   of margin, smallest first, ties by document order.  Over several
+ *   heads, each head ranks the candidates by its own margin and a
+ *   candidate's place is its best place in any of them (ties by document
+ *   order): a document is worth labeling when any of its heads is in
+ *   doubt, and the heads take turns, since the plain smallest margin would
+ *   leave the choice to the head of most classes, whose margins are
+ *   smaller throughout;
+ * - diversity, greedily in that order: a candidate is skipped when the
+ *   cosine similarity of its feature vector (slant_model_vectorize) to a
+ *   document already picked is at or above max_similarity, or when it is
+ *   a near-duplicate (slant_dups_find, word shingles) of one, that is in
+ *   the same cluster of near-duplicates.  Only the picks are compared
+ *   with, so the cost is the labeling of the pool, one search for
+ *   near-duplicates, and about N x (candidates examined) sparse dot
+ *   products; each candidate is vectorized once;
+ * - balance (optional): the picks are dealt round-robin over the classes
+ *   the balance head predicts (in the model's class order), each class
+ *   taking its most uncertain acceptable candidate in turn; a class
+ *   without candidates left drops out.
+ * A pool document labeled already in every head considered (the pool has
+ * columns of those names, filled) is not a candidate.  The result depends
+ * on the model, the pool and the options only, not on the thread count. */
+#define SLANT_SUGGEST_MAX_SIMILARITY 0.7 /* cosine; see bench/results/2026-12-02-suggest.md */
+
+typedef struct slant_suggest_options {
+    size_t n;              /* documents wanted, at least 1 */
+    const char *head;      /* the head whose margin counts; NULL: every head, the
+                            * smallest margin */
+    double max_similarity; /* cosine at or above which a candidate is too close to a
+                            * pick, in (0, 1]; 0: SLANT_SUGGEST_MAX_SIMILARITY */
+    double dup_threshold;  /* Jaccard similarity of near-duplicates, in (0, 1]; 0:
+                            * SLANT_DUPS_THRESHOLD */
+    int keep_duplicates;   /* 1: do not look for near-duplicates (the cosine still
+                            * applies); a pool of vectors has no words to look at */
+    int balance;           /* 1: round-robin over the predicted classes of the head
+                            * (HEAD, or the model's first head when HEAD is NULL) */
+    uint32_t threads;      /* 0: all cores */
+} slant_suggest_options;
+
+/* Fills the defaults: n 0 (the caller must set it), every head, the default
+ * cap and near-duplicate threshold, near-duplicates kept apart, no
+ * balance, all cores. */
+SLANT_API void slant_suggest_options_init(slant_suggest_options *opt);
+
+typedef struct slant_suggestions slant_suggestions;
+
+/* One pick.  doc indexes the pool; margin is the margin it was ranked by,
+ * in margin_head, the model head it came from (its best place). */
+typedef struct slant_suggest_pick {
+    size_t doc;
+    double margin;
+    size_t margin_head;
+} slant_suggest_pick;
+
+/* What a search did. */
+typedef struct slant_suggest_stats {
+    size_t pool;            /* documents in the pool */
+    size_t labeled;         /* of them labeled already, not candidates */
+    size_t examined;        /* candidates looked at, picks included */
+    size_t skipped_similar; /* skipped for a cosine at or above the cap */
+    size_t skipped_dups;    /* skipped as a near-duplicate of a pick */
+    int dups_checked;       /* 1: near-duplicates were looked for */
+} slant_suggest_stats;
+
+/* Picks up to OPT->n documents of POOL for MODEL into *out (output).
+ * Fewer come when the candidates run out (warned of).  Refuses n 0, a
+ * head the model lacks, a cap or threshold out of range
+ * (SLANT_STATUS_BAD_OPTION), and a pool of vectors for a model of text or
+ * the reverse (SLANT_STATUS_BAD_INPUT).  Keeps no pointer to MODEL or
+ * POOL. */
+SLANT_API slant_status slant_suggest(const slant_model *model, const slant_corpus *pool,
+                                         const slant_suggest_options *opt, slant_suggestions **out,
+                                         slant_error *err);
+SLANT_API void slant_suggestions_free(slant_suggestions *s); /* accepts NULL */
+/* The picks, in the order they were picked. */
+SLANT_API size_t slant_suggestions_count(const slant_suggestions *s);
+/* Pick I into *out (output); 0, or -1 when I is past the end. */
+SLANT_API int slant_suggestions_get(const slant_suggestions *s, size_t i, slant_suggest_pick *out);
+/* Pick I's most probable class in model head HEAD (every head of the
+ * model, not only those considered) and its probability; SIZE_MAX and NaN
+ * past the end. */
+SLANT_API size_t slant_suggestions_guess(const slant_suggestions *s, size_t i, size_t head);
+SLANT_API double slant_suggestions_prob(const slant_suggestions *s, size_t i, size_t head);
+SLANT_API void slant_suggestions_stats(const slant_suggestions *s, slant_suggest_stats *out);
+
+/* The picks as a corpus ready to fill in, in FORMAT (SLANT_FORMAT_TSV or
+ * SLANT_FORMAT_JSONL), one record per pick in pick order:
+ * - TSV: a header "id", one column per model head (empty: to fill),
+ *   "text", then the notes "#guess:HEAD" and "#p:HEAD" for every head and
+ *   "#margin".  A text's tabs, line breaks and NUL bytes become spaces (TSV
+ *   has no escapes; the tokenizer reads them alike).
+ * - JSONL: {"id", one key per head (null: to fill), "text", the same
+ *   notes}; strings escaped by jansson, bytes that are not UTF-8 replaced
+ *   by U+FFFD.
+ * The readers read '#' columns and keys as notes, never as heads (see
+ * slant_read_options), so the file, once its label cells are filled,
+ * trains as it is, or appended to a training corpus of the same columns
+ * (TSV without its notes, or JSON lines in any order of keys).  MODEL and
+ * POOL must be those of the run.  slant_suggestions_write writes to F, a
+ * stream the caller opened (an I/O error is SLANT_STATUS_IO);
+ * slant_suggestions_save replaces PATH whole or not at all, as
+ * slant_model_save writes. */
+SLANT_API slant_status slant_suggestions_write(const slant_suggestions *s, const slant_model *model,
+                                           const slant_corpus *pool, slant_format format,
+                                           FILE *f, slant_error *err);
+SLANT_API slant_status slant_suggestions_save(const slant_suggestions *s, const slant_model *model,
+                                          const slant_corpus *pool, slant_format format,
+                                          const char *path, slant_error *err);
 
 #ifdef __cplusplus
 }
