@@ -134,7 +134,8 @@ valgrind: all
 	tests/valgrind/run $(B)/bin/slant
 
 # libFuzzer harnesses (clang, Debian's libclang-rt-14-dev) for the corpus
-# readers, the tokenizer and features, and the model loader, on a build of
+# readers, the tokenizer and features, the model loader and the HTML report
+# (its markup the report's alone, whatever the corpus holds), on a build of
 # the library with address and undefined-behaviour checks; each runs
 # FUZZ_SECONDS from the seeds in tests/fuzz/seeds and the models made here.
 FUZZ_CC ?= clang
@@ -142,7 +143,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
   -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 FUZZ_OBJS := $(LIB_SRCS:%.c=build/fuzz/%.o)
-FUZZERS := build/fuzz/fuzz_corpus build/fuzz/fuzz_features build/fuzz/fuzz_model
+FUZZERS := build/fuzz/fuzz_corpus build/fuzz/fuzz_features build/fuzz/fuzz_model build/fuzz/fuzz_report
 .SECONDARY: $(FUZZ_OBJS)
 build/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -159,9 +160,9 @@ build/fuzz/seeds/model: $(B)/bin/slant tests/cli/data/tiny.tsv
 	$(B)/bin/slant features tests/cli/data/tiny.tsv -o build/fuzz/tiny.svm --min-count 1 >/dev/null
 	$(B)/bin/slant train build/fuzz/tiny.svm -o $@/vectors.slant >/dev/null
 fuzz: all $(FUZZERS) build/fuzz/seeds/model
-	@for f in corpus features model; do \
+	@for f in corpus features model report; do \
 	  mkdir -p build/fuzz/work/$$f; \
-	  seeds=tests/fuzz/seeds/$$f; [ $$f = model ] && seeds=build/fuzz/seeds/model; \
+	  seeds=tests/fuzz/seeds/$$f; [ $$f = model ] && seeds=build/fuzz/seeds/model; [ $$f = report ] && seeds=tests/fuzz/seeds/corpus; \
 	  echo "== fuzz_$$f for $(FUZZ_SECONDS) s"; \
 	  build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 	    -artifact_prefix=build/fuzz/fuzz_$$f- build/fuzz/work/$$f $$seeds 2>&1 | \
