@@ -1,6 +1,7 @@
 /*
  * corpus.h: the in-memory corpus behind slant_corpus.  Private to the
- * library; readers for every format live in corpus.c.
+ * library; the readers that fill it are the read_*.c files and reader.c
+ * (see read.h).
  */
 #ifndef SLANT_CORPUS_H
 #define SLANT_CORPUS_H

@@ -1,5 +1,5 @@
 /*
- * test_corpus.c: unit tests of the corpus readers (features/corpus.c).
+ * test_corpus.c: unit tests of the corpus readers (features/reader.c, read_*.c).
  * Each test writes a small corpus into a fresh folder under /tmp, reads it
  * back and checks documents, labels and error messages.
  */
