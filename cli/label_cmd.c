@@ -55,6 +55,8 @@ static const char label_usage[] =
     "      --lines            one article per line\n"
     "      --format F         output: tsv (default), json or fasttext\n"
     "      --json             the same as --format json\n"
+    "      --no-header        TSV without its header row, for input cut into\n"
+    "                         pieces (GNU parallel --pipe): see STREAMS below\n"
     "  -f, --input-format F   read every FILE as a corpus of this format (tsv, jsonl,\n"
     "                         fasttext, dir, lines, text, libsvm; dir: a labeled\n"
     "                         DIR/<label>/<file> corpus, its files labeled)\n"
@@ -73,7 +75,16 @@ static const char label_usage[] =
     "  -h, --help             this help\n"
     "--text-column and --ignore below are as for train (label reads only the text\n"
     "and the id); --max-doc-bytes refuses a longer article, after the labels of\n"
-    "those before it.\n";
+    "those before it.\n"
+    "\n"
+    "STREAMS.  As a filter (GNU parallel --pipe, Hadoop Streaming, Spark's\n"
+    "rdd.pipe), 'slant label -m MODEL --json -' reads JSON lines (or --lines,\n"
+    "one article a line) from standard input a batch at a time and writes one\n"
+    "line per article, in input order, flushing after each batch, so output\n"
+    "flows while input does.  Give each article its id in the JSON: with --lines\n"
+    "an id is the line number within the piece.  On bad input it writes the\n"
+    "articles before the bad line, names the line (counted within the piece) on\n"
+    "standard error and exits with status 2.\n";
 
 enum { OUT_TSV, OUT_JSON, OUT_FASTTEXT };
 
@@ -353,11 +364,12 @@ int cmd_label(int argc, char **argv)
         {"abstain-below", required_argument, 0, 1412},
         {"min-known", required_argument, 0, 1401},
         {"summary", no_argument, 0, 1402},
+        {"no-header", no_argument, 0, 1403},
         {"help", no_argument, 0, 'h'},
         CLI_READ_LONGOPTS,
         {0, 0, 0, 0}};
     const char *model_path = NULL;
-    int lines = 0, out = OUT_TSV, c, abstain = 0, summary = 0;
+    int lines = 0, out = OUT_TSV, c, abstain = 0, summary = 0, header = 1;
     slant_drift_options dopt;
     slant_drift_options_init(&dopt);
     size_t explain = 0;
@@ -376,6 +388,7 @@ int cmd_label(int argc, char **argv)
         switch (c) {
         case 'm': model_path = optarg; break;
         case 'L': lines = 1; break;
+        case 1403: header = 0; break;
         case 1411: abstain = 1; break;
         case 1412:
             if (cli_parse_abstain_below(optarg, &below))
@@ -440,7 +453,7 @@ int cmd_label(int argc, char **argv)
         return EXIT_BAD;
     }
     struct row_buf buf = {NULL, 0};
-    label_out o = {.model = model, .format = out, .header_due = out == OUT_TSV,
+    label_out o = {.model = model, .format = out, .header_due = out == OUT_TSV && header,
                    .explain = explain, .abstain = abstain, .below = below,
                    .min_known = dopt.min_known, .buf = &buf};
     slant_error derr = {{0}};
