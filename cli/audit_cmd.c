@@ -50,7 +50,8 @@ static const char audit_usage[] =
     "                         documents and rank by those models (default); 1: once\n"
     "  -l, --label HEAD       audit this head only; repeatable (default: every head)\n"
     "      --json             print one JSON object\n"
-    "  -v, --verbose          report progress on standard error\n"
+    "  -v, --verbose          log each step on standard error (the folds, the second\n"
+    "                         pass; --progress is the progress line)\n"
     "  -h, --help             this help\n";
 
 static int print_tsv(const slant_audit_result *r)

@@ -40,7 +40,8 @@ static const char train_usage[] =
     "      --group COLUMN     a column that groups the documents (an outlet):\n"
     "                         never a head; --tune keeps each group in one fold\n"
     "      --keep-duplicates  let --tune split near-duplicates across folds\n"
-    "  -v, --verbose          report progress on standard error\n"
+    "  -v, --verbose          log each step on standard error (calibration, tuning\n"
+    "                         trials; --progress is the progress line)\n"
     "  -h, --help             this help\n";
 
 /* --tune and --budget, for train and cv. */
@@ -222,7 +223,8 @@ static const char cv_usage[] =
     "      --budget SECONDS   each fold's search (60)\n"
     "      --json             print one JSON object (as eval --json, plus \"folds\",\n"
     "                         \"grouped_by\", \"groups\", \"near_duplicates\")\n"
-    "  -v, --verbose          report progress on standard error\n"
+    "  -v, --verbose          log each step on standard error (each fold's figure,\n"
+    "                         tuning; --progress is the progress line)\n"
     "  -h, --help             this help\n";
 
 /* cv --report: the pooled held-out figures as slant report draws a model's.
