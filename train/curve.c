@@ -434,8 +434,8 @@ slant_status slant_learning_curve(const slant_corpus *corpus, const slant_option
         return st;
     size_t n = corpus->n_docs, nh = corpus->n_heads;
     if (nh == 0)
-        return slant_fail(err, SLANT_STATUS_BAD_INPUT, "the corpus has no label column to "
-                          "draw a learning curve of");
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: the corpus has no label column to "
+                          "draw a learning curve of", corpus->source ? corpus->source : "corpus");
     size_t steps = co->fractions ? co->n_fractions : co->steps ? co->steps : DEFAULT_STEPS;
     uint32_t folds = cvo->folds ? cvo->folds : 10;
     if (folds > n && n) /* slant_cv_split says so below; the arrays need folds <= n */
