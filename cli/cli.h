@@ -165,6 +165,8 @@ typedef struct cli_cv_report {
     const char *grouped_by; /* the group column, NULL when not grouped */
     double dup_threshold;
     int tuned;              /* settings chosen inside each fold */
+    double share;           /* 0 or 1; else the share of each fold's training side trained
+                             * on (a learning curve's last step) */
 } cli_cv_report;
 /* Prints EV as eval does; CV (NULL for eval) adds the folds and the split. */
 int cli_print_eval(const slant_eval *ev, int json, const cli_cv_report *cv);

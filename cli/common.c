@@ -929,9 +929,12 @@ slant_status cli_cv_report_write(const char *path, const char *corpus_path,
         n += snprintf(method + n, sizeof method - (size_t)n, "; grouped by %s, %zu groups",
                       cv->grouped_by, cv->info.groups);
     if (n > 0 && (size_t)n < sizeof method)
-        snprintf(method + n, sizeof method - (size_t)n, "%s%s)",
-                 cv->info.dups_checked ? "; near-duplicates kept in one fold" : "",
-                 cv->tuned ? "; settings tuned inside each fold" : "");
+        n += snprintf(method + n, sizeof method - (size_t)n, "%s%s)",
+                      cv->info.dups_checked ? "; near-duplicates kept in one fold" : "",
+                      cv->tuned ? "; settings tuned inside each fold" : "");
+    if (cv->share > 0 && cv->share < 1 && n > 0 && (size_t)n < sizeof method)
+        snprintf(method + n, sizeof method - (size_t)n, ", each fold trained on %.3g of its "
+                 "training side", cv->share);
     slant_report_options ro;
     slant_report_options_init(&ro);
     ro.title = "slant cross-validation report";

@@ -93,8 +93,8 @@ static const char curve_usage[] =
     "Output: text, or with --json one object: {\"folds\", \"grouped_by\", \"groups\",\n"
     "\"steps\": [shares], \"train_docs\": [...], \"heads\": {HEAD: {\"macro_f1\",\n"
     "\"accuracy\": [pooled, a value per step], \"fold_macro_f1\", \"fold_accuracy\":\n"
-    "{\"mean\", \"sd\", \"min\", \"max\": [...]}, \"trend\", \"gain\", \"gain_se\"}}}; a\n"
-    "value not measured is null.\n"
+    "{\"mean\", \"sd\", \"min\", \"max\": [...]}, \"trend\", \"gain\", \"gain_se\",\n"
+    "\"gain_from\"}}}; a value not measured is null.\n"
     "\n"
     "  -k, --folds K          number of folds (5)\n"
     "      --group COLUMN     keep each value of COLUMN inside one fold\n"
@@ -118,31 +118,32 @@ static json_t *num_or_null(double v)
 static void print_head_text(const slant_curve *lc, size_t h)
 {
     printf("\nhead %s\n", slant_curve_head_name(lc, h));
-    printf("  %6s %9s %9s %9s   %-17s %s\n", "share", "trained", "macro-F1", "accuracy",
+    printf("  %6s %9s %9s %9s   %-18s %s\n", "share", "trained", "macro-F1", "accuracy",
            "folds: mean +- sd", "min-max");
     for (size_t s = 0; s < slant_curve_steps(lc); s++) {
         slant_curve_point p;
         slant_curve_get(lc, s, h, &p);
         printf("  %6.3f %9.1f", slant_curve_fraction(lc, s), slant_curve_train_docs(lc, s));
         if (isnan(p.macro_f1)) {
-            printf(" %9s %9s   %-17s %s\n", "-", "-", "-", "-");
+            printf(" %9s %9s   %-18s %s\n", "-", "-", "-", "-");
             continue;
         }
         printf(" %9.4f %9.4f", p.macro_f1, p.accuracy);
         if (isnan(p.fold_f1.mean))
-            printf("   %-17s %s\n", "-", "-");
+            printf("   %-18s %s\n", "-", "-");
         else
             printf("   %.4f +- %.4f   %.4f-%.4f\n", p.fold_f1.mean, p.fold_f1.sd,
                    p.fold_f1.min, p.fold_f1.max);
     }
-    double gain, se;
-    slant_curve_trend t = slant_curve_head_trend(lc, h, &gain, &se);
+    slant_curve_gain g;
+    slant_curve_trend t = slant_curve_head_trend(lc, h, &g);
     if (t == SLANT_CURVE_UNKNOWN)
         printf("  trend: unknown (it takes two steps and a fold scored at both)\n");
     else
-        printf("  trend: %s%s (mean gain of the folds' macro-F1 over the last halving of "
-               "the share %+.4f, standard error %.4f)\n", t == SLANT_CURVE_CLIMBING ? "still "
-               : "", slant_curve_trend_name(t), gain, se);
+        printf("  trend: %s%s: from share %.3g to %.3g the folds' macro-F1 changes by %+.4f "
+               "on average (standard error %.4f, %u folds)\n", t == SLANT_CURVE_CLIMBING ? "still " : "",
+               slant_curve_trend_name(t), slant_curve_fraction(lc, g.from),
+               slant_curve_fraction(lc, g.to), g.gain, g.se, g.folds);
 }
 
 static int print_text(const slant_curve *lc, const cli_cv_report *rep)
@@ -209,11 +210,13 @@ static int print_json(const slant_curve *lc, const cli_cv_report *rep)
         json_object_set_new(hd, "accuracy", acc);
         json_object_set_new(hd, "fold_macro_f1", spread_json(lc, h, 0));
         json_object_set_new(hd, "fold_accuracy", spread_json(lc, h, 1));
-        double gain, se;
-        slant_curve_trend t = slant_curve_head_trend(lc, h, &gain, &se);
+        slant_curve_gain g;
+        slant_curve_trend t = slant_curve_head_trend(lc, h, &g);
         json_object_set_new(hd, "trend", json_string(slant_curve_trend_name(t)));
-        json_object_set_new(hd, "gain", num_or_null(gain));
-        json_object_set_new(hd, "gain_se", num_or_null(se));
+        json_object_set_new(hd, "gain", num_or_null(g.gain));
+        json_object_set_new(hd, "gain_se", num_or_null(g.se));
+        json_object_set_new(hd, "gain_from", t == SLANT_CURVE_UNKNOWN ? json_null()
+                                              : json_real(slant_curve_fraction(lc, g.from)));
         json_object_set_new(heads, slant_curve_head_name(lc, h), hd);
     }
     json_object_set_new(root, "heads", heads);
@@ -297,6 +300,7 @@ int cmd_curve(int argc, char **argv)
     if (!st && report) {
         slant_report_curve drawn;
         slant_curve_report(lc, &drawn);
+        rep.share = slant_curve_fraction(lc, slant_curve_steps(lc) - 1);
         st = cli_cv_report_write(report, argv[optind], corpus, slant_curve_eval(lc), mk, &drawn,
                                  &rep, t.o.threads, &err);
     }

@@ -1106,13 +1106,22 @@ typedef enum slant_curve_trend {
 
 /* "unknown", "climbing", "flattening", "flat". */
 SLANT_API const char *slant_curve_trend_name(slant_curve_trend t);
+
+/* What a trend was judged on. */
+typedef struct slant_curve_gain {
+    double gain;      /* g: the folds' mean gain in macro-F1 (NaN when unknown) */
+    double se;        /* its standard error */
+    size_t from, to;  /* the steps compared: A and L */
+    uint32_t folds;   /* the folds scored at both */
+} slant_curve_gain;
+
 /* The rule above on made-up or measured figures: FRACTIONS (steps shares,
  * increasing) and FOLD_F1 (steps x folds: fold k's macro-F1 at step s at
- * s * folds + k, NaN where the fold was not scored).  *GAIN (output, may
- * be NULL) receives g (NaN when unknown), *SE (output, may be NULL) se. */
+ * s * folds + k, NaN where the fold was not scored).  *OUT (output, may be
+ * NULL) receives what it was judged on. */
 SLANT_API slant_curve_trend slant_curve_trend_of(size_t steps, const double *fractions,
                                                  uint32_t folds, const double *fold_f1,
-                                                 double *gain, double *se);
+                                                 slant_curve_gain *out);
 
 typedef struct slant_curve slant_curve;
 
@@ -1158,10 +1167,10 @@ SLANT_API int slant_curve_get(const slant_curve *c, size_t step, size_t head,
 /* Fold FOLD's own macro-F1 on HEAD at STEP; NaN when not scored there. */
 SLANT_API double slant_curve_fold_f1(const slant_curve *c, size_t step, size_t head,
                                      uint32_t fold);
-/* HEAD's trend (slant_curve_trend_of on its figures); *GAIN and *SE
- * (outputs, may be NULL) as there. */
+/* HEAD's trend (slant_curve_trend_of on its figures); *OUT (output, may
+ * be NULL) as there. */
 SLANT_API slant_curve_trend slant_curve_head_trend(const slant_curve *c, size_t head,
-                                                   double *gain, double *se);
+                                                   slant_curve_gain *out);
 /* The pooled evaluation of the last step (at 100 %, cross-validation's),
  * owned by C. */
 SLANT_API const slant_eval *slant_curve_eval(const slant_curve *c);

@@ -85,12 +85,12 @@ const char *slant_curve_trend_name(slant_curve_trend t)
 }
 
 slant_curve_trend slant_curve_trend_of(size_t steps, const double *fractions, uint32_t folds,
-                                       const double *fold_f1, double *gain, double *se)
+                                       const double *fold_f1, slant_curve_gain *out)
 {
-    if (gain)
-        *gain = NAN;
-    if (se)
-        *se = NAN;
+    slant_curve_gain local;
+    if (!out)
+        out = &local;
+    *out = (slant_curve_gain){NAN, NAN, 0, 0, 0};
     if (steps < 2 || !fractions || !fold_f1 || folds == 0)
         return SLANT_CURVE_UNKNOWN;
     size_t last = steps - 1, a = 0;
@@ -98,6 +98,8 @@ slant_curve_trend slant_curve_trend_of(size_t steps, const double *fractions, ui
     for (size_t s = 1; s < last; s++) /* the nearest to half, the larger on a tie */
         if (fabs(fractions[s] - half) <= fabs(fractions[a] - half))
             a = s;
+    out->from = a;
+    out->to = last;
     double sum = 0, sq = 0;
     uint32_t n = 0;
     for (uint32_t k = 0; k < folds; k++) {
@@ -107,6 +109,7 @@ slant_curve_trend slant_curve_trend_of(size_t steps, const double *fractions, ui
         sum += d;
         n++;
     }
+    out->folds = n;
     if (n == 0)
         return SLANT_CURVE_UNKNOWN;
     double g = sum / n;
@@ -116,10 +119,8 @@ slant_curve_trend slant_curve_trend_of(size_t steps, const double *fractions, ui
             sq += (d - g) * (d - g);
     }
     double e = n > 1 ? sqrt(sq / (n - 1)) / sqrt((double)n) : 0;
-    if (gain)
-        *gain = g;
-    if (se)
-        *se = e;
+    out->gain = g;
+    out->se = e;
     if (g >= 0.01 && g > 2 * e)
         return SLANT_CURVE_CLIMBING;
     if (g < 0.002 || g <= e)
@@ -549,13 +550,13 @@ double slant_curve_fold_f1(const slant_curve *c, size_t step, size_t head, uint3
     return c->fold_f1[(head * c->steps + step) * c->folds + fold];
 }
 
-slant_curve_trend slant_curve_head_trend(const slant_curve *c, size_t head, double *gain,
-                                         double *se)
+slant_curve_trend slant_curve_head_trend(const slant_curve *c, size_t head,
+                                         slant_curve_gain *out)
 {
     if (!c || head >= c->n_heads)
-        return slant_curve_trend_of(0, NULL, 0, NULL, gain, se);
+        return slant_curve_trend_of(0, NULL, 0, NULL, out);
     return slant_curve_trend_of(c->steps, c->fractions, c->folds,
-                                c->fold_f1 + head * c->steps * c->folds, gain, se);
+                                c->fold_f1 + head * c->steps * c->folds, out);
 }
 
 const slant_eval *slant_curve_eval(const slant_curve *c) { return c ? c->eval : NULL; }

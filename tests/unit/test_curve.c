@@ -278,40 +278,44 @@ static void test_trend_rule(void **state)
     double fr[10], f1[10 * 4];
     for (int s = 0; s < 10; s++)
         fr[s] = (s + 1) / 10.0;
-    double gain, se;
+    slant_curve_gain g;
     /* Climbing: +0.05 from 50 % to 100 % in every fold, give or take 0.005. */
     for (int s = 0; s < 10; s++)
         for (int k = 0; k < 4; k++)
             f1[s * 4 + k] = 0.5 + 0.1 * fr[s] + 0.005 * (k % 2) * (s == 9);
-    assert_int_equal(slant_curve_trend_of(10, fr, 4, f1, &gain, &se), SLANT_CURVE_CLIMBING);
-    assert_true(fabs(gain - 0.0525) < 1e-12);
-    assert_true(se > 0 && se < 0.005);
+    assert_int_equal(slant_curve_trend_of(10, fr, 4, f1, &g), SLANT_CURVE_CLIMBING);
+    assert_true(fabs(g.gain - 0.0525) < 1e-12);
+    assert_true(g.se > 0 && g.se < 0.005);
+    assert_int_equal(g.from, 4); /* 50 %, half of the last share */
+    assert_int_equal(g.to, 9);
+    assert_int_equal(g.folds, 4);
     /* Flat: the same figure at every step, a little noise. */
     for (int s = 0; s < 10; s++)
         for (int k = 0; k < 4; k++)
             f1[s * 4 + k] = 0.7 + 0.001 * ((s + k) % 3);
-    assert_int_equal(slant_curve_trend_of(10, fr, 4, f1, &gain, NULL), SLANT_CURVE_FLAT);
-    assert_true(fabs(gain) < 0.002);
+    assert_int_equal(slant_curve_trend_of(10, fr, 4, f1, &g), SLANT_CURVE_FLAT);
+    assert_true(fabs(g.gain) < 0.002);
     /* A gain of 0.05 on average, but the folds disagree wildly: not
      * beyond their noise, so flat. */
     for (int s = 0; s < 10; s++)
         for (int k = 0; k < 4; k++)
             f1[s * 4 + k] = 0.6 + (s == 9 ? (k % 2 ? 0.25 : -0.15) : 0);
-    assert_int_equal(slant_curve_trend_of(10, fr, 4, f1, &gain, &se), SLANT_CURVE_FLAT);
-    assert_true(fabs(gain - 0.05) < 1e-12 && se >= gain);
+    assert_int_equal(slant_curve_trend_of(10, fr, 4, f1, &g), SLANT_CURVE_FLAT);
+    assert_true(fabs(g.gain - 0.05) < 1e-12 && g.se >= g.gain);
     /* Flattening: +0.005, clearly beyond the noise but under a point. */
     for (int s = 0; s < 10; s++)
         for (int k = 0; k < 4; k++)
             f1[s * 4 + k] = 0.8 + (s == 9 ? 0.005 + 0.0001 * k : 0);
-    assert_int_equal(slant_curve_trend_of(10, fr, 4, f1, NULL, NULL), SLANT_CURVE_FLATTENING);
+    assert_int_equal(slant_curve_trend_of(10, fr, 4, f1, NULL), SLANT_CURVE_FLATTENING);
     /* A fold not scored at both steps is left out; none at all: unknown. */
     f1[9 * 4 + 0] = NAN;
-    assert_int_equal(slant_curve_trend_of(10, fr, 4, f1, NULL, NULL), SLANT_CURVE_FLATTENING);
+    assert_int_equal(slant_curve_trend_of(10, fr, 4, f1, NULL), SLANT_CURVE_FLATTENING);
     for (int k = 0; k < 4; k++)
         f1[4 * 4 + k] = NAN; /* 50 %, the step compared with */
-    assert_int_equal(slant_curve_trend_of(10, fr, 4, f1, &gain, NULL), SLANT_CURVE_UNKNOWN);
-    assert_true(isnan(gain));
-    assert_int_equal(slant_curve_trend_of(1, fr, 4, f1, NULL, NULL), SLANT_CURVE_UNKNOWN);
+    assert_int_equal(slant_curve_trend_of(10, fr, 4, f1, &g), SLANT_CURVE_UNKNOWN);
+    assert_true(isnan(g.gain));
+    assert_int_equal(g.folds, 0);
+    assert_int_equal(slant_curve_trend_of(1, fr, 4, f1, NULL), SLANT_CURVE_UNKNOWN);
     assert_string_equal(slant_curve_trend_name(SLANT_CURVE_CLIMBING), "climbing");
     assert_string_equal(slant_curve_trend_name(SLANT_CURVE_UNKNOWN), "unknown");
 }

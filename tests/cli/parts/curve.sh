@@ -38,6 +38,7 @@ for name, h in c["heads"].items():
         assert sorted(h[key]) == ["max", "mean", "min", "sd"], h[key]
         assert all(len(a) == 3 for a in h[key].values()), h[key]
     assert h["trend"] in ("climbing", "flattening", "flat", "unknown"), h["trend"]
+    assert h["gain_from"] == 0.5 or h["trend"] == "unknown", h  # half of the last share
     assert h["macro_f1"][-1] == v["heads"][name]["macro_f1"], (name, h, v["heads"][name])
     assert h["accuracy"][-1] == v["heads"][name]["accuracy"], name
     m = h["fold_macro_f1"]
@@ -105,6 +106,9 @@ run curve-report 0 "$SLANT" curve "$data/tiny.tsv" -k 2 --steps 3 --model nb --r
   n=$(grep -c '<tr><td class="n">0.3333</td><td class="n">2</td>' r.html)
   [ "$n" = 2 ] && ok curve-report-row-per-head || bad curve-report-row-per-head "$n rows at 1/3"
 }
+run curve-report-share 0 "$SLANT" curve "$data/tiny.tsv" -k 2 --fractions 0.5,0.75 --report half.html &&
+  has curve-report-share-says half.html "each fold trained on 0.75 of its training side"
+grep -q "trained on 1 of" r.html && bad curve-report-whole-says-nothing || ok curve-report-whole-says-nothing
 # cv --report --curve: the same page from cv, and cv's own figures.
 run cv-curve 0 "$SLANT" cv "$data/tiny.tsv" -k 2 --model nb --json --report c.html --curve --steps 3 && {
   cmp -s out cv.json && ok cv-curve-same-figures || bad cv-curve-same-figures "$(diff out cv.json | head -5)"
