@@ -103,10 +103,8 @@ static int print_json(const slant_audit_result *r, uint32_t folds,
 int cmd_audit(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"folds", required_argument, 0, 'k'},
+        CLI_CV_LONGOPTS,
         {"json", no_argument, 0, 'j'},
-        {"keep-duplicates", no_argument, 0, 1201},
-        {"dup-threshold", required_argument, 0, 1202},
         {"top", required_argument, 0, 1401},
         {"rank", required_argument, 0, 1402},
         {"passes", required_argument, 0, 1403},
@@ -116,47 +114,22 @@ int cmd_audit(int argc, char **argv)
         CLI_TRAIN_LONGOPTS,
         CLI_READ_LONGOPTS,
         {0, 0, 0, 0}};
-    slant_options o;
-    slant_options_init(&o);
-    cli_labels labels = {0};
-    cli_read_opts ro;
-    cli_read_opts_init(&ro);
-    slant_format fmt = SLANT_FORMAT_AUTO;
-    slant_cv_options cvo;
-    slant_cv_options_init(&cvo);
+    cli_trainer t;
+    cli_trainer_init(&t, 0);
     slant_audit_options ao;
     slant_audit_options_init(&ao);
     int json = 0, verbose = 0, c;
-    cli_given given = {0};
     static const char shortopts[] = ":k:jvhM:t:l:f:";
-    if (cli_train_presets(argc, argv, shortopts, longopts, &o))
+    if (cli_train_presets(argc, argv, shortopts, longopts, &t.o))
         return EXIT_BAD;
     while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-        int r = cli_train_option(c, optarg, &o);
-        if (r > 0) { /* checked against the model kind once all are in */
-            cli_note_given(&given, c);
-            continue;
-        }
-        if (!r)
-            r = cli_read_option(c, optarg, &ro);
+        int r = cli_trainer_option(&t, c, optarg);
         if (r < 0)
             return EXIT_BAD;
         if (r > 0)
             continue;
         switch (c) {
-        case 'k':
-            if (cli_parse_u32("folds", optarg, 2, 1000000, &cvo.folds))
-                return EXIT_BAD;
-            break;
         case 'j': json = 1; break;
-        case 1201: cvo.keep_duplicates = 1; break;
-        case 1202:
-            if (cli_parse_double("dup-threshold", optarg, &cvo.dup_threshold))
-                return EXIT_BAD;
-            if (!(cvo.dup_threshold > 0 && cvo.dup_threshold <= 1))
-                return cli_usage_error("audit", "--dup-threshold: give a Jaccard similarity "
-                                                "above 0 and at most 1");
-            break;
         case 1401: {
             uint64_t top = 0;
             if (!strcmp(optarg, "all"))
@@ -188,14 +161,6 @@ int cmd_audit(int argc, char **argv)
             fputs(cli_train_options_help, stdout);
             fputs(cli_read_options_help, stdout);
             return EXIT_OK;
-        case 'l':
-            if (cli_add_label(&labels, optarg))
-                return EXIT_BAD;
-            break;
-        case 'f':
-            if (cli_parse_format(optarg, &fmt))
-                return EXIT_BAD;
-            break;
         default:
             return cli_getopt_error("audit", c, argv, longopts);
         }
@@ -203,17 +168,17 @@ int cmd_audit(int argc, char **argv)
     if (optind != argc - 1)
         return cli_usage_error("audit", "give exactly one CORPUS");
     cli_set_log(verbose);
-    int rc = cli_check_train(&o, &given, longopts);
+    int rc = cli_check_train(&t.o, &t.given, longopts);
     if (rc)
         return rc;
     slant_corpus *corpus = NULL;
-    rc = cli_read_corpus_with(argv[optind], fmt, &ro, &labels, &corpus);
+    rc = cli_read_corpus_with(argv[optind], t.fmt, &t.ro, &t.labels, &corpus);
     if (rc)
         return rc;
-    cvo.by_group = ro.opt.group_column != NULL;
+    t.cvo.by_group = t.ro.opt.group_column != NULL;
     slant_error err = {{0}};
     slant_audit_result *res = NULL;
-    slant_status st = slant_audit(corpus, &o, &cvo, &ao, &res, &err);
+    slant_status st = slant_audit(corpus, &t.o, &t.cvo, &ao, &res, &err);
     slant_corpus_free(corpus);
     if (st)
         return cli_fail(st, &err);
@@ -222,7 +187,7 @@ int cmd_audit(int argc, char **argv)
             cli_error("head %s: %zu of %zu documents flagged as likely label errors",
                       slant_audit_head_name(res, h), slant_audit_head_estimated(res, h),
                       slant_audit_head_documents(res, h));
-    rc = json ? print_json(res, cvo.folds ? cvo.folds : 10, &ao) : print_tsv(res);
+    rc = json ? print_json(res, t.cvo.folds ? t.cvo.folds : 10, &ao) : print_tsv(res);
     slant_audit_result_free(res);
     return rc;
 }

@@ -165,9 +165,60 @@ typedef struct cli_cv_report {
     const char *grouped_by; /* the group column, NULL when not grouped */
     double dup_threshold;
     int tuned;              /* settings chosen inside each fold */
+    double share;           /* 0 or 1; else the share of each fold's training side trained
+                             * on (a learning curve's last step) */
 } cli_cv_report;
 /* Prints EV as eval does; CV (NULL for eval) adds the folds and the split. */
 int cli_print_eval(const slant_eval *ev, int json, const cli_cv_report *cv);
+/* cv --report and curve --report: the pooled held-out figures EV of the
+ * corpus read from CORPUS_PATH as slant report draws a model's, with the
+ * mistakes MK and the learning curve CURVE (each may be NULL), to PATH. */
+slant_status cli_cv_report_write(const char *path, const char *corpus_path,
+                                 const slant_corpus *corpus, const slant_eval *ev,
+                                 const slant_mistakes *mk, const slant_report_curve *curve,
+                                 const cli_cv_report *cv, uint32_t threads, slant_error *err);
+
+/* -l/--label HEAD (repeatable) into LABELS and -f/--format into FMT, for
+ * the commands that read a labeled corpus.  Returns 1 if OPT was one of
+ * them (and was applied), 0 if not, -1 on a bad value (after saying so). */
+int cli_corpus_option(int opt, const char *arg, cli_labels *labels, slant_format *fmt);
+
+/* What the commands that train on a labeled corpus and split it (cv,
+ * curve, audit) parse alike: the training options (the calibration ones
+ * too with CALIB), the reading options, --label and --format, and the
+ * split options. */
+typedef struct cli_trainer {
+    slant_options o;
+    cli_given given;   /* the training options given, for cli_check_train */
+    cli_read_opts ro;
+    cli_labels labels;
+    slant_format fmt;
+    slant_cv_options cvo;
+    int calib;
+} cli_trainer;
+void cli_trainer_init(cli_trainer *t, int calib);
+/* Returns 1 if OPT was one of them (and was applied, or noted for
+ * cli_check_train), 0 if not, -1 on a bad value (after saying so). */
+int cli_trainer_option(cli_trainer *t, int opt, const char *arg);
+
+/* The split options of cv, curve and audit: -k/--folds K,
+ * --keep-duplicates and --dup-threshold J.  Returns 1 if OPT was one of
+ * them (and was applied), 0 if not, -1 on a bad value (after saying so). */
+#define CLI_CV_LONGOPTS                                          \
+    {"folds", required_argument, 0, 'k'},                        \
+    {"keep-duplicates", no_argument, 0, 1201},                   \
+    {"dup-threshold", required_argument, 0, 1202}
+int cli_cv_option(int opt, const char *arg, slant_cv_options *cvo);
+
+/* The learning curve's shares (curve_cmd.c), for curve and cv --curve:
+ * --steps N and --fractions F,F,...; FRACTIONS is the room for the latter
+ * (SLANT_CURVE_MAX_STEPS values).  Returns 1 if OPT was one of them (and
+ * was applied), 0 if not, -1 on a bad value (after a usage message). */
+#define CLI_CURVE_LONGOPTS                                       \
+    {"steps", required_argument, 0, 1501},                       \
+    {"fractions", required_argument, 0, 1502}
+int cli_curve_option(int opt, const char *arg, slant_curve_options *co, double *fractions);
+extern const char cli_curve_options_help[];
 
 /* Calibration (calibrate_opts.c): train's and cv's --calibrate and
  * --target-precision; label's --abstain and --abstain-below. */
@@ -243,6 +294,7 @@ int cmd_train(int argc, char **argv);
 int cmd_label(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_cv(int argc, char **argv);
+int cmd_curve(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_features(int argc, char **argv);

@@ -854,3 +854,101 @@ int cli_finish_stdout(int code)
     }
     return code;
 }
+
+int cli_corpus_option(int opt, const char *arg, cli_labels *labels, slant_format *fmt)
+{
+    if (opt == 'l')
+        return cli_add_label(labels, arg) ? -1 : 1;
+    if (opt == 'f')
+        return cli_parse_format(arg, fmt) ? -1 : 1;
+    return 0;
+}
+
+int cli_cv_option(int opt, const char *arg, slant_cv_options *cvo)
+{
+    switch (opt) {
+    case 'k':
+        return cli_parse_u32("folds", arg, 2, 1000000, &cvo->folds) ? -1 : 1;
+    case 1201:
+        cvo->keep_duplicates = 1;
+        return 1;
+    case 1202:
+        if (cli_parse_double("dup-threshold", arg, &cvo->dup_threshold))
+            return -1;
+        if (!(cvo->dup_threshold > 0 && cvo->dup_threshold <= 1)) {
+            cli_usage_error(cli_command, "--dup-threshold: give a Jaccard similarity above 0 "
+                            "and at most 1");
+            return -1;
+        }
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+void cli_trainer_init(cli_trainer *t, int calib)
+{
+    memset(t, 0, sizeof *t);
+    slant_options_init(&t->o);
+    cli_read_opts_init(&t->ro);
+    t->fmt = SLANT_FORMAT_AUTO;
+    slant_cv_options_init(&t->cvo);
+    t->calib = calib;
+}
+
+int cli_trainer_option(cli_trainer *t, int opt, const char *arg)
+{
+    int r = cli_train_option(opt, arg, &t->o);
+    if (r > 0) { /* checked against the model kind once all are in */
+        cli_note_given(&t->given, opt);
+        return 1;
+    }
+    if (!r && t->calib)
+        r = cli_calib_option(opt, arg, &t->o);
+    if (!r)
+        r = cli_read_option(opt, arg, &t->ro);
+    if (!r)
+        r = cli_corpus_option(opt, arg, &t->labels, &t->fmt);
+    if (!r)
+        r = cli_cv_option(opt, arg, &t->cvo);
+    return r;
+}
+
+/* See cli.h.  There is no one model to show the n-grams or provenance
+ * of; each mistake is explained by the model of the fold that held it
+ * out. */
+slant_status cli_cv_report_write(const char *path, const char *corpus_path,
+                              const slant_corpus *corpus, const slant_eval *ev,
+                              const slant_mistakes *mk, const slant_report_curve *curve,
+                              const cli_cv_report *cv, uint32_t threads, slant_error *err)
+{
+    char method[512];
+    int n = snprintf(method, sizeof method, "%u-fold cross-validation: the held-out "
+                     "predictions of every fold pooled (stratified", cv->info.folds);
+    if (cv->grouped_by && n > 0 && (size_t)n < sizeof method)
+        n += snprintf(method + n, sizeof method - (size_t)n, "; grouped by %s, %zu groups",
+                      cv->grouped_by, cv->info.groups);
+    if (n > 0 && (size_t)n < sizeof method)
+        n += snprintf(method + n, sizeof method - (size_t)n, "%s%s)",
+                      cv->info.dups_checked ? "; near-duplicates kept in one fold" : "",
+                      cv->tuned ? "; settings tuned inside each fold" : "");
+    if (cv->share > 0 && cv->share < 1 && n > 0 && (size_t)n < sizeof method)
+        snprintf(method + n, sizeof method - (size_t)n, ", each fold trained on %.3g of its "
+                 "training side", cv->share);
+    slant_report_options ro;
+    slant_report_options_init(&ro);
+    ro.title = "slant cross-validation report";
+    ro.corpus_name = strcmp(corpus_path, "-") ? corpus_path : "standard input";
+    ro.eval = ev;
+    ro.corpus = corpus;
+    ro.mistakes = mk;
+    ro.method = method;
+    ro.note = "Each mistake was made, and is explained, by the model of the fold that held "
+              "it out.";
+    ro.threads = threads;
+    ro.curve = curve; /* NULL: no learning curve section */
+    slant_status st = slant_report_write(&ro, path, err);
+    if (!st)
+        fprintf(stderr, "slant: wrote %s\n", path);
+    return st;
+}

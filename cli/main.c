@@ -20,6 +20,7 @@ static const char usage[] =
     "  explain -m MODEL [FILE]   why each label: the n-grams that pushed it hardest\n"
     "  eval -m MODEL CORPUS      accuracy, F1 and confusion matrix on labeled data\n"
     "  cv CORPUS -k K            K-fold cross-validation, by outlet with --group\n"
+    "  curve CORPUS              learning curve: cv figures at 10 %, 20 %, ... of the data\n"
     "  inspect MODEL             settings, heads, classes and top n-grams of a model\n"
     "  bench [CORPUS]            throughput of each labeling stage, 1 thread and all\n"
     "  features CORPUS -o FILE   the corpus as LIBSVM sparse vectors (for LIBLINEAR)\n"
@@ -70,6 +71,8 @@ int main(int argc, char **argv)
         rc = cmd_eval(argc - 1, argv + 1);
     else if (strcmp(cmd, "cv") == 0)
         rc = cmd_cv(argc - 1, argv + 1);
+    else if (strcmp(cmd, "curve") == 0)
+        rc = cmd_curve(argc - 1, argv + 1);
     else if (strcmp(cmd, "inspect") == 0)
         rc = cmd_inspect(argc - 1, argv + 1);
     else if (strcmp(cmd, "bench") == 0)

@@ -110,6 +110,8 @@ int cmd_train(int argc, char **argv)
             r = cli_calib_option(c, optarg, &o);
         if (!r)
             r = cli_read_option(c, optarg, &ro);
+        if (!r)
+            r = cli_corpus_option(c, optarg, &labels, &fmt);
         if (!r && (r = tune_option(c, optarg, &tune, &to)) > 0)
             budget_given |= c == 1302;
         if (r < 0)
@@ -126,14 +128,6 @@ int cmd_train(int argc, char **argv)
             fputs(cli_calib_options_help, stdout);
             fputs(cli_read_options_help, stdout);
             return EXIT_OK;
-        case 'l':
-            if (cli_add_label(&labels, optarg))
-                return EXIT_BAD;
-            break;
-        case 'f':
-            if (cli_parse_format(optarg, &fmt))
-                return EXIT_BAD;
-            break;
         default:
             return cli_getopt_error("train", c, argv, longopts);
         }
@@ -218,6 +212,10 @@ static const char cv_usage[] =
     "      --report FILE      also write the pooled figures as one HTML page, as\n"
     "                         'slant report' does, the most confident held-out\n"
     "                         mistakes explained by their folds' models\n"
+    "      --curve            with --report: add the learning curve on the same\n"
+    "                         folds, as 'slant curve' draws it (folds x steps\n"
+    "                         trainings)\n"
+    "      --steps N, --fractions F,...  its shares, as 'slant curve' takes them\n"
     "      --tune             choose each fold's settings as 'train --tune' does, on\n"
     "                         its training side alone (nested cross-validation)\n"
     "      --budget SECONDS   each fold's search (60)\n"
@@ -227,52 +225,16 @@ static const char cv_usage[] =
     "                         tuning; --progress is the progress line)\n"
     "  -h, --help             this help\n";
 
-/* cv --report: the pooled held-out figures as slant report draws a model's.
- * There is no one model to show the n-grams or provenance of; each
- * mistake is explained by the model of the fold that held it out. */
-static slant_status cv_report(const char *path, const char *corpus_path,
-                              const slant_corpus *corpus, const slant_eval *ev,
-                              const slant_mistakes *mk, const slant_report_curve *curve,
-                              const cli_cv_report *cv, uint32_t threads, slant_error *err)
-{
-    char method[512];
-    int n = snprintf(method, sizeof method, "%u-fold cross-validation: the held-out "
-                     "predictions of every fold pooled (stratified", cv->info.folds);
-    if (cv->grouped_by && n > 0 && (size_t)n < sizeof method)
-        n += snprintf(method + n, sizeof method - (size_t)n, "; grouped by %s, %zu groups",
-                      cv->grouped_by, cv->info.groups);
-    if (n > 0 && (size_t)n < sizeof method)
-        snprintf(method + n, sizeof method - (size_t)n, "%s%s)",
-                 cv->info.dups_checked ? "; near-duplicates kept in one fold" : "",
-                 cv->tuned ? "; settings tuned inside each fold" : "");
-    slant_report_options ro;
-    slant_report_options_init(&ro);
-    ro.title = "slant cross-validation report";
-    ro.corpus_name = strcmp(corpus_path, "-") ? corpus_path : "standard input";
-    ro.eval = ev;
-    ro.corpus = corpus;
-    ro.mistakes = mk;
-    ro.method = method;
-    ro.note = "Each mistake was made, and is explained, by the model of the fold that held "
-              "it out.";
-    ro.threads = threads;
-    ro.curve = curve; /* NULL: no learning curve section */
-    slant_status st = slant_report_write(&ro, path, err);
-    if (!st)
-        fprintf(stderr, "slant: wrote %s\n", path);
-    return st;
-}
-
 int cmd_cv(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"folds", required_argument, 0, 'k'},
+        CLI_CV_LONGOPTS,
         {"json", no_argument, 0, 'j'},
-        {"keep-duplicates", no_argument, 0, 1201},
-        {"dup-threshold", required_argument, 0, 1202},
         {"save-folds", required_argument, 0, 1203},
         {"split-only", no_argument, 0, 1204},
         {"report", required_argument, 0, 1205},
+        {"curve", no_argument, 0, 1206},
+        CLI_CURVE_LONGOPTS,
         {"tune", no_argument, 0, 1301},
         {"budget", required_argument, 0, 1302},
         CLI_GROUP_LONGOPT,
@@ -282,55 +244,35 @@ int cmd_cv(int argc, char **argv)
         CLI_CALIB_LONGOPTS,
         CLI_READ_LONGOPTS,
         {0, 0, 0, 0}};
-    slant_options o;
-    slant_options_init(&o);
-    cli_labels labels = {0};
-    cli_read_opts ro;
-    cli_read_opts_init(&ro);
-    slant_format fmt = SLANT_FORMAT_AUTO;
-    slant_cv_options cvo;
-    slant_cv_options_init(&cvo);
+    cli_trainer t;
+    cli_trainer_init(&t, 1);
     const char *save_folds = NULL, *report = NULL;
-    int json = 0, verbose = 0, c, tune = 0, budget_given = 0, split_only = 0;
+    int json = 0, verbose = 0, c, tune = 0, budget_given = 0, split_only = 0, curve = 0;
+    int steps_given = 0;
+    slant_curve_options co;
+    slant_curve_options_init(&co);
+    double fractions[SLANT_CURVE_MAX_STEPS];
     slant_tune_options to;
     slant_tune_options_init(&to);
-    cli_given given = {0};
     static const char shortopts[] = ":k:jvhM:t:l:f:";
-    if (cli_train_presets(argc, argv, shortopts, longopts, &o))
+    if (cli_train_presets(argc, argv, shortopts, longopts, &t.o))
         return EXIT_BAD;
     while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-        int r = cli_train_option(c, optarg, &o);
-        if (r > 0) { /* checked against the model kind once all are in */
-            cli_note_given(&given, c);
-            continue;
-        }
-        if (!r)
-            r = cli_calib_option(c, optarg, &o);
-        if (!r)
-            r = cli_read_option(c, optarg, &ro);
+        int r = cli_trainer_option(&t, c, optarg);
         if (!r && (r = tune_option(c, optarg, &tune, &to)) > 0)
             budget_given |= c == 1302;
+        if (!r && (r = cli_curve_option(c, optarg, &co, fractions)) > 0)
+            steps_given = 1;
         if (r < 0)
             return EXIT_BAD;
         if (r > 0)
             continue;
         switch (c) {
-        case 'k':
-            if (cli_parse_u32("folds", optarg, 2, 1000000, &cvo.folds))
-                return EXIT_BAD;
-            break;
         case 'j': json = 1; break;
-        case 1201: cvo.keep_duplicates = 1; break;
-        case 1202:
-            if (cli_parse_double("dup-threshold", optarg, &cvo.dup_threshold))
-                return EXIT_BAD;
-            if (!(cvo.dup_threshold > 0 && cvo.dup_threshold <= 1))
-                return cli_usage_error("cv", "--dup-threshold: give a Jaccard similarity "
-                                             "above 0 and at most 1");
-            break;
         case 1203: save_folds = optarg; break;
         case 1204: split_only = 1; break;
         case 1205: report = optarg; break;
+        case 1206: curve = 1; break;
         case 'v': verbose = 1; break;
         case 'h':
             fputs(cv_usage, stdout);
@@ -338,14 +280,6 @@ int cmd_cv(int argc, char **argv)
             fputs(cli_calib_options_help, stdout);
             fputs(cli_read_options_help, stdout);
             return EXIT_OK;
-        case 'l':
-            if (cli_add_label(&labels, optarg))
-                return EXIT_BAD;
-            break;
-        case 'f':
-            if (cli_parse_format(optarg, &fmt))
-                return EXIT_BAD;
-            break;
         default:
             return cli_getopt_error("cv", c, argv, longopts);
         }
@@ -360,14 +294,22 @@ int cmd_cv(int argc, char **argv)
         return cli_usage_error("cv", "--split-only trains nothing, and --tune would");
     if (split_only && report)
         return cli_usage_error("cv", "--split-only trains nothing to report on (--report)");
+    if (curve && !report)
+        return cli_usage_error("cv", "--curve goes with --report FILE (the page shows it)");
+    if (steps_given && !curve)
+        return cli_usage_error("cv", "--%s goes with --curve", co.fractions ? "fractions"
+                                                                             : "steps");
+    if (curve && co.fractions && co.fractions[co.n_fractions - 1] != 1)
+        return cli_usage_error("cv", "--fractions: with --curve the last share is 1, the "
+                                     "cross-validation reported");
     cli_set_log(verbose);
-    int rc = cli_check_train(&o, &given, longopts);
+    int rc = cli_check_train(&t.o, &t.given, longopts);
     if (rc)
         return rc;
     slant_error err = {{0}};
     slant_status st;
     slant_corpus *corpus = NULL;
-    rc = cli_read_corpus_with(argv[optind], fmt, &ro, &labels, &corpus);
+    rc = cli_read_corpus_with(argv[optind], t.fmt, &t.ro, &t.labels, &corpus);
     if (rc)
         return rc;
     if ((save_folds && (st = slant_output_check(save_folds, &err))) || /* before the long part */
@@ -375,14 +317,14 @@ int cmd_cv(int argc, char **argv)
         slant_corpus_free(corpus);
         return cli_fail(st, &err);
     }
-    cvo.by_group = ro.opt.group_column != NULL;
-    to.by_group = cvo.by_group;
-    to.keep_duplicates = cvo.keep_duplicates;
-    to.dup_threshold = cvo.dup_threshold;
+    t.cvo.by_group = t.ro.opt.group_column != NULL;
+    to.by_group = t.cvo.by_group;
+    to.keep_duplicates = t.cvo.keep_duplicates;
+    to.dup_threshold = t.cvo.dup_threshold;
     if (tune)
-        cvo.tune = &to;
+        t.cvo.tune = &to;
     slant_eval *ev = NULL;
-    cli_cv_report rep = {.grouped_by = ro.opt.group_column, .dup_threshold = cvo.dup_threshold,
+    cli_cv_report rep = {.grouped_by = t.ro.opt.group_column, .dup_threshold = t.cvo.dup_threshold,
                          .tuned = tune};
     size_t n = slant_corpus_size(corpus);
     uint32_t *fold_of = save_folds ? malloc((n ? n : 1) * sizeof *fold_of) : NULL;
@@ -392,7 +334,7 @@ int cmd_cv(int argc, char **argv)
         return EXIT_FAILURE_;
     }
     if (split_only) { /* the folds alone, for measuring other tools on them */
-        st = slant_cv_split(corpus, &cvo, o.seed, o.threads, fold_of, &rep.info, &err);
+        st = slant_cv_split(corpus, &t.cvo, t.o.seed, t.o.threads, fold_of, &rep.info, &err);
         if (!st)
             st = slant_cv_save_folds(corpus, fold_of, save_folds, &err);
         if (!st) {
@@ -415,23 +357,34 @@ int cmd_cv(int argc, char **argv)
      * explains them before the fold ends. */
     slant_mistakes *mk = NULL;
     st = report ? slant_mistakes_new(SLANT_MISTAKES_PER_HEAD, &mk, &err) : SLANT_STATUS_OK;
-    cvo.mistakes = mk;
-    if (!st)
-        st = slant_cross_validate_with(corpus, &o, &cvo, &ev, &rep.info, fold_of, &err);
+    t.cvo.mistakes = mk;
+    /* With --curve the curve's last step, at 100 %, is the cross-validation
+     * itself: the same folds, models and figures. */
+    slant_curve *lc = NULL;
+    if (!st && curve)
+        st = slant_learning_curve(corpus, &t.o, &t.cvo, &co, &lc, &rep.info, &err);
+    else if (!st)
+        st = slant_cross_validate_with(corpus, &t.o, &t.cvo, &ev, &rep.info, fold_of, &err);
+    if (!st && lc && fold_of)
+        memcpy(fold_of, slant_curve_split(lc), n * sizeof *fold_of);
     if (!st && save_folds)
         st = slant_cv_save_folds(corpus, fold_of, save_folds, &err);
     free(fold_of);
+    const slant_eval *shown = lc ? slant_curve_eval(lc) : ev;
+    slant_report_curve drawn;
+    slant_curve_report(lc, &drawn);
     if (!st && report)
-        /* The learning curve, once cv measures one, is passed here as a
-         * slant_report_curve (NULL: none). */
-        st = cv_report(report, argv[optind], corpus, ev, mk, NULL, &rep, o.threads, &err);
+        st = cli_cv_report_write(report, argv[optind], corpus, shown, mk, lc ? &drawn : NULL,
+                                 &rep, t.o.threads, &err);
     slant_mistakes_free(mk);
     slant_corpus_free(corpus);
     if (st) {
+        slant_curve_free(lc);
         slant_eval_free(ev);
         return cli_fail(st, &err);
     }
-    rc = cli_print_eval(ev, json, &rep);
+    rc = cli_print_eval(shown, json, &rep);
+    slant_curve_free(lc);
     slant_eval_free(ev);
     return rc;
 }

@@ -1050,6 +1050,136 @@ SLANT_API slant_status slant_cross_validate_with(const slant_corpus *corpus,
                                                  const slant_cv_options *cvo, slant_eval **out,
                                                  slant_cv_info *info, uint32_t *fold_of,
                                                  slant_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Learning curve                                                      */
+/* ------------------------------------------------------------------ */
+
+/* slant_learning_curve cross-validates on the folds of slant_cv_split,
+ * as slant_cross_validate_with does, again and again with each fold's
+ * training side cut to a share of itself: 10 %, 20 %, ..., 100 % by
+ * default.  The shares are nested: each fold's training side is put in
+ * one order drawn from the seed and the fold, stratified by the
+ * combination of labels (the j-th of the m documents of a combination
+ * comes at j / m of the way, ties in a seeded shuffle, so that every
+ * combination, and with it every class, comes once before any comes
+ * twice), and the share f trains on the first ceil(f * n) of its n
+ * documents (in corpus order), so that 20 % holds 10 %.  At 100 % the
+ * figures are exactly those of slant_cross_validate_with with the same
+ * options and seed.  The same corpus, options and seed give the same
+ * curve at any thread count.  It costs folds x steps trainings. */
+typedef struct slant_curve_options {
+    size_t steps;            /* 0: 10; the shares 1/steps, 2/steps, ..., 1 */
+    const double *fractions; /* NULL, or n_fractions shares, increasing, in (0, 1]
+                              * (then steps is ignored) */
+    size_t n_fractions;
+} slant_curve_options;
+
+/* The most steps a curve takes (each is a cross-validation). */
+#define SLANT_CURVE_MAX_STEPS 100
+
+/* Fills the defaults: 10 steps. */
+SLANT_API void slant_curve_options_init(slant_curve_options *co);
+/* SLANT_STATUS_BAD_OPTION, with a message, when CO asks for no step, more
+ * than SLANT_CURVE_MAX_STEPS, or shares that are not increasing in (0, 1]. */
+SLANT_API slant_status slant_curve_options_check(const slant_curve_options *co,
+                                                 slant_error *err);
+
+/* Whether a head's curve still climbs, judged on the paired gain of the
+ * folds between the last step L and the earlier step A whose share is
+ * nearest half of L's (the larger on a tie): with d_k each fold's own
+ * macro-F1 at L minus at A (the folds scored at both), g their mean and
+ * se their standard deviation (n - 1) over the square root of their
+ * number (0 for one fold),
+ *   climbing:   g >= 0.01 and g > 2 se (a point of macro-F1 or more per
+ *               halving of the share, beyond the folds' noise: more labels
+ *               would still help);
+ *   flat:       g < 0.002 or g <= se (no gain the folds can tell apart);
+ *   flattening: anything between;
+ *   unknown:    fewer than two steps, or no fold scored at both. */
+typedef enum slant_curve_trend {
+    SLANT_CURVE_UNKNOWN = 0,
+    SLANT_CURVE_CLIMBING,
+    SLANT_CURVE_FLATTENING,
+    SLANT_CURVE_FLAT
+} slant_curve_trend;
+
+/* "unknown", "climbing", "flattening", "flat". */
+SLANT_API const char *slant_curve_trend_name(slant_curve_trend t);
+
+/* What a trend was judged on. */
+typedef struct slant_curve_gain {
+    double gain;      /* g: the folds' mean gain in macro-F1 (NaN when unknown) */
+    double se;        /* its standard error */
+    size_t from, to;  /* the steps compared: A and L */
+    uint32_t folds;   /* the folds scored at both */
+} slant_curve_gain;
+
+/* The rule above on made-up or measured figures: FRACTIONS (steps shares,
+ * increasing) and FOLD_F1 (steps x folds: fold k's macro-F1 at step s at
+ * s * folds + k, NaN where the fold was not scored).  *OUT (output, may be
+ * NULL) receives what it was judged on. */
+SLANT_API slant_curve_trend slant_curve_trend_of(size_t steps, const double *fractions,
+                                                 uint32_t folds, const double *fold_f1,
+                                                 slant_curve_gain *out);
+
+typedef struct slant_curve slant_curve;
+
+/* The learning curve of CORPUS with OPT's settings, seed and threads, on
+ * the folds CVO describes (cvo->tune, when set, tunes each fold on its cut
+ * training side; cvo->mistakes, when set, records the last step's
+ * mistakes only) and the shares CO gives (NULL: the defaults), into *out
+ * (output; free with slant_curve_free).  INFO (output, may be NULL) gets
+ * the split.  Errors are those of slant_cross_validate_with (a corpus
+ * too small for the folds, a bad option), and of a bad CO. */
+SLANT_API slant_status slant_learning_curve(const slant_corpus *corpus,
+                                            const slant_options *opt,
+                                            const slant_cv_options *cvo,
+                                            const slant_curve_options *co, slant_curve **out,
+                                            slant_cv_info *info, slant_error *err);
+SLANT_API void slant_curve_free(slant_curve *c);
+
+SLANT_API size_t slant_curve_steps(const slant_curve *c);
+SLANT_API uint32_t slant_curve_folds(const slant_curve *c);
+SLANT_API size_t slant_curve_heads(const slant_curve *c);
+SLANT_API const char *slant_curve_head_name(const slant_curve *c, size_t head);
+/* Step STEP's share of each fold's training side, and the mean number of
+ * documents the folds trained on there. */
+SLANT_API double slant_curve_fraction(const slant_curve *c, size_t step);
+SLANT_API double slant_curve_train_docs(const slant_curve *c, size_t step);
+
+/* The spread of the folds' own figures: mean, standard deviation (n - 1;
+ * 0 for one fold), worst and best; NaN when no fold was scored. */
+typedef struct slant_curve_spread {
+    double mean, sd, min, max;
+} slant_curve_spread;
+
+/* One step of one head. */
+typedef struct slant_curve_point {
+    double macro_f1, accuracy; /* of the held-out predictions of every fold pooled */
+    slant_curve_spread fold_f1, fold_accuracy; /* over the folds scored on the head */
+    uint32_t folds_scored;
+} slant_curve_point;
+
+/* Step STEP of head HEAD into *out (output); 0, or -1 out of range. */
+SLANT_API int slant_curve_get(const slant_curve *c, size_t step, size_t head,
+                              slant_curve_point *out);
+/* Fold FOLD's own macro-F1 on HEAD at STEP; NaN when not scored there. */
+SLANT_API double slant_curve_fold_f1(const slant_curve *c, size_t step, size_t head,
+                                     uint32_t fold);
+/* HEAD's trend (slant_curve_trend_of on its figures); *OUT (output, may
+ * be NULL) as there. */
+SLANT_API slant_curve_trend slant_curve_head_trend(const slant_curve *c, size_t head,
+                                                   slant_curve_gain *out);
+/* The pooled evaluation of the last step (at 100 %, cross-validation's),
+ * owned by C. */
+SLANT_API const slant_eval *slant_curve_eval(const slant_curve *c);
+/* The split used: one fold per document of the corpus, owned by C. */
+SLANT_API const uint32_t *slant_curve_split(const slant_curve *c);
+/* Fills *out (output) for slant_report_write, borrowing C's memory: valid
+ * while C is. */
+struct slant_report_curve; /* below, with the report */
+SLANT_API void slant_curve_report(const slant_curve *c, struct slant_report_curve *out);
 /* ------------------------------------------------------------------ */
 /* Suspect labels                                                      */
 /* ------------------------------------------------------------------ */

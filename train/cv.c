@@ -286,10 +286,8 @@ out:
     return units;
 }
 
-/* Each document's combination of labels over every head, numbered in
- * the sorted order of slant_cv_folds, into combo_of (output); returns the
- * number of combinations (0 out of memory). */
-static size_t label_combos(const slant_corpus *corpus, size_t *combo_of)
+/* See train.h. */
+size_t slant_cv_label_combos(const slant_corpus *corpus, size_t *combo_of)
 {
     size_t n = corpus->n_docs, nh = corpus->n_heads, combos = 0;
     labeled_doc *by_label = slant_alloc_array(n ? n : 1, sizeof *by_label);
@@ -355,7 +353,7 @@ static slant_status deal_units(const slant_corpus *corpus, const size_t *unit_of
     uint32_t *unit_fold = slant_alloc_array(n_units, sizeof *unit_fold);
     double *fold_size = slant_calloc_array(folds, sizeof *fold_size);
     double *cell = NULL, *total = NULL;
-    size_t combos = combo_of ? label_combos(corpus, combo_of) : 0;
+    size_t combos = combo_of ? slant_cv_label_combos(corpus, combo_of) : 0;
     if (!combos || !pairs || !order || !start || !unit_fold || !fold_size)
         goto no_memory;
     if (combos > MAX_FOLD_CELLS / folds) { /* too many to count: the fold sizes alone */
@@ -699,6 +697,14 @@ slant_status slant_cv_run(const slant_corpus *corpus, const slant_options *opt,
                           const slant_cv_options *cvo, const uint32_t *split, slant_eval **out,
                           slant_cv_info *info, uint32_t *fold_out, slant_error *err)
 {
+    return slant_cv_run_hooked(corpus, opt, cvo, split, NULL, out, info, fold_out, err);
+}
+
+slant_status slant_cv_run_hooked(const slant_corpus *corpus, const slant_options *opt,
+                                 const slant_cv_options *cvo, const uint32_t *split,
+                                 const slant_cv_hooks *hooks, slant_eval **out,
+                                 slant_cv_info *info, uint32_t *fold_out, slant_error *err)
+{
     if (!out)
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no place to put the result");
     *out = NULL;
@@ -764,6 +770,8 @@ slant_status slant_cv_run(const slant_corpus *corpus, const slant_options *opt,
             else
                 train[n_train++] = d;
         }
+        if (hooks && hooks->cut)
+            n_train = hooks->cut(hooks->ctx, f, train, n_train);
         for (size_t h = 0; h < nh; h++) {
             int k = classes_among(corpus, h, train, n_train);
             keep[h] = k == 2 || !whole[h];
@@ -774,6 +782,8 @@ slant_status slant_cv_run(const slant_corpus *corpus, const slant_options *opt,
                            corpus->head_names[h], k ? "one class" : "no labels");
         }
         if (kept == 0) {
+            if (hooks && hooks->done)
+                hooks->done(hooks->ctx, f, ev);
             slant_stage_step(&stage, f + 1);
             continue;
         }
@@ -820,6 +830,8 @@ slant_status slant_cv_run(const slant_corpus *corpus, const slant_options *opt,
                   f + 1, folds, n_train, n_held,
                   counted ? (double)(right1 - right0) / (double)counted : 0.0,
                   slant_eval_head_name(ev, 0));
+        if (hooks && hooks->done)
+            hooks->done(hooks->ctx, f, ev);
         slant_stage_step(&stage, f + 1);
     }
     *out = ev;

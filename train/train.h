@@ -45,6 +45,40 @@ slant_status slant_cv_run(const slant_corpus *corpus, const slant_options *opt,
                           const slant_cv_options *cvo, const uint32_t *split, slant_eval **out,
                           slant_cv_info *info, uint32_t *fold_out, slant_error *err);
 
+/* What slant_cv_run_hooked lets its caller do in each fold (curve.c).
+ * CUT (may be NULL) shrinks fold FOLD's training side TRAIN[0..n_train),
+ * in corpus order, in place to a subset still in corpus order, and
+ * returns its size; the heads and classes kept are then judged on that
+ * subset.  DONE (may be NULL) is called once the fold's held-out
+ * documents are in POOL (or the fold was skipped, when no head could be
+ * trained), before the next fold begins, so that the difference of
+ * POOL's counts from the last call is that fold's. */
+typedef struct slant_cv_hooks {
+    size_t (*cut)(void *ctx, uint32_t fold, size_t *train, size_t n_train);
+    void (*done)(void *ctx, uint32_t fold, const slant_eval *pool);
+    void *ctx;
+} slant_cv_hooks;
+
+/* slant_cv_run with HOOKS (may be NULL: slant_cv_run itself). */
+slant_status slant_cv_run_hooked(const slant_corpus *corpus, const slant_options *opt,
+                                 const slant_cv_options *cvo, const uint32_t *split,
+                                 const slant_cv_hooks *hooks, slant_eval **out,
+                                 slant_cv_info *info, uint32_t *fold_out, slant_error *err);
+
+/* Each document's combination of labels over every head (a missing label
+ * a value of its own), numbered in the sorted order of slant_cv_folds,
+ * into combo_of (output, one entry per document); returns the number of
+ * combinations, at least 1 (0 out of memory). */
+size_t slant_cv_label_combos(const slant_corpus *corpus, size_t *combo_of);
+
+/* The learning curve's cut of fold FOLD's training side TRAIN[0..n_train)
+ * (corpus order) to SHARE: the first ceil(SHARE * n_train) of its order
+ * stratified by COMBO_OF (slant_cv_label_combos; N_DOCS entries) and
+ * drawn from SEED and FOLD (see slant_learning_curve), left in TRAIN in
+ * corpus order.  Returns their number, or SIZE_MAX out of memory. */
+size_t slant_curve_subset(const size_t *combo_of, size_t n_docs, uint64_t seed, uint32_t fold,
+                          double share, size_t *train, size_t n_train);
+
 /* The folds of slant_cross_validate: fold_of[d] (output, one entry per
  * document of CORPUS) in [0, FOLDS), from the labels and SEED only. */
 slant_status slant_cv_folds(const slant_corpus *corpus, uint32_t folds, uint64_t seed,
