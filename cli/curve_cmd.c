@@ -106,7 +106,8 @@ static const char curve_usage_end[] =
     "                         HTML page, as 'slant cv --report' does, with the\n"
     "                         learning curve\n"
     "      --json             print one JSON object\n"
-    "  -v, --verbose          report progress on standard error\n"
+    "  -v, --verbose          log each step on standard error (--progress is the\n"
+    "                         progress line)\n"
     "  -h, --help             this help\n";
 
 static json_t *num_or_null(double v)
