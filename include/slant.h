@@ -1094,17 +1094,21 @@ SLANT_API slant_status slant_curve_options_check(const slant_curve_options *co,
  *   climbing:   g >= 0.01 and g > 2 se (a point of macro-F1 or more per
  *               halving of the share, beyond the folds' noise: more labels
  *               would still help);
- *   flat:       g < 0.002 or g <= se (no gain the folds can tell apart);
- *   flattening: anything between;
+ *   unclear:    g >= 0.01 but g <= 2 se (a point or more on average, but
+ *               the folds disagree: more folds or labels would tell);
+ *   flat:       g < 0.002, or g < 0.01 and g <= se (no gain worth a
+ *               label that the folds can tell apart);
+ *   flattening: anything between (under a point, beyond the noise);
  *   unknown:    fewer than two steps, or no fold scored at both. */
 typedef enum slant_curve_trend {
     SLANT_CURVE_UNKNOWN = 0,
     SLANT_CURVE_CLIMBING,
     SLANT_CURVE_FLATTENING,
-    SLANT_CURVE_FLAT
+    SLANT_CURVE_FLAT,
+    SLANT_CURVE_UNCLEAR
 } slant_curve_trend;
 
-/* "unknown", "climbing", "flattening", "flat". */
+/* "unknown", "climbing", "flattening", "flat", "unclear". */
 SLANT_API const char *slant_curve_trend_name(slant_curve_trend t);
 
 /* What a trend was judged on. */

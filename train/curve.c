@@ -80,6 +80,7 @@ const char *slant_curve_trend_name(slant_curve_trend t)
     case SLANT_CURVE_CLIMBING: return "climbing";
     case SLANT_CURVE_FLATTENING: return "flattening";
     case SLANT_CURVE_FLAT: return "flat";
+    case SLANT_CURVE_UNCLEAR: return "unclear";
     default: return "unknown";
     }
 }
@@ -121,8 +122,8 @@ slant_curve_trend slant_curve_trend_of(size_t steps, const double *fractions, ui
     double e = n > 1 ? sqrt(sq / (n - 1)) / sqrt((double)n) : 0;
     out->gain = g;
     out->se = e;
-    if (g >= 0.01 && g > 2 * e)
-        return SLANT_CURVE_CLIMBING;
+    if (g >= 0.01)
+        return g > 2 * e ? SLANT_CURVE_CLIMBING : SLANT_CURVE_UNCLEAR;
     if (g < 0.002 || g <= e)
         return SLANT_CURVE_FLAT;
     return SLANT_CURVE_FLATTENING;

@@ -296,12 +296,18 @@ static void test_trend_rule(void **state)
     assert_int_equal(slant_curve_trend_of(10, fr, 4, f1, &g), SLANT_CURVE_FLAT);
     assert_true(fabs(g.gain) < 0.002);
     /* A gain of 0.05 on average, but the folds disagree wildly: not
-     * beyond their noise, so flat. */
+     * beyond their noise, so unclear (neither climbing nor flat). */
     for (int s = 0; s < 10; s++)
         for (int k = 0; k < 4; k++)
             f1[s * 4 + k] = 0.6 + (s == 9 ? (k % 2 ? 0.25 : -0.15) : 0);
-    assert_int_equal(slant_curve_trend_of(10, fr, 4, f1, &g), SLANT_CURVE_FLAT);
+    assert_int_equal(slant_curve_trend_of(10, fr, 4, f1, &g), SLANT_CURVE_UNCLEAR);
     assert_true(fabs(g.gain - 0.05) < 1e-12 && g.se >= g.gain);
+    /* Under a point and within the folds' noise: flat. */
+    for (int s = 0; s < 10; s++)
+        for (int k = 0; k < 4; k++)
+            f1[s * 4 + k] = 0.6 + (s == 9 ? (k % 2 ? 0.03 : -0.02) : 0);
+    assert_int_equal(slant_curve_trend_of(10, fr, 4, f1, &g), SLANT_CURVE_FLAT);
+    assert_true(g.gain > 0.002 && g.gain < 0.01 && g.se >= g.gain);
     /* Flattening: +0.005, clearly beyond the noise but under a point. */
     for (int s = 0; s < 10; s++)
         for (int k = 0; k < 4; k++)
@@ -318,6 +324,7 @@ static void test_trend_rule(void **state)
     assert_int_equal(slant_curve_trend_of(1, fr, 4, f1, NULL), SLANT_CURVE_UNKNOWN);
     assert_string_equal(slant_curve_trend_name(SLANT_CURVE_CLIMBING), "climbing");
     assert_string_equal(slant_curve_trend_name(SLANT_CURVE_UNKNOWN), "unknown");
+    assert_string_equal(slant_curve_trend_name(SLANT_CURVE_UNCLEAR), "unclear");
 }
 
 /* Bad shares are refused before anything is trained. */
