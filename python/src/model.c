@@ -1,11 +1,13 @@
 /*
  * model.c: slant.Model, a Python object around one slant_model.  Labeling
  * reads the texts a batch at a time (texts.c), labels each batch and
- * builds its JSON with the GIL released, and turns the JSON into Python
- * objects with the json module: the rows are label --json's own bytes
- * (slant_label_json), so the two cannot disagree.
+ * builds its JSON rows with the GIL released: the rows are label --json's
+ * own bytes (slant_label_json), so the module and the program cannot
+ * disagree.  For dicts, the json module parses a batch's rows as one
+ * array: the module knows no member of the JSON by name.
  */
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "pyslant.h"
@@ -15,11 +17,13 @@ typedef struct label_ask {
     uint32_t threads;
     size_t explain;       /* n-grams each way; 0: no explanations */
     int explain_only;     /* 1: explain --json's rows, not label's */
+    int array;            /* 1: the rows as one JSON array, for json.loads */
     slant_label_json_options jo;
 } label_ask;
 
-/* One batch's rows, built without the GIL: "[row,row,...]" in buf, each
- * row's start and end in at (2 per row). */
+/* One batch's rows, built without the GIL: the rows one after the other
+ * in buf, each one's start and end in at (2 per row); with array, between
+ * "[" and "]" and separated by commas. */
 typedef struct rows {
     char *buf, *row;
     size_t len, cap, row_cap;
@@ -44,10 +48,15 @@ static int append(rows *r, const char *s, size_t n)
     return 0;
 }
 
+static slant_status set_error(slant_error *err, slant_status st, const char *msg)
+{
+    snprintf(err->message, sizeof err->message, "%s", msg);
+    return st;
+}
+
 static slant_status no_memory(slant_error *err)
 {
-    snprintf(err->message, sizeof err->message, "out of memory");
-    return SLANT_STATUS_NO_MEMORY;
+    return set_error(err, SLANT_STATUS_NO_MEMORY, "out of memory");
 }
 
 /* Labels BATCH (ids ID) into R; called without the GIL. */
@@ -64,7 +73,7 @@ static slant_status label_batch(const slant_model *m, const label_ask *a,
                                          : NULL;
     r->len = 0;
     slant_status st = SLANT_STATUS_OK;
-    if (!probs || !best || !known || (a->explain && !why) || append(r, "[", 1))
+    if (!probs || !best || !known || (a->explain && !why) || (a->array && append(r, "[", 1)))
         st = no_memory(err);
     if (!st && why)
         st = slant_model_explain_corpus(m, batch, 0, n, a->threads, a->explain, probs, best, why,
@@ -83,14 +92,14 @@ static slant_status label_batch(const slant_model *m, const label_ask *a,
             st = slant_label_json(m, id[d], probs + d * tc, best + d * nh,
                                   why ? why + d * nh : NULL, known + 2 * d, &a->jo, &r->row,
                                   &r->row_cap, &len, err);
-        if (!st && ((d && append(r, ",", 1)) || append(r, r->row, len)))
+        if (!st && ((a->array && d && append(r, ",", 1)) || append(r, r->row, len)))
             st = no_memory(err);
         if (!st) {
             r->at[2 * d] = r->len - len;
             r->at[2 * d + 1] = r->len;
         }
     }
-    if (!st && append(r, "]", 1))
+    if (!st && a->array && append(r, "]", 1))
         st = no_memory(err);
     for (size_t i = 0; why && i < n * nh; i++)
         slant_explanation_free(why[i]);
@@ -101,6 +110,80 @@ static slant_status label_batch(const slant_model *m, const label_ask *a,
     return st;
 }
 
+/* One batch being labeled on a thread of its own, while the thread that
+ * holds the GIL reads the next batch and turns the last one's rows into
+ * Python objects: parsing the JSON costs about a sixth of labeling, and
+ * so is hidden rather than added. */
+typedef struct label_job {
+    const slant_model *model;
+    const label_ask *ask;
+    slant_corpus *batch;
+    const char *const *id;
+    rows *r;
+    slant_error err;
+    slant_status st;
+    pthread_t thread;
+    int running;  /* 1: thread started, to be joined */
+} label_job;
+
+static void *label_job_run(void *v)
+{
+    label_job *j = v;
+    j->st = label_batch(j->model, j->ask, j->batch, j->id, j->r, &j->err);
+    return NULL;
+}
+
+/* Starts labeling BATCH into R (on this thread when no other starts). */
+static void job_start(label_job *j, slant_corpus *batch, const char *const *id, rows *r)
+{
+    j->batch = batch;
+    j->id = id;
+    j->r = r;
+    memset(&j->err, 0, sizeof j->err);
+    j->running = pthread_create(&j->thread, NULL, label_job_run, j) == 0;
+    if (!j->running) {
+        Py_BEGIN_ALLOW_THREADS
+        label_job_run(j);
+        Py_END_ALLOW_THREADS
+    }
+}
+
+/* Waits for the job; its batch is freed.  Returns its status. */
+static slant_status job_finish(label_job *j)
+{
+    if (j->running) {
+        Py_BEGIN_ALLOW_THREADS
+        pthread_join(j->thread, NULL);
+        Py_END_ALLOW_THREADS
+        j->running = 0;
+    }
+    slant_corpus_free(j->batch);
+    j->batch = NULL;
+    return j->st;
+}
+
+/* Appends R's N rows to OUT: as str (AS_STR), else parsed by LOADS. */
+static int rows_to_python(const rows *r, size_t n, PyObject *loads, int as_str, PyObject *out)
+{
+    if (as_str) {
+        for (size_t d = 0; d < n; d++) {
+            PyObject *s = PyUnicode_FromStringAndSize(r->buf + r->at[2 * d],
+                                                      (Py_ssize_t)(r->at[2 * d + 1] - r->at[2 * d]));
+            int rc = s ? PyList_Append(out, s) : -1;
+            Py_XDECREF(s);
+            if (rc)
+                return -1;
+        }
+        return 0;
+    }
+    PyObject *text = PyUnicode_FromStringAndSize(r->buf, (Py_ssize_t)r->len); /* ASCII */
+    PyObject *list = text ? PyObject_CallOneArg(loads, text) : NULL;
+    Py_XDECREF(text);
+    int rc = list ? PyList_SetSlice(out, PY_SSIZE_T_MAX, PY_SSIZE_T_MAX, list) : -1;
+    Py_XDECREF(list);
+    return rc;
+}
+
 /* Labels every text of TEXTS; AS_STR: a list of the JSON rows as str,
  * else of the objects they parse to. */
 static PyObject *label_all(pyslant_model *self, PyObject *texts, PyObject *ids,
@@ -108,11 +191,17 @@ static PyObject *label_all(pyslant_model *self, PyObject *texts, PyObject *ids,
 {
     PyObject *out = PyList_New(0), *loads = NULL;
     pyslant_texts t = {0};
-    rows r = {0};
-    r.at = PyMem_Malloc(2 * PYSLANT_BATCH * sizeof *r.at);
-    int ok = out && r.at && pyslant_texts_open(&t, texts, ids) == 0;
-    if (out && !r.at)
-        PyErr_NoMemory();
+    rows r[2] = {{0}};
+    label_ask ask = *a;
+    ask.array = !as_str;
+    label_job job = {.model = self->model, .ask = &ask};
+    int ok = out != NULL;
+    for (int i = 0; i < 2 && ok; i++)
+        if (!(r[i].at = PyMem_Malloc(2 * PYSLANT_BATCH * sizeof *r[i].at))) {
+            PyErr_NoMemory();
+            ok = 0;
+        }
+    ok = ok && pyslant_texts_open(&t, texts, ids) == 0;
     if (ok && !as_str) {
         PyObject *json = PyImport_ImportModule("json");
         loads = json ? PyObject_GetAttrString(json, "loads") : NULL;
@@ -120,38 +209,31 @@ static PyObject *label_all(pyslant_model *self, PyObject *texts, PyObject *ids,
         ok = loads != NULL;
     }
     slant_corpus *batch = NULL;
-    while (ok && (ok = pyslant_texts_next(&t, &batch) == 0) && batch) {
-        slant_error err = {{0}};
-        slant_status st;
-        Py_BEGIN_ALLOW_THREADS
-        st = label_batch(self->model, a, batch, t.id, &r, &err);
-        Py_END_ALLOW_THREADS
-        size_t n = slant_corpus_size(batch);
-        slant_corpus_free(batch);
-        if (st) {
-            pyslant_raise(st, &err);
+    ok = ok && pyslant_texts_next(&t, &batch) == 0;
+    if (ok && batch)
+        job_start(&job, batch, t.id, &r[0]);
+    for (int cur = 0; ok && job.batch; cur = 1 - cur) {
+        slant_corpus *next = NULL;
+        ok = pyslant_texts_next(&t, &next) == 0; /* while the job labels */
+        size_t n = slant_corpus_size(job.batch);
+        slant_status st = job_finish(&job);
+        if (ok && st) {
+            pyslant_raise(st, &job.err);
             ok = 0;
-            break;
         }
-        if (as_str) {
-            for (size_t d = 0; d < n && ok; d++) {
-                PyObject *s = PyUnicode_FromStringAndSize(r.buf + r.at[2 * d],
-                                                          (Py_ssize_t)(r.at[2 * d + 1] - r.at[2 * d]));
-                ok = s && PyList_Append(out, s) == 0;
-                Py_XDECREF(s);
-            }
-        } else {
-            PyObject *b = PyBytes_FromStringAndSize(r.buf, (Py_ssize_t)r.len);
-            PyObject *list = b ? PyObject_CallOneArg(loads, b) : NULL;
-            Py_XDECREF(b);
-            ok = list && PyList_SetSlice(out, PY_SSIZE_T_MAX, PY_SSIZE_T_MAX, list) == 0;
-            Py_XDECREF(list);
-        }
+        if (ok && next)
+            job_start(&job, next, t.id, &r[1 - cur]);
+        else
+            slant_corpus_free(next);
+        ok = ok && rows_to_python(&r[cur], n, loads, as_str, out) == 0;
     }
+    job_finish(&job); /* after a failure, the job under way */
     pyslant_texts_close(&t);
-    PyMem_RawFree(r.buf);
-    free(r.row); /* slant_label_json's, from malloc */
-    PyMem_Free(r.at);
+    for (int i = 0; i < 2; i++) {
+        PyMem_RawFree(r[i].buf);
+        free(r[i].row); /* slant_label_json's, from malloc */
+        PyMem_Free(r[i].at);
+    }
     Py_XDECREF(loads);
     if (!ok)
         Py_CLEAR(out);

@@ -35,18 +35,23 @@ PyObject *pyslant_model_wrap(slant_model *m);
 typedef struct pyslant_texts {
     PyObject *iter;     /* the texts' iterator */
     PyObject *ids;      /* the ids' iterator, or NULL: numbered */
-    PyObject *keep;     /* the batch's str objects, whose UTF-8 the ids point into */
     size_t done;        /* texts read before this batch */
     size_t n;           /* in this batch */
-    const char **id;    /* n ids */
-    char (*numbers)[24];/* numbered ids */
+    const char **id;    /* this batch's n ids: id_buf[cur] */
+    /* Two batches' ids, taken in turn, so that one batch's stay valid
+     * while the next is read (model.c labels one while reading the next):
+     * the str objects whose UTF-8 they point into, and numbered ids. */
+    int cur;
+    PyObject *keep[2];
+    const char **id_buf[2];
+    char (*numbers[2])[24];
 } pyslant_texts;
 
 /* Starts reading TEXTS (a lone str is one text) and IDS (None: numbered);
  * -1 with an exception set. */
 int pyslant_texts_open(pyslant_texts *t, PyObject *texts, PyObject *ids);
 /* The next batch into *out (output, NULL at the end); -1 with an exception
- * set.  The ids stay valid until the next call. */
+ * set.  Its ids (t->id) stay valid until the call after next. */
 int pyslant_texts_next(pyslant_texts *t, slant_corpus **out);
 void pyslant_texts_close(pyslant_texts *t);
 /* Every text of TEXTS as one corpus with the labels and groups given

@@ -23,6 +23,22 @@ PyObject *pyslant_raise(slant_status st, const slant_error *err)
     return NULL;
 }
 
+/* The library's warnings become Python's (UserWarning); its progress
+ * lines are dropped.  It may call from a worker thread that holds no GIL:
+ * PyGILState_Ensure takes it (the thread that made the call released it).
+ * A filter that turns the warning into an error cannot stop the library
+ * mid-call, so that error is cleared. */
+static void log_line(const char *line, void *user)
+{
+    (void)user;
+    if (strncmp(line, "warning: ", 9) != 0)
+        return;
+    PyGILState_STATE g = PyGILState_Ensure();
+    if (PyErr_WarnEx(PyExc_UserWarning, line + 9, 1) < 0)
+        PyErr_Clear();
+    PyGILState_Release(g);
+}
+
 /* load(path) -> Model */
 static PyObject *slant_py_load(PyObject *mod, PyObject *args)
 {
@@ -386,5 +402,6 @@ PyMODINIT_FUNC PyInit_slant(void)
         Py_DECREF(m);
         return NULL;
     }
+    slant_set_log(log_line, NULL); /* this module's own copy of libslant */
     return m;
 }

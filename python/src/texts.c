@@ -47,11 +47,13 @@ int pyslant_texts_open(pyslant_texts *t, PyObject *texts, PyObject *ids)
         return -1;
     if (ids && ids != Py_None && !(t->ids = iter_of(ids)))
         return -1;
-    t->id = PyMem_Malloc(PYSLANT_BATCH * sizeof *t->id);
-    t->numbers = PyMem_Malloc(PYSLANT_BATCH * sizeof *t->numbers);
-    if (!t->id || !t->numbers) {
-        PyErr_NoMemory();
-        return -1;
+    for (int b = 0; b < 2; b++) {
+        t->id_buf[b] = PyMem_Malloc(PYSLANT_BATCH * sizeof *t->id_buf[b]);
+        t->numbers[b] = PyMem_Malloc(PYSLANT_BATCH * sizeof *t->numbers[b]);
+        if (!t->id_buf[b] || !t->numbers[b]) {
+            PyErr_NoMemory();
+            return -1;
+        }
     }
     return 0;
 }
@@ -60,11 +62,14 @@ void pyslant_texts_close(pyslant_texts *t)
 {
     Py_CLEAR(t->iter);
     Py_CLEAR(t->ids);
-    Py_CLEAR(t->keep);
-    PyMem_Free(t->id);
-    PyMem_Free(t->numbers);
+    for (int b = 0; b < 2; b++) {
+        Py_CLEAR(t->keep[b]);
+        PyMem_Free(t->id_buf[b]);
+        PyMem_Free(t->numbers[b]);
+        t->id_buf[b] = NULL;
+        t->numbers[b] = NULL;
+    }
     t->id = NULL;
-    t->numbers = NULL;
 }
 
 /* The id of text I of the batch into t->id[i]; its str kept in t->keep. */
@@ -72,8 +77,9 @@ static int next_id(pyslant_texts *t, size_t i)
 {
     size_t at = t->done + i;
     if (!t->ids) {
-        snprintf(t->numbers[i], sizeof t->numbers[i], "%zu", at + 1);
-        t->id[i] = t->numbers[i];
+        char *number = t->numbers[t->cur][i];
+        snprintf(number, sizeof t->numbers[t->cur][i], "%zu", at + 1);
+        t->id[i] = number;
         return 0;
     }
     PyObject *id = PyIter_Next(t->ids);
@@ -85,7 +91,7 @@ static int next_id(pyslant_texts *t, size_t i)
     Py_ssize_t len;
     int rc = utf8_of(id, "ids", at, &t->id[i], &len);
     if (!rc)
-        rc = PyList_Append(t->keep, id);
+        rc = PyList_Append(t->keep[t->cur], id);
     Py_DECREF(id);
     return rc;
 }
@@ -95,9 +101,11 @@ int pyslant_texts_next(pyslant_texts *t, slant_corpus **out)
     *out = NULL;
     t->done += t->n;
     t->n = 0;
-    Py_CLEAR(t->keep);
-    t->keep = PyList_New(0);
-    if (!t->keep)
+    t->cur = 1 - t->cur; /* the batch before last's ids go */
+    t->id = t->id_buf[t->cur];
+    Py_CLEAR(t->keep[t->cur]);
+    t->keep[t->cur] = PyList_New(0);
+    if (!t->keep[t->cur])
         return -1;
     const char *texts[PYSLANT_BATCH];
     size_t n = 0;
@@ -111,7 +119,7 @@ int pyslant_texts_next(pyslant_texts *t, slant_corpus **out)
         Py_ssize_t len;
         int rc = utf8_of(item, "texts", t->done + n, &texts[n], &len);
         if (!rc)
-            rc = PyList_Append(t->keep, item);
+            rc = PyList_Append(t->keep[t->cur], item);
         Py_DECREF(item);
         if (rc || next_id(t, n))
             return -1;

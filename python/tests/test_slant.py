@@ -154,6 +154,11 @@ def test_errors_raise_slant_error_with_the_message(model, tmp_path):
     assert not os.path.exists(tmp_path / "no")
 
 
+def test_the_librarys_warnings_are_python_warnings():
+    with pytest.warns(UserWarning, match="no n-gram occurs 2 times or more"):
+        slant.train(["a b", "c d"], labels={"x": ["p", "q"]}, threads=2)
+
+
 def test_series_and_generators_label_alike(model, corpus):
     pd = pytest.importorskip("pandas")
     texts = [r["text"] for r in corpus] * 50  # more than one batch of 4096
