@@ -14,12 +14,15 @@ PyObject *pyslant_error;
 PyObject *pyslant_raise(slant_status st, const slant_error *err)
 {
     const char *msg = err && err->message[0] ? err->message : slant_status_str(st);
+    /* a path in the message may be any bytes */
+    PyObject *text = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg), "backslashreplace");
     PyObject *status = PyUnicode_FromString(slant_status_str(st));
-    PyObject *e = status ? PyObject_CallFunction(pyslant_error, "s", msg) : NULL;
+    PyObject *e = text && status ? PyObject_CallOneArg(pyslant_error, text) : NULL;
     if (e && PyObject_SetAttrString(e, "status", status) == 0)
         PyErr_SetObject(pyslant_error, e);
     Py_XDECREF(e);
     Py_XDECREF(status);
+    Py_XDECREF(text);
     return NULL;
 }
 

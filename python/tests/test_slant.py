@@ -133,6 +133,8 @@ def test_errors_raise_slant_error_with_the_message(model, tmp_path):
     assert e.value.status == "bad model file"
     with pytest.raises(slant.Error, match="No such file"):
         slant.load(str(tmp_path / "missing.slant"))
+    with pytest.raises(slant.Error, match=r"caf\\xe9"):  # a path that is not UTF-8
+        slant.load(os.fsdecode(bytes(tmp_path) + b"/caf\xe9.slant"))
     with pytest.raises(slant.Error, match="--c is for --model lr, nbsvm or svm"):
         slant.train(["a b", "c d"], labels={"x": ["p", "q"]}, model="nb", c=2.0)
     with pytest.raises(TypeError, match="no training option 'colour'"):
