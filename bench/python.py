@@ -71,6 +71,15 @@ print(json.dumps(marks))
 """
 
 
+NOTE = ("What the ratios say: `label_json` is the program's own work (the same library calls, "
+        "the same bytes) with a Python list of str in place of a write to /dev/null.  `label` "
+        "adds the json module's parse of every row into dicts, about a sixth of labeling's CPU "
+        "time; the module parses one batch on the GIL's thread while a worker labels the next, "
+        "so the parse is hidden where a core is free and added where none is (compare the CPU "
+        "columns).  On a machine shared with other jobs (see the load average) the wall times "
+        "move by 10-20% from run to run.")
+
+
 def cli_run(model, test, threads):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
@@ -147,6 +156,7 @@ def main():
                      f"{j['wall']:.2f} s | {j['wall'] / c['wall']:.2f}x | {d['wall']:.2f} s | "
                      f"{d['wall'] / c['wall']:.2f}x | {c['cpu_best']:.2f} s | {j['cpu_best']:.2f} s | "
                      f"{d['cpu_best']:.2f} s |")
+    lines += ["", NOTE]
     read = best[("label", 1)]["read"]
     lines += ["", f"Reading test.tsv into a list with Python's csv module, outside the clock above, took "
               f"{read:.2f} s.", "",
