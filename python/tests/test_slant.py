@@ -191,6 +191,13 @@ def test_threads_do_not_change_the_output(model, corpus):
         model.label(texts, threads=-1)
 
 
+def test_the_model_file_is_mapped_not_read(model_path):
+    m = slant.load(model_path)
+    with open("/proc/self/maps") as f:
+        assert any(line.rstrip().endswith(model_path) for line in f)
+    del m
+
+
 def test_a_lone_string_is_one_text(model):
     assert len(model.label("one article about chips")) == 1
     assert model.probabilities("one article").shape == (1, 6)
