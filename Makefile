@@ -119,6 +119,7 @@ test check: all $(TESTS) checksymbols $(B)/bench/kernels
 	tests/cli/run $(B)/bin/slant build/ref/bin/slant
 	tests/install/run
 	tests/accuracy/run $(B)/bin/slant
+	$(MAKE) --no-print-directory python-test
 
 # The whole test suite on sanitizer builds, and the command-line tests
 # under valgrind's memcheck; each fails on any finding.
@@ -232,8 +233,35 @@ install: all
 	  docs/slant.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/slant.pc
 	install -m 644 docs/slant.1 $(DESTDIR)$(PREFIX)/share/man/man1/slant.1
 
-clean:
-	rm -rf build bin
+# The libraries python/setup.py links the module's libslant.a with:
+# LDLIBS without the rpath to OpenBLAS's serial build, so that the module
+# takes the system's libopenblas.so.0 as numpy does (two builds of one
+# soname in a process break numpy's import; slant runs OpenBLAS on one
+# thread either way).
+print-ldlibs:
+	@echo $(filter-out $(OPENBLAS_RPATH),$(LDLIBS))
 
-.PHONY: all test check demo report-demo bench bench-peers install clean checksymbols asan ubsan run-tests valgrind fuzz
+# The Python module (python/): built against this tree's libslant.a,
+# installed into a throwaway virtual environment that sees Debian's numpy,
+# pytest and pandas, and tested there.  Skipped, saying why, without
+# python3-dev, python3-venv or pytest.
+PYTHON ?= $(firstword $(wildcard /usr/bin/python3) python3)
+python-test: $(B)/lib/libslant.a bin/slant
+	@if ! $(PYTHON) -c 'import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null; then \
+	  echo "python-test: skipped: no Python.h for $(PYTHON) (apt-get install python3-dev)"; exit 0; fi; \
+	if ! $(PYTHON) -c 'import pytest, numpy, venv, setuptools' 2>/dev/null; then \
+	  echo "python-test: skipped: $(PYTHON) lacks pytest, numpy, venv or setuptools" \
+	    "(apt-get install python3-pytest python3-numpy python3-venv python3-setuptools)"; exit 0; fi; \
+	venv=$$(mktemp -d) && trap 'rm -rf "$$venv"' EXIT && \
+	rm -rf python/build python/*.egg-info && \
+	$(PYTHON) -m venv --system-site-packages "$$venv" && \
+	"$$venv/bin/python" -m pip install -q --no-build-isolation --no-index ./python && \
+	rm -rf python/build python/*.egg-info && \
+	SLANT=$(CURDIR)/bin/slant "$$venv/bin/python" -m pytest -q -p no:cacheprovider python/tests
+
+clean:
+	rm -rf build bin python/build python/*.egg-info
+
+.PHONY: all test check demo report-demo bench bench-peers install clean checksymbols asan ubsan run-tests valgrind fuzz \
+  print-ldlibs python-test
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

@@ -159,7 +159,8 @@ int cli_load_model(const char *path, slant_model **out);
 int cli_print_leaks(const char *model_path, const slant_model *m, const char *corpus_path,
                     const slant_corpus *c, uint32_t top, uint32_t threads);
 
-/* What cv adds to eval's report: the split. */
+/* What cv adds to eval's report: the split (as cv --json writes it:
+ * slant_eval_json_cv), and what the page says of it. */
 typedef struct cli_cv_report {
     slant_cv_info info;
     const char *grouped_by; /* the group column, NULL when not grouped */
@@ -234,10 +235,8 @@ int cli_parse_abstain_below(const char *arg, double *below);
 /* With --abstain and no --abstain-below (BELOW < 0), a model without any
  * stored thresholds is refused (EXIT_BAD, after saying so). */
 int cli_abstain_check(const slant_model *m, const char *path, int abstain, double below);
-/* Head H's calibration and coverage figures, as text lines, or as the
- * "calibration" and "coverage" members of its JSON object HD. */
+/* Head H's calibration and coverage figures, as text lines. */
 void cli_print_calibration_text(const slant_eval *ev, size_t h);
-void cli_calibration_json(const slant_eval *ev, size_t h, json_t *hd);
 
 /* Sends the library's log to stderr as "slant: LINE": warnings unless
  * --quiet, the other lines only when VERBOSE; and the library's progress
@@ -287,8 +286,6 @@ int cli_check_explainable(const slant_model *m);
 /* E's n-grams as tokens NGRAM:+X, separated by blanks, toward first: an
  * n-gram's words joined by '_', its own '_' and '' escaped by ''. */
 void cli_print_why_tokens(FILE *f, const slant_model *m, const slant_explanation *e);
-/* E as label --json's and explain --json's "explanation" object. */
-json_t *cli_explanation_json(const slant_model *m, const slant_explanation *e);
 
 int cmd_train(int argc, char **argv);
 int cmd_label(int argc, char **argv);

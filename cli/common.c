@@ -773,61 +773,21 @@ int cli_print_json(json_t *root)
 
 static int print_eval_json(const slant_eval *ev, const cli_cv_report *cv)
 {
-    json_t *root = json_object();
-    json_t *heads = json_object();
-    json_object_set_new(root, "documents", json_integer((json_int_t)slant_eval_documents(ev)));
-    if (cv) {
-        const slant_cv_info *in = &cv->info;
-        json_object_set_new(root, "folds", json_integer(in->folds));
-        json_object_set_new(root, "grouped_by",
-                            cv->grouped_by ? json_string(cv->grouped_by) : json_null());
-        if (cv->grouped_by)
-            json_object_set_new(root, "groups", json_integer((json_int_t)in->groups));
-        json_object_set_new(root, "tuned", json_boolean(cv->tuned));
-        json_t *dups = json_object();
-        json_object_set_new(dups, "checked", json_boolean(in->dups_checked));
-        if (in->dups_checked) {
-            json_object_set_new(dups, "threshold", json_real(cv->dup_threshold));
-            json_object_set_new(dups, "clusters", json_integer((json_int_t)in->dup_clusters));
-            json_object_set_new(dups, "documents", json_integer((json_int_t)in->dup_docs));
-            json_object_set_new(dups, "across_groups", json_integer((json_int_t)in->dup_across));
-        }
-        json_object_set_new(root, "near_duplicates", dups);
+    char *buf = NULL;
+    size_t cap = 0, len = 0;
+    slant_error err = {{0}};
+    slant_eval_json_cv split;
+    if (cv)
+        split = (slant_eval_json_cv){cv->info, cv->grouped_by, cv->dup_threshold, cv->tuned};
+    slant_status st = slant_eval_json(ev, cv ? &split : NULL, &buf, &cap, &len, &err);
+    if (st) {
+        free(buf);
+        return cli_fail(st, &err);
     }
-    for (size_t h = 0; h < slant_eval_heads(ev); h++) {
-        size_t nc = slant_eval_classes(ev, h);
-        json_t *hd = json_object(), *classes = json_object(), *labels = json_array(),
-               *matrix = json_array();
-        uint64_t labeled = slant_eval_labeled(ev, h);
-        json_object_set_new(hd, "labeled", json_integer((json_int_t)labeled));
-        json_object_set_new(hd, "accuracy",
-                            labeled ? json_real(slant_eval_accuracy(ev, h)) : json_null());
-        json_object_set_new(hd, "macro_f1",
-                            labeled ? json_real(slant_eval_macro_f1(ev, h)) : json_null());
-        for (size_t c = 0; c < nc; c++) {
-            slant_class_scores s = slant_eval_class(ev, h, c);
-            json_t *cl = json_object();
-            json_object_set_new(cl, "precision", json_real(s.precision));
-            json_object_set_new(cl, "recall", json_real(s.recall));
-            json_object_set_new(cl, "f1", json_real(s.f1));
-            json_object_set_new(cl, "support", json_integer((json_int_t)s.support));
-            json_object_set_new(classes, slant_eval_class_name(ev, h, c), cl);
-            json_array_append_new(labels, json_string(slant_eval_class_name(ev, h, c)));
-            json_t *row = json_array();
-            for (size_t p = 0; p < nc; p++)
-                json_array_append_new(row, json_integer((json_int_t)slant_eval_count(ev, h, c, p)));
-            json_array_append_new(matrix, row);
-        }
-        json_object_set_new(hd, "classes", classes);
-        json_t *conf = json_object();
-        json_object_set_new(conf, "labels", labels);
-        json_object_set_new(conf, "matrix", matrix);
-        json_object_set_new(hd, "confusion", conf);
-        cli_calibration_json(ev, h, hd);
-        json_object_set_new(heads, slant_eval_head_name(ev, h), hd);
-    }
-    json_object_set_new(root, "heads", heads);
-    return cli_print_json(root);
+    fwrite(buf, 1, len, stdout);
+    free(buf);
+    putchar('\n');
+    return EXIT_OK;
 }
 
 int cli_print_eval(const slant_eval *ev, int json, const cli_cv_report *cv)

@@ -76,40 +76,6 @@ void cli_print_why_tokens(FILE *f, const slant_model *m, const slant_explanation
     print_tokens(f, m, e->away, e->n_away, &first);
 }
 
-static json_t *contributions_json(const slant_model *m, const slant_contribution *l, size_t n)
-{
-    json_t *a = json_array();
-    char name[1024];
-    for (size_t i = 0; i < n; i++) {
-        slant_model_feature_name(m, l[i].feature, name, sizeof name);
-        json_t *o = json_object();
-        json_object_set_new(o, "ngram", json_string(name));
-        json_object_set_new(o, "count", json_integer((json_int_t)l[i].count));
-        json_object_set_new(o, "contribution", json_real(l[i].contribution));
-        json_array_append_new(a, o);
-    }
-    return a;
-}
-
-json_t *cli_explanation_json(const slant_model *m, const slant_explanation *e)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "against", e->runner_up == SIZE_MAX
-                                          ? json_null()
-                                          : json_string(slant_model_class_name(m, e->head,
-                                                                               e->runner_up)));
-    json_object_set_new(o, "margin", json_real(e->margin));
-    json_object_set_new(o, "intercept", json_real(e->intercept));
-    json_object_set_new(o, "toward", contributions_json(m, e->toward, e->n_toward));
-    json_object_set_new(o, "away", contributions_json(m, e->away, e->n_away));
-    /* what the lists leave out, so that the sum can be checked at any K */
-    json_object_set_new(o, "more_toward", json_integer((json_int_t)e->more_toward));
-    json_object_set_new(o, "rest_toward", json_real(e->rest_toward));
-    json_object_set_new(o, "more_away", json_integer((json_int_t)e->more_away));
-    json_object_set_new(o, "rest_away", json_real(e->rest_away));
-    return o;
-}
-
 static const char explain_usage[] =
     "Usage: slant explain -m MODEL [OPTIONS] [FILE...]\n"
     "\n"
@@ -200,23 +166,17 @@ static int print_json(const explain_run *r, const char *id, const double *probs,
                       slant_explanation *const *why)
 {
     const slant_model *m = r->model;
-    json_t *root = json_object(), *heads = json_object();
-    json_object_set_new(root, "id", json_string(id));
-    for (size_t h = 0; h < slant_model_heads(m); h++) {
-        if (!r->shown[h])
-            continue;
-        const slant_explanation *e = why[h];
-        json_t *hd = json_object();
-        json_object_set_new(hd, "label", json_string(slant_model_class_name(m, h, e->chosen)));
-        json_object_set_new(hd, "probability",
-                            json_real(probs[slant_model_class_offset(m, h) + e->chosen]));
-        json_object_set_new(hd, "explanation", cli_explanation_json(m, e));
-        json_object_set_new(heads, slant_model_head_name(m, h), hd);
+    char *buf = NULL;
+    size_t cap = 0, len = 0;
+    slant_error err = {{0}};
+    slant_status st = slant_explain_json(m, id, probs, why, r->shown, &buf, &cap, &len, &err);
+    if (st) {
+        cli_fail(st, &err);
+        free(buf);
+        return -1;
     }
-    json_object_set_new(root, "heads", heads);
-    /* ten digits, so that the sum of the contributions can be checked */
-    int rc = json_dumpf(root, stdout, JSON_COMPACT | JSON_REAL_PRECISION(10) | JSON_ENSURE_ASCII);
-    json_decref(root);
+    int rc = fwrite(buf, 1, len, stdout) != len;
+    free(buf);
     putchar('\n');
     return rc;
 }

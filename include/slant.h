@@ -1185,6 +1185,67 @@ SLANT_API const uint32_t *slant_curve_split(const slant_curve *c);
 struct slant_report_curve; /* below, with the report */
 SLANT_API void slant_curve_report(const slant_curve *c, struct slant_report_curve *out);
 /* ------------------------------------------------------------------ */
+/* JSON, as the program prints it                                      */
+/* ------------------------------------------------------------------ */
+
+/* The program's JSON comes from these calls, so that a binding that calls
+ * them (the Python module) gets the very same bytes.  Each writes one
+ * compact JSON object, without a line break and NUL-terminated, into
+ * *buf (in and out): a buffer of *cap bytes from malloc, grown with
+ * realloc when it is too small (start with NULL and 0, reuse it from row
+ * to row, and free it with free()); *len (output) is the object's length.
+ * On failure *buf stays valid, or NULL, for free(). */
+
+/* What label --json writes beside the labels. */
+typedef struct slant_label_json_options {
+    int abstain;      /* 1: every head has an "abstained" member, and a head that
+                       * abstains (slant_model_abstains, with BELOW) the label null */
+    double below;     /* as slant_model_abstains' BELOW: < 0 for the stored thresholds */
+    double min_known; /* "unfamiliar" below this known n-gram share; 0: SLANT_MIN_KNOWN */
+} slant_label_json_options;
+
+/* Fills the defaults: no abstaining (below -1), SLANT_MIN_KNOWN. */
+SLANT_API void slant_label_json_options_init(slant_label_json_options *opt);
+/* One document as label --json writes it: {"id", "heads": {HEAD: {"label",
+ * "probability", "abstained" (with abstain), "probabilities": {CLASS: p},
+ * "explanation" (with WHY)}}, "known": {"ngrams", "words"}, "unfamiliar"},
+ * probabilities to 6 significant digits, strings escaped to ASCII.
+ * PROBS and BEST are one document's as slant_model_predict_corpus gives
+ * them, KNOWN (2 values) its shares as slant_model_predict_corpus_known
+ * gives them, WHY (may be NULL) its heads' explanations.  OPT NULL: the
+ * defaults.  Fails on an ID that is not UTF-8 (SLANT_STATUS_BAD_INPUT). */
+SLANT_API slant_status slant_label_json(const slant_model *model, const char *id,
+                                        const double *probs, const size_t *best,
+                                        slant_explanation *const *why, const double *known,
+                                        const slant_label_json_options *opt, char **buf,
+                                        size_t *cap, size_t *len, slant_error *err);
+/* One document as explain --json writes it: {"id", "heads": {HEAD: {"label",
+ * "probability", "explanation": {"against", "margin", "intercept",
+ * "toward", "away", "more_toward", "rest_toward", "more_away",
+ * "rest_away"}}}}, numbers to 10 significant digits so that the sum of the
+ * contributions can be checked.  WHY: the document's explanation of every
+ * head; SHOWN (may be NULL: every head) says which heads to write. */
+SLANT_API slant_status slant_explain_json(const slant_model *model, const char *id,
+                                          const double *probs, slant_explanation *const *why,
+                                          const int *shown, char **buf, size_t *cap, size_t *len,
+                                          slant_error *err);
+
+/* What cv --json adds to eval --json's object: the split. */
+typedef struct slant_eval_json_cv {
+    slant_cv_info info;     /* as slant_cross_validate_with filled it */
+    const char *grouped_by; /* the group column, NULL when not grouped */
+    double dup_threshold;   /* as the slant_cv_options said it */
+    int tuned;              /* 1: settings tuned inside each fold */
+} slant_eval_json_cv;
+
+/* EV as eval --json writes it (CV NULL), or as cv --json does (CV its
+ * split): "documents", the split's members, and per head "labeled",
+ * "accuracy", "macro_f1", "classes", "confusion", "calibration" and
+ * "coverage"; numbers to 10 significant digits. */
+SLANT_API slant_status slant_eval_json(const slant_eval *ev, const slant_eval_json_cv *cv,
+                                       char **buf, size_t *cap, size_t *len, slant_error *err);
+
+/* ------------------------------------------------------------------ */
 /* Suspect labels                                                      */
 /* ------------------------------------------------------------------ */
 
