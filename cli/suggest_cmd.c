@@ -44,6 +44,9 @@ static const char suggest_usage[] =
     "                           head, taking turns)\n"
     "      --balance            deal the picks round-robin over the classes HEAD\n"
     "                           (or the first head) predicts\n"
+    "      --uncertainty U      how each head ranks: margin, smallest first (the\n"
+    "                           default), or entropy over log(classes), largest\n"
+    "                           first; the same order for a head of two classes\n"
     "      --max-similarity C   cosine at or above which a document is too close to a\n"
     "                           pick, above 0 and at most 1 (" SUGGEST_STR(SLANT_SUGGEST_MAX_SIMILARITY) ")\n"
     "      --dup-threshold J    Jaccard similarity of near-duplicates (0.8)\n"
@@ -66,6 +69,7 @@ int cmd_suggest(int argc, char **argv)
         {"max-similarity", required_argument, 0, 1503},
         {"dup-threshold", required_argument, 0, 1504},
         {"keep-duplicates", no_argument, 0, 1505},
+        {"uncertainty", required_argument, 0, 1506},
         {"output", required_argument, 0, 'o'},
         {"json", no_argument, 0, 'j'},
         {"format", required_argument, 0, 'f'},
@@ -110,6 +114,15 @@ int cmd_suggest(int argc, char **argv)
                 return EXIT_BAD;
             break;
         case 1505: so.keep_duplicates = 1; break;
+        case 1506:
+            if (!strcmp(optarg, "margin"))
+                so.uncertainty = SLANT_SUGGEST_MARGIN;
+            else if (!strcmp(optarg, "entropy"))
+                so.uncertainty = SLANT_SUGGEST_ENTROPY;
+            else
+                return cli_usage_error("suggest", "--uncertainty: give margin or entropy, not '%s'",
+                                       optarg);
+            break;
         case 'o': output = optarg; break;
         case 'j': json = 1; break;
         case 'f':

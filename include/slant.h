@@ -1550,7 +1550,12 @@ SLANT_API slant_status slant_report_write(const slant_report_options *opt, const
  *   order): a document is worth labeling when any of its heads is in
  *   doubt, and the heads take turns, since the plain smallest margin would
  *   leave the choice to the head of most classes, whose margins are
- *   smaller throughout;
+ *   smaller throughout.  With SLANT_SUGGEST_ENTROPY a head ranks by the
+ *   entropy of its probabilities over log(classes), largest first, which
+ *   weighs every class's share of the doubt (it picked better on a head of
+ *   three classes, worse on one of five: see
+ *   bench/results/2026-12-02-suggest.md); the margin shown stays the
+ *   margin;
  * - diversity, greedily in that order: a candidate is skipped when the
  *   cosine similarity of its feature vector (slant_model_vectorize) to a
  *   document already picked is at or above max_similarity, or when it is
@@ -1568,6 +1573,14 @@ SLANT_API slant_status slant_report_write(const slant_report_options *opt, const
  * on the model, the pool and the options only, not on the thread count. */
 #define SLANT_SUGGEST_MAX_SIMILARITY 0.7 /* cosine; see bench/results/2026-12-02-suggest.md */
 
+/* How a head measures a candidate's doubt. */
+typedef enum slant_suggest_uncertainty {
+    SLANT_SUGGEST_MARGIN = 0, /* the margin, smallest first (the default) */
+    SLANT_SUGGEST_ENTROPY     /* the entropy of the head's probabilities over
+                               * log(classes), largest first; for two classes the
+                               * margin's order */
+} slant_suggest_uncertainty;
+
 typedef struct slant_suggest_options {
     size_t n;              /* documents wanted, at least 1 */
     const char *head;      /* the head whose margin counts; NULL: every head, the
@@ -1581,11 +1594,12 @@ typedef struct slant_suggest_options {
     int balance;           /* 1: round-robin over the predicted classes of the head
                             * (HEAD, or the model's first head when HEAD is NULL) */
     uint32_t threads;      /* 0: all cores */
+    slant_suggest_uncertainty uncertainty; /* how each head ranks the candidates */
 } slant_suggest_options;
 
 /* Fills the defaults: n 0 (the caller must set it), every head, the default
  * cap and near-duplicate threshold, near-duplicates kept apart, no
- * balance, all cores. */
+ * balance, all cores, the margin. */
 SLANT_API void slant_suggest_options_init(slant_suggest_options *opt);
 
 typedef struct slant_suggestions slant_suggestions;
@@ -1610,7 +1624,8 @@ typedef struct slant_suggest_stats {
 
 /* Picks up to OPT->n documents of POOL for MODEL into *out (output).
  * Fewer come when the candidates run out (warned of).  Refuses n 0, a
- * head the model lacks, a cap or threshold out of range
+ * head the model lacks, a cap or threshold out of range, an unknown
+ * uncertainty
  * (SLANT_STATUS_BAD_OPTION), and a pool of vectors for a model of text or
  * the reverse (SLANT_STATUS_BAD_INPUT).  Keeps no pointer to MODEL or
  * POOL. */

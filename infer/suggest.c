@@ -1,6 +1,7 @@
 /*
  * suggest.c: what to label next.  Ranks the unlabeled documents of a pool
- * by the margin between their two most probable classes, then picks
+ * by the margin between their two most probable classes (or by the
+ * entropy of their probabilities), then picks
  * greedily down that ranking, keeping apart documents whose feature
  * vectors are close (cosine) or whose words are near-copies (MinHash
  * clusters of features/dups.c), optionally round-robin over the predicted
@@ -206,6 +207,20 @@ static slant_status resolve_head(const slant_model *m, const char *name, size_t 
                       list);
 }
 
+/* The entropy of the K probabilities P over log K: 0 when one class is
+ * sure, 1 when all are alike.  Unlike the margin, it weighs the doubt
+ * over every class, not the first two alone. */
+static double norm_entropy(const double *p, size_t k)
+{
+    if (k < 2)
+        return 0;
+    double h = 0;
+    for (size_t c = 0; c < k; c++)
+        if (p[c] > 0)
+            h -= p[c] * log(p[c]);
+    return h / log((double)k);
+}
+
 slant_status slant_suggest(const slant_model *m, const slant_corpus *pool,
                            const slant_suggest_options *opt, slant_suggestions **out,
                            slant_error *err)
@@ -225,6 +240,9 @@ slant_status slant_suggest(const slant_model *m, const slant_corpus *pool,
         return slant_fail(err, SLANT_STATUS_BAD_OPTION,
                           "the near-duplicate threshold must be above 0 and at most 1, not %g",
                           jac);
+    if (opt->uncertainty != SLANT_SUGGEST_MARGIN && opt->uncertainty != SLANT_SUGGEST_ENTROPY)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no such measure of uncertainty (%d)",
+                          (int)opt->uncertainty);
     if (slant_model_takes_vectors(m) != slant_corpus_holds_vectors(pool))
         return slant_fail(err, SLANT_STATUS_BAD_INPUT,
                           slant_model_takes_vectors(m)
@@ -244,7 +262,7 @@ slant_status slant_suggest(const slant_model *m, const slant_corpus *pool,
     size_t *best = slant_alloc_array(nd ? nd : 1, nh * sizeof *best);
     size_t *pool_col = slant_alloc_array(nh, sizeof *pool_col);
     ranked *rank = slant_alloc_array(nd ? nd : 1, sizeof *rank);
-    double *margins = NULL;
+    double *margins = NULL, *keys = NULL; /* per candidate and head */
     size_t want = opt->n < nd ? opt->n : nd;
     unit_vec *vecs = calloc(want ? want : 1, sizeof *vecs);
     slant_dups *dups = NULL;
@@ -269,18 +287,21 @@ slant_status slant_suggest(const slant_model *m, const slant_corpus *pool,
                 pool_col[h] = k;
     }
     /* Each candidate's margin in each head considered (INFINITY in the
-     * others); a document labeled in every head considered is none. */
+     * others), and its ranking key there: the margin, or minus the
+     * normalized entropy; a document labeled in every head considered is
+     * none. */
     size_t n_rank = 0, n_considered = only != SIZE_MAX ? 1 : nh;
     margins = slant_alloc_array(nd ? nd : 1, (nh ? nh : 1) * sizeof *margins);
-    if (!margins) {
+    keys = slant_alloc_array(nd ? nd : 1, (nh ? nh : 1) * sizeof *keys);
+    if (!margins || !keys) {
         st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
         goto done;
     }
     for (size_t d = 0; d < nd; d++) {
         int labeled = 1;
-        double *hm = margins + n_rank * nh;
+        double *hm = margins + n_rank * nh, *he = keys + n_rank * nh;
         for (size_t h = 0; h < nh; h++) {
-            hm[h] = INFINITY;
+            hm[h] = he[h] = INFINITY;
             if (only != SIZE_MAX && h != only)
                 continue;
             if (pool_col[h] == SIZE_MAX || !pool->labels[d * pool->n_heads + pool_col[h]])
@@ -296,6 +317,10 @@ slant_status slant_suggest(const slant_model *m, const slant_corpus *pool,
                 }
             }
             hm[h] = p1 < 0 ? 1 : p1 - p2;
+            if (opt->uncertainty == SLANT_SUGGEST_ENTROPY)
+                he[h] = -norm_entropy(p, slant_model_classes(m, h));
+            else
+                he[h] = hm[h];
         }
         if (labeled) {
             s->stats.labeled++;
@@ -306,7 +331,7 @@ slant_status slant_suggest(const slant_model *m, const slant_corpus *pool,
     if (n_considered == 1) {
         size_t h = only != SIZE_MAX ? only : 0;
         for (size_t i = 0; i < n_rank; i++)
-            rank[i] = (ranked){margins[i * nh + h], margins[i * nh + h], rank[i].doc, h};
+            rank[i] = (ranked){keys[i * nh + h], margins[i * nh + h], rank[i].doc, h};
     } else {
         /* Several heads: a head of many classes has smaller margins than
          * one of two throughout, so the smallest margin would let it
@@ -320,13 +345,13 @@ slant_status slant_suggest(const slant_model *m, const slant_corpus *pool,
         }
         for (size_t h = 0; h < nh; h++) {
             for (size_t i = 0; i < n_rank; i++)
-                by[i] = (ranked){margins[i * nh + h], 0, rank[i].doc, i};
+                by[i] = (ranked){keys[i * nh + h], margins[i * nh + h], rank[i].doc, i};
             qsort(by, n_rank, sizeof *by, cmp_ranked);
             for (size_t j = 0; j < n_rank; j++) {
                 ranked *r = &rank[by[j].head];
                 if ((double)j < r->key) {
                     r->key = (double)j;
-                    r->margin = by[j].key;
+                    r->margin = by[j].margin;
                     r->head = h;
                 }
             }
@@ -443,6 +468,7 @@ done:
     slant_dups_free(dups);
     free(rank);
     free(margins);
+    free(keys);
     free(pool_col);
     free(best);
     free(probs);

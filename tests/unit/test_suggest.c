@@ -4,8 +4,9 @@
  * ties by document order; copies are kept apart by the near-duplicate
  * search and, without it, by the cosine cap; --balance takes turns; a
  * labeled pool document is no candidate; the thread count changes
- * nothing; bad options are refused; and the written corpus reads back
- * with the model's heads and none of its notes.
+ * nothing; bad options are refused; the written corpus reads back with
+ * the model's heads and none of its notes; and on a head of three classes
+ * the entropy ranks otherwise than the margin.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,14 +30,21 @@ static const char *const sport_words[] = {"match", "goal", "striker", "league", 
 static const char *const vote_words[] = {"ballot", "senate", "minister", "election", "vote",
                                          "campaign", "parliament", "policy"};
 
+static const char *const rain_words[] = {"rain", "storm", "forecast", "sunshine", "wind",
+                                         "frost", "cloud", "drought"};
+
 static char train_buf[N_TRAIN][128];
 
-static slant_model *model(void)
+/* A model of N_TOPICS topics (2: sport and politics; 3: and weather), documents
+ * of six words drawn from the topic's list. */
+static slant_model *model_of(size_t n_topics)
 {
     static const char *texts[N_TRAIN], *labels[N_TRAIN];
+    const char *const *words[] = {sport_words, vote_words, rain_words};
+    const char *names[] = {"sport", "politics", "weather"};
     uint64_t s = 7;
     for (size_t i = 0; i < N_TRAIN; i++) {
-        const char *const *w = i % 2 ? vote_words : sport_words;
+        const char *const *w = words[i % n_topics];
         size_t at = 0;
         for (int k = 0; k < 6; k++) {
             s = s * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -44,7 +52,7 @@ static slant_model *model(void)
                                    k ? " " : "", w[(s >> 33) % 8]);
         }
         texts[i] = train_buf[i];
-        labels[i] = i % 2 ? "politics" : "sport";
+        labels[i] = names[i % n_topics];
     }
     const char *heads[] = {"topic"};
     slant_corpus *c = NULL;
@@ -61,6 +69,11 @@ static slant_model *model(void)
     assert_int_equal(slant_train(c, &o, &m, &err), SLANT_STATUS_OK);
     slant_corpus_free(c);
     return m;
+}
+
+static slant_model *model(void)
+{
+    return model_of(2);
 }
 
 /* A pool: clear sport, clear politics, and mixed documents of both. */
@@ -284,6 +297,67 @@ static void test_bad_options(void **state)
     slant_model_free(m);
 }
 
+/* Entropy on a head of three classes: the picks come by the entropy of
+ * their probabilities, largest first, which is not the margin's order (a
+ * document torn between two classes has the smallest margin, one spread
+ * over three the larger entropy); the margin shown stays the margin. */
+static void test_entropy(void **state)
+{
+    (void)state;
+    slant_model *m = model_of(3);
+    const char *texts[] = {
+        "match goal ballot senate",                  /* 0 sport or politics */
+        "match ballot rain goal vote storm striker", /* 1 spread over three */
+        "rain storm forecast wind",                  /* 2 weather */
+        "striker election frost coach",              /* 3 mixed */
+        "league campaign cloud sunshine minister",   /* 4 mixed */
+    };
+    slant_corpus *c = NULL;
+    slant_error err = {{0}};
+    assert_int_equal(slant_corpus_from_memory(5, texts, 0, NULL, NULL, &c, &err),
+                     SLANT_STATUS_OK);
+    slant_suggest_options so;
+    slant_suggest_options_init(&so);
+    assert_int_equal(so.uncertainty, SLANT_SUGGEST_MARGIN);
+    so.n = 5;
+    so.max_similarity = 1;
+    so.keep_duplicates = 1;
+    so.uncertainty = SLANT_SUGGEST_ENTROPY;
+    slant_suggestions *s = NULL, *by_margin = NULL;
+    assert_int_equal(slant_suggest(m, c, &so, &s, &err), SLANT_STATUS_OK);
+    assert_int_equal(slant_suggestions_count(s), 5);
+    double last = INFINITY;
+    for (size_t i = 0; i < 5; i++) {
+        slant_suggest_pick p;
+        slant_suggestions_get(s, i, &p);
+        double pr[3], h = 0;
+        const char *t = texts[p.doc];
+        assert_int_equal(slant_model_predict(m, t, strlen(t), pr, NULL, NULL), SLANT_STATUS_OK);
+        for (size_t k = 0; k < 3; k++)
+            h -= pr[k] > 0 ? pr[k] * log(pr[k]) / log(3.0) : 0;
+        assert_true(h <= last + 1e-12);
+        last = h;
+        double p1 = fmax(pr[0], fmax(pr[1], pr[2])), p3 = fmin(pr[0], fmin(pr[1], pr[2]));
+        double p2 = pr[0] + pr[1] + pr[2] - p1 - p3;
+        assert_true(fabs(p.margin - (p1 - p2)) < 1e-9);
+    }
+    so.uncertainty = SLANT_SUGGEST_MARGIN;
+    assert_int_equal(slant_suggest(m, c, &so, &by_margin, &err), SLANT_STATUS_OK);
+    slant_suggest_pick a, b;
+    slant_suggestions_get(s, 0, &a);
+    slant_suggestions_get(by_margin, 0, &b);
+    assert_int_equal(a.doc, 1);
+    assert_int_equal(b.doc, 0);
+    slant_suggestions_free(by_margin);
+    slant_suggestions_free(s);
+    so.uncertainty = (slant_suggest_uncertainty)7;
+    assert_int_equal(slant_suggest(m, c, &so, &s, &err), SLANT_STATUS_BAD_OPTION);
+    assert_non_null(strstr(err.message, "uncertainty"));
+    assert_null(s);
+    slant_corpus_free(c);
+    slant_model_free(m);
+}
+
 /* Written, then read back as a training corpus would be. */
 static void test_write_reads_back(void **state)
 {
@@ -376,6 +450,7 @@ int main(void)
         cmocka_unit_test(test_duplicates_and_cap), cmocka_unit_test(test_balance),
         cmocka_unit_test(test_labeled_and_threads), cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_write_reads_back),   cmocka_unit_test(test_note_columns),
+        cmocka_unit_test(test_entropy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
 # written whole or not at all; bad requests refused.
 mkdir -p suggest && cd suggest || return
 run help-suggest 0 "$SLANT" suggest --help && has help-suggest out "Usage: slant suggest"
+cp out help.txt
 
 # A pool of ten articles: n1-n3 as in new.tsv, an exact copy of each
 # (c1-c3), two near-copies (one word changed), and two plain ones.
@@ -76,6 +77,44 @@ run suggest-balance 0 "$SLANT" suggest -m ../lr.slant pool.tsv -n 4 --head topic
 { printf 'id\ttopic\ttone\ttext\n'; tail -n +2 "$data/tiny.tsv"; printf 'u1\t\t\tChip tariffs and farm deals.\n'; } > half.tsv
 run suggest-labeled 0 "$SLANT" suggest -m ../lr.slant half.tsv -n 5 \
   && { [ "$(tail -n +2 out | cut -f1)" = u1 ] && ok suggest-labeled-skipped || bad suggest-labeled-skipped "$(cat out)"; }
+
+# --uncertainty entropy on a head of three classes: the picks come by the
+# entropy of their probabilities (as 'slant label --json' gives them),
+# largest first: q2, spread over all three classes (0.21 0.21 0.59),
+# comes before q1, torn between two (0.47 0.47 0.07), which the margin
+# puts first.
+{
+  printf 'id\tsky\ttext\n'
+  for i in 1 2 3 4; do
+    printf 's%d\tsunny\tbright sunshine and clear warm skies all day %d\n' "$i" "$i"
+    printf 'r%d\trainy\theavy rain showers and wet grey streets %d\n' "$i" "$i"
+    printf 'w%d\tsnowy\tdeep snow drifts and frozen icy roads %d\n' "$i" "$i"
+  done
+} > sky.tsv
+{
+  printf 'id\ttext\n'
+  printf 'q1\theavy rain deep snow bright\n'
+  printf 'q2\tdeep rain day clear\n'
+  printf 'q3\train streets day warm\n'
+  printf 'q4\twet roads all day\n'
+} > skypool.tsv
+"$SLANT" train sky.tsv -o sky.slant --model nb --min-count 1 >/dev/null 2>&1
+run suggest-entropy 0 "$SLANT" suggest -m sky.slant skypool.tsv -n 4 --uncertainty entropy --keep-duplicates --max-similarity 1 && {
+  "$SLANT" label -m sky.slant skypool.tsv --json \
+    | jq -r '[.id, ([.heads.sky.probabilities[] | select(. > 0) | -. * log] | add / (3 | log))] | @tsv' \
+    | sort -t "$(printf '\t')" -k2,2gr | cut -f1 > entropy.want
+  tail -n +2 out | cut -f1 > entropy.got
+  cmp -s entropy.want entropy.got && ok suggest-entropy-order \
+    || bad suggest-entropy-order "want $(tr '\n' ' ' < entropy.want), got $(tr '\n' ' ' < entropy.got)"
+  "$SLANT" suggest -m sky.slant skypool.tsv -n 1 --keep-duplicates --max-similarity 1 > margin.tsv 2>/dev/null
+  [ "$(sed -n 2p out | cut -f1)" = q2 ] && [ "$(sed -n 2p margin.tsv | cut -f1)" = q1 ] \
+    && ok suggest-entropy-not-margin || bad suggest-entropy-not-margin "entropy: $(cut -f1,5,6 out | tr '\n' ' '); margin: $(cut -f1 margin.tsv | tr '\n' ' ')"
+}
+run suggest-entropy-two 0 "$SLANT" suggest -m ../lr.slant pool.tsv -n 6 --head tone --uncertainty entropy
+cut -f1 out > two-entropy.txt
+"$SLANT" suggest -m ../lr.slant pool.tsv -n 6 --head tone --uncertainty margin 2>/dev/null | cut -f1 > two-margin.txt
+cmp -s two-entropy.txt two-margin.txt && ok suggest-entropy-two-same || bad suggest-entropy-two-same "$(paste two-entropy.txt two-margin.txt)"
+has suggest-help-uncertainty help.txt "--uncertainty U"
 
 # Hostile text: tabs and line breaks from a JSON lines pool stay inside
 # one TSV cell; bytes that are not UTF-8 leave --json valid.
@@ -168,6 +207,8 @@ run suggest-bad-head 2 "$SLANT" suggest -m ../lr.slant pool.tsv -n 2 --head stan
 run suggest-bad-cap 2 "$SLANT" suggest -m ../lr.slant pool.tsv -n 2 --max-similarity 0 && has suggest-bad-cap err "max-similarity"
 run suggest-bad-cap-big 2 "$SLANT" suggest -m ../lr.slant pool.tsv -n 2 --max-similarity 1.5
 run suggest-bad-cap-word 2 "$SLANT" suggest -m ../lr.slant pool.tsv -n 2 --max-similarity high
+run suggest-bad-uncertainty 2 "$SLANT" suggest -m ../lr.slant pool.tsv -n 2 --uncertainty doubt \
+  && has suggest-bad-uncertainty err "'doubt'" && has suggest-bad-uncertainty-choices err "margin or entropy"
 run suggest-bad-jaccard 2 "$SLANT" suggest -m ../lr.slant pool.tsv -n 2 --dup-threshold 2 && has suggest-bad-jaccard err "dup-threshold"
 run suggest-two-pools 2 "$SLANT" suggest -m ../lr.slant pool.tsv pool.tsv -n 2 && has suggest-two-pools err "exactly one POOL"
 run suggest-no-pool 1 "$SLANT" suggest -m ../lr.slant nosuch.tsv -n 2 && has suggest-no-pool err "nosuch.tsv"
