@@ -221,6 +221,9 @@ static double norm_entropy(const double *p, size_t k)
     return h / log((double)k);
 }
 
+/* Documents labeled at a time, between progress reports. */
+#define SUGGEST_SLICE 8192
+
 slant_status slant_suggest(const slant_model *m, const slant_corpus *pool,
                            const slant_suggest_options *opt, slant_suggestions **out,
                            slant_error *err)
@@ -276,7 +279,20 @@ slant_status slant_suggest(const slant_model *m, const slant_corpus *pool,
     }
     s->n_heads = nh;
     s->stats.pool = nd;
-    if (nd && (st = slant_model_predict_corpus(m, pool, 0, nd, opt->threads, probs, best, err)))
+    /* Labeling the pool is the long part: it goes a slice at a time, for
+     * the progress line. */
+    slant_stage stage;
+    slant_stage_begin(&stage, "suggest", "documents", nd);
+    for (size_t at = 0; at < nd; at += SUGGEST_SLICE) {
+        size_t k = nd - at < SUGGEST_SLICE ? nd - at : SUGGEST_SLICE;
+        st = slant_model_predict_corpus(m, pool, at, k, opt->threads, probs + at * total,
+                                        best + at * nh, err);
+        if (st)
+            break;
+        slant_stage_step(&stage, at + k);
+    }
+    slant_stage_end(&stage, st == SLANT_STATUS_OK);
+    if (st)
         goto done;
 
     /* The pool's column for each model head, by name; SIZE_MAX: none. */

@@ -215,4 +215,10 @@ run suggest-no-pool 1 "$SLANT" suggest -m ../lr.slant nosuch.tsv -n 2 && has sug
 printf 'not a model' > junk.slant
 run suggest-junk-model 2 "$SLANT" suggest -m junk.slant pool.tsv -n 2
 run suggest-unknown-option 2 "$SLANT" suggest -m ../lr.slant pool.tsv -n 2 --loud && has suggest-unknown-option err "--loud"
+
+# The progress line counts the pool's documents as they are labeled.
+SLANT_PROGRESS_DELAY=0 run suggest-progress 0 "$SLANT" suggest -m ../lr.slant pool.tsv -n 2 --progress && {
+  has suggest-progress-begins err "slant: suggest: 0/10 documents"
+  has suggest-progress-ends err "slant: suggest: 10/10 documents in "
+}
 cd ..
