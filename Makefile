@@ -19,8 +19,12 @@ WARN += -Werror
 endif
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 $(WARN) -fPIC -fvisibility=hidden -MMD -MP -pthread
-CPPFLAGS += -D_DEFAULT_SOURCE -Iinclude -Icommon -Ifeatures -Imodels -Itrain -Iinfer -Ireport
-LDLIBS = -lsvm -lutf8proc -lxxhash -ljansson -lm -pthread
+# Web pages and archives: libxml2's HTML parser and zlib (libxml2-dev,
+# zlib1g-dev).
+WEB_CFLAGS := $(shell pkg-config --cflags libxml-2.0 zlib 2>/dev/null || echo -I/usr/include/libxml2)
+WEB_LIBS := $(shell pkg-config --libs libxml-2.0 zlib 2>/dev/null || echo -lxml2 -lz)
+CPPFLAGS += -D_DEFAULT_SOURCE -Iinclude -Icommon -Ifeatures -Imodels -Itrain -Iinfer -Ireport $(WEB_CFLAGS)
+LDLIBS = -lsvm -lutf8proc -lxxhash -ljansson $(WEB_LIBS) -lm -pthread
 
 ifeq ($(BLAS),ref)
 B := build/ref

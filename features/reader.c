@@ -28,7 +28,7 @@
 
 /* Indexed by slant_format. */
 static const char *const format_names[] = {"auto", "tsv", "jsonl", "fasttext",
-                                           "dir", "lines", "text", "libsvm"};
+                                           "dir", "lines", "text", "libsvm", "html", "warc"};
 #define N_FORMATS (sizeof format_names / sizeof format_names[0])
 
 int slant_format_parse(const char *name)
@@ -147,7 +147,7 @@ static slant_status parser_start(line_parser *p, slant_format format, const char
             p->c->vectors = 1;
         return st;
     }
-    if (format == SLANT_FORMAT_LINES)
+    if (format == SLANT_FORMAT_LINES || format == SLANT_FORMAT_WARC)
         return slant_corpus_new(0, NULL, name, &p->c, err);
     return SLANT_STATUS_OK;
 }
@@ -216,6 +216,10 @@ slant_format slant_format_of_name(const char *path)
         return SLANT_FORMAT_FASTTEXT;
     if (has_suffix(path, ".svm") || has_suffix(path, ".libsvm") || has_suffix(path, ".svmlight"))
         return SLANT_FORMAT_LIBSVM;
+    if (has_suffix(path, ".html") || has_suffix(path, ".htm"))
+        return SLANT_FORMAT_HTML;
+    if (has_suffix(path, ".warc") || has_suffix(path, ".warc.gz"))
+        return SLANT_FORMAT_WARC;
     return SLANT_FORMAT_AUTO;
 }
 
@@ -321,7 +325,8 @@ struct slant_reader {
     read_opts ro;        /* the options, copied */
     line_source src;
     line_parser parser;
-    slant_corpus *whole; /* the text and folder formats: their one batch */
+    slant_corpus *whole; /* the text, html and folder formats: their one batch */
+    warc_reader *warc;   /* a WARC file: its records, from src's bytes */
     char **files;        /* a folder of articles: n_files paths, read from next_file on */
     size_t n_files, next_file;
     int done;            /* the input has ended, or failed */
@@ -361,8 +366,9 @@ static int source_all_blank(const line_source *s)
     return 1;
 }
 
-/* The rest of the input, a peeked stream, as one text document. */
-static slant_status source_text(line_source *s, const char *name, size_t max_doc,
+/* The rest of the input, a peeked stream, as one text document (the text
+ * of a web page with HTML). */
+static slant_status source_text(line_source *s, const char *name, size_t max_doc, int html,
                                 slant_corpus **out, slant_error *err)
 {
     slant_status st;
@@ -374,7 +380,15 @@ static slant_status source_text(line_source *s, const char *name, size_t max_doc
     }
     if (s->len - s->pos > max_doc)
         return slant_read_too_long(err, name, 0, max_doc);
-    return slant_text_read(s->buf + s->pos, s->len - s->pos, name, out, err);
+    if (!html)
+        return slant_text_read(s->buf + s->pos, s->len - s->pos, name, out, err);
+    char *buf = NULL;
+    const char *text = s->buf + s->pos;
+    size_t len = s->len - s->pos;
+    if (!(st = slant_html_to_text(&buf, &text, &len, name, err)))
+        st = slant_text_read(text, len, name, out, err);
+    free(buf);
+    return st;
 }
 
 static void read_opts_free(read_opts *ro)
@@ -461,6 +475,7 @@ void slant_reader_free(slant_reader *r)
         return;
     if (r->src.fd > STDERR_FILENO)
         close(r->src.fd);
+    slant_warc_free(r->warc);
     slant_source_free(&r->src);
     parser_free(&r->parser);
     slant_corpus_free(r->whole);
@@ -537,7 +552,8 @@ static slant_status reader_open(const char *path, const slant_read_options *opt,
     }
     int content_told = format == SLANT_FORMAT_AUTO;
     /* Ids that name the input: the input's name must make a good one. */
-    if ((format == SLANT_FORMAT_TEXT || ro->ids_with_path) && !articles
+    if ((format == SLANT_FORMAT_TEXT || format == SLANT_FORMAT_HTML || ro->ids_with_path)
+        && !articles
         && (st = slant_read_check_name(r->name, strlen(r->name), r->name, "the id", err)))
         goto done;
     if (articles) {
@@ -546,6 +562,10 @@ static slant_status reader_open(const char *path, const slant_read_options *opt,
     }
     if (format == SLANT_FORMAT_DIR) {
         st = slant_dir_read(path, ro, &r->whole, err);
+        goto done;
+    }
+    if (format == SLANT_FORMAT_HTML) {
+        st = slant_html_read(path, r->name, ro->max_doc, &r->whole, err);
         goto done;
     }
     if (format == SLANT_FORMAT_TEXT) {
@@ -572,8 +592,19 @@ static slant_status reader_open(const char *path, const slant_read_options *opt,
     if (format == SLANT_FORMAT_AUTO) {
         if ((st = source_peek(&r->src, err)))
             goto done;
-        format = format_of_content(r->src.buf + r->src.pos, r->src.len - r->src.pos,
-                                   ro->text_column);
+        const char *head = r->src.buf + r->src.pos;
+        size_t head_len = r->src.len - r->src.pos;
+        format = slant_looks_like_warc(head, head_len)   ? SLANT_FORMAT_WARC
+                 : slant_looks_like_html(head, head_len) ? SLANT_FORMAT_HTML
+                                                         : format_of_content(head, head_len,
+                                                                             ro->text_column);
+        if (format == SLANT_FORMAT_HTML) { /* a page from standard input: whole */
+            st = source_text(&r->src, r->name, ro->max_doc, 1, &r->whole, err);
+            if (r->src.fd > STDERR_FILENO)
+                close(r->src.fd);
+            r->src.fd = -1;
+            goto done;
+        }
         if (format == SLANT_FORMAT_AUTO && ro->text_fallback
             && looks_like_table(r->src.buf + r->src.pos, r->src.len - r->src.pos))
             format = SLANT_FORMAT_TSV;
@@ -583,7 +614,7 @@ static slant_status reader_open(const char *path, const slant_read_options *opt,
                 st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: empty input: nothing to label",
                                 r->name);
             else
-                st = source_text(&r->src, r->name, ro->max_doc, &r->whole, err);
+                st = source_text(&r->src, r->name, ro->max_doc, 0, &r->whole, err);
             format = SLANT_FORMAT_TEXT;
             if (r->src.fd > STDERR_FILENO)
                 close(r->src.fd);
@@ -602,6 +633,8 @@ static slant_status reader_open(const char *path, const slant_read_options *opt,
             goto done;
     }
     st = parser_start(&r->parser, format, r->name, ro, whole, err);
+    if (!st && format == SLANT_FORMAT_WARC)
+        st = slant_warc_open(&r->src, r->name, ro->max_doc, &r->warc, err);
 done:
     r->format = format;
     if (st) {
@@ -648,6 +681,23 @@ static slant_status read_batch(slant_reader *r, size_t max_docs, size_t max_byte
         size_t n = p->c ? p->c->n_docs : 0;
         if (n >= max_docs || (n && bytes >= max_bytes))
             break;
+        if (r->warc) {
+            char *id = NULL, *text = NULL;
+            size_t l = 0;
+            int got = 0;
+            if (!(st = slant_warc_next(r->warc, &id, &text, &l, &got, err)) && got)
+                st = slant_corpus_append(p->c, id, text, l, NULL, err);
+            free(id);
+            free(text);
+            if (st)
+                break;
+            if (!got) {
+                r->done = 1;
+                break;
+            }
+            bytes += l;
+            continue;
+        }
         char *line = NULL;
         size_t l = 0;
         int got = SOURCE_END;
