@@ -62,6 +62,7 @@ struct warc_reader {
     int eof;              /* no more bytes will come */
     int cut;              /* the file ended inside a gzip member */
     uint64_t skipped;     /* bad records */
+    char why[160];        /* the reason a record is bad, when it has numbers */
     int ended;            /* the end was reached and told */
 };
 
@@ -539,6 +540,8 @@ static const char *http_page(warc_reader *w, char *p, size_t len, char **text, s
                              slant_status *st, slant_error *err)
 {
     *text = NULL;
+    if (len < 12 || strncmp(p, "HTTP/", 5))
+        return "its payload is not an HTTP response";
     size_t hend = headers_end(p, len < MAX_HEADERS ? len : MAX_HEADERS);
     if (!hend)
         return len >= MAX_HEADERS ? "its HTTP headers pass 64 KiB" : "its HTTP headers have no end";
@@ -546,8 +549,6 @@ static const char *http_page(warc_reader *w, char *p, size_t len, char **text, s
     span name, value;
     /* the status line */
     const char *nl = memchr(p, '\n', hend);
-    if (len < 12 || strncmp(p, "HTTP/", 5))
-        return "its payload is not an HTTP response";
     const char *sp = memchr(p, ' ', (size_t)(nl - p));
     if (!sp || nl - sp < 4 || sp[1] < '1' || sp[1] > '5' || sp[2] < '0' || sp[2] > '9'
         || sp[3] < '0' || sp[3] > '9')
@@ -584,6 +585,11 @@ static const char *http_page(warc_reader *w, char *p, size_t len, char **text, s
     size_t body_len = len - hend;
     if (chunked && dechunk(body, body_len, &body_len))
         return "its chunked transfer coding is malformed";
+    if (body_len > w->max_doc) {
+        snprintf(w->why, sizeof w->why, "its page of %zu bytes passes --max-doc-bytes %zu",
+                 body_len, w->max_doc);
+        return w->why;
+    }
     char *inflated = NULL;
     if (encoding) {
         const char *why = inflate_payload(body, body_len, encoding == 1, w->max_doc, &inflated,
