@@ -62,6 +62,7 @@ struct warc_reader {
     int eof;              /* no more bytes will come */
     int cut;              /* the file ended inside a gzip member */
     uint64_t skipped;     /* bad records */
+    uint64_t records;     /* good ones, pages or not */
     char why[160];        /* the reason a record is bad, when it has numbers */
     int ended;            /* the end was reached and told */
 };
@@ -652,14 +653,21 @@ static char *target_uri(span v)
     return slant_strndup(v.p, v.len);
 }
 
-/* The end of the input: the count of bad records, told once. */
-static void at_end(warc_reader *w, int *got)
+/* The end of the input: the count of bad records, told once; an input
+ * of bad records only is no WARC file. */
+static slant_status at_end(warc_reader *w, int *got, slant_error *err)
 {
     *got = 0;
-    if (!w->ended && w->skipped)
+    int first = !w->ended;
+    w->ended = 1;
+    if (first && w->skipped && !w->records)
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                          "%s: not a WARC file: none of its %" PRIu64 " records could be read",
+                          w->name, w->skipped);
+    if (first && w->skipped)
         slant_warn("%s: %" PRIu64 " bad record%s skipped", w->name, w->skipped,
                    w->skipped == 1 ? "" : "s");
-    w->ended = 1;
+    return SLANT_STATUS_OK;
 }
 
 slant_status slant_warc_next(warc_reader *w, char **id, char **text, size_t *len, int *got,
@@ -676,8 +684,7 @@ slant_status slant_warc_next(warc_reader *w, char **id, char **text, size_t *len
             if ((st = need(w, 1, &have, err)))
                 return st;
             if (!have) {
-                at_end(w, got);
-                return SLANT_STATUS_OK;
+                return at_end(w, got, err);
             }
             if (w->buf[w->pos] != '\r' && w->buf[w->pos] != '\n')
                 break;
@@ -708,8 +715,7 @@ slant_status slant_warc_next(warc_reader *w, char **id, char **text, size_t *len
                 bad_record(w, at, w->cut ? "the file ends inside its gzip member"
                                          : "the file ends inside its headers");
                 w->pos = w->len;
-                at_end(w, got);
-                return SLANT_STATUS_OK;
+                return at_end(w, got, err);
             }
             bad_record(w, at, "its headers pass 64 KiB");
             w->pos++;
@@ -767,6 +773,7 @@ slant_status slant_warc_next(warc_reader *w, char **id, char **text, size_t *len
             else if (!(target = target_uri(uri)))
                 return slant_fail(err, SLANT_STATUS_NO_MEMORY, "%s: out of memory", w->name);
         }
+        w->records++;
         w->pos += hend; /* the spans into buf go stale from here */
         uint64_t body_at = w->base + w->pos;
         if (wanted && (uint64_t)length > (uint64_t)w->max_doc + MAX_HEADERS) {
@@ -804,8 +811,7 @@ slant_status slant_warc_next(warc_reader *w, char **id, char **text, size_t *len
             bad_record(w, at, w->cut ? "the file ends inside its gzip member"
                                      : "the file ends inside its content");
             w->pos = w->len;
-            at_end(w, got);
-            return SLANT_STATUS_OK;
+            return at_end(w, got, err);
         }
         char *body = w->buf + w->pos;
         w->pos += (size_t)length;

@@ -127,19 +127,25 @@ static void check_three(const slant_corpus *c)
     assert_string_equal(slant_corpus_text(c, 2, NULL), "three");
 }
 
+/* The three pages read under NAME, and under OTHER, a name that says
+ * nothing: told by the content. */
+static void check_both(const bytes *b, const char *name, const char *other)
+{
+    slant_corpus *c = read_ok(put(name, b, b->len));
+    check_three(c);
+    assert_string_equal(log_text, "");
+    slant_corpus_free(c);
+    c = read_ok(put(other, b, b->len));
+    check_three(c);
+    slant_corpus_free(c);
+}
+
 static void test_plain(void **state)
 {
     (void)state;
     static bytes b;
     three_pages(&b, 0);
-    slant_corpus *c = read_ok(put("plain.warc", &b, b.len));
-    check_three(c);
-    assert_string_equal(log_text, "");
-    slant_corpus_free(c);
-    /* told by its content, under a name that says nothing */
-    c = read_ok(put("plain.data", &b, b.len));
-    check_three(c);
-    slant_corpus_free(c);
+    check_both(&b, "plain.warc", "plain.data");
 }
 
 static void test_gzip_members(void **state)
@@ -147,13 +153,7 @@ static void test_gzip_members(void **state)
     (void)state;
     static bytes b;
     three_pages(&b, 1);
-    slant_corpus *c = read_ok(put("multi.warc.gz", &b, b.len));
-    check_three(c);
-    assert_string_equal(log_text, "");
-    slant_corpus_free(c);
-    c = read_ok(put("multi.bin", &b, b.len));
-    check_three(c);
-    slant_corpus_free(c);
+    check_both(&b, "multi.warc.gz", "multi.bin");
     /* in batches of one, the same */
     slant_reader *r;
     slant_error err = {{0}};
