@@ -263,6 +263,15 @@ static void page_to_utf8(strbuf *b, const char *html, size_t len, const char *hi
 /* Which elements count                                                */
 /* ------------------------------------------------------------------ */
 
+/* The rules, so that bench/warc.sh can measure what each is worth: bit 1
+ * the elements that never hold prose (nav, aside, footer, header, forms
+ * and the like; scripts and styles go whatever the bits), bit 2 the
+ * class, id, role and hidden rules, bit 4 the link-density rule, bit 8
+ * the preference for <article> and <main>.  Every build has them all. */
+#ifndef SLANT_PAGE_RULES
+#define SLANT_PAGE_RULES 15
+#endif
+
 static int name_in(const xmlChar *name, const char *const *list, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -272,9 +281,12 @@ static int name_in(const xmlChar *name, const char *const *list, size_t n)
 }
 #define NAME_IN(name, list) name_in(name, list, sizeof list / sizeof list[0])
 
-static const char *const dropped_tags[] = {
-    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
-    "canvas", "form", "button", "select", "textarea", "nav", "aside", "footer", "head", "title"};
+static const char *const never_text[] = {"script", "style", "noscript", "template", "head",
+                                         "title"};
+
+static const char *const dropped_tags[] = {"svg", "math", "iframe", "object", "embed",
+                                           "canvas", "form", "button", "select", "textarea",
+                                           "nav", "aside", "footer"};
 
 static const char *const block_tags[] = {
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
@@ -333,10 +345,14 @@ static int inside(const xmlNode *n, const char *tag)
 static int is_dropped(const xmlNode *n)
 {
     const xmlChar *name = n->name;
-    if (NAME_IN(name, dropped_tags))
+    if (NAME_IN(name, never_text))
         return 1;
-    if (!strcmp((const char *)name, "header") && !inside(n, "article"))
+    if ((SLANT_PAGE_RULES & 1) && NAME_IN(name, dropped_tags))
         return 1;
+    if ((SLANT_PAGE_RULES & 1) && !strcmp((const char *)name, "header") && !inside(n, "article"))
+        return 1;
+    if (!(SLANT_PAGE_RULES & 2))
+        return 0;
     if (!strcmp((const char *)name, "html") || !strcmp((const char *)name, "body")
         || !strcmp((const char *)name, "article") || !strcmp((const char *)name, "main"))
         return 0;
@@ -448,19 +464,26 @@ typedef struct extract {
     int space;    /* a blank is due before the next character */
 } extract;
 
-static int is_blank_byte(unsigned char c)
+/* The length of the blank at P (a NUL-terminated string), 0 when none:
+ * ASCII blanks, control characters (an entity may make one) and the
+ * no-break space all separate words, and only a single space is kept. */
+static size_t blank_at(const unsigned char *p)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    if (*p <= 0x20 || *p == 0x7F)
+        return *p ? 1 : 0;
+    if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0xA0)
+        return 2; /* C1 controls, U+00A0 */
+    return 0;
 }
 
 static void block_text(extract *x, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
-        size_t nbsp = p[0] == 0xC2 && p[1] == 0xA0 ? 2 : 0;
-        if (is_blank_byte(*p) || nbsp) {
+        size_t blank = blank_at(p);
+        if (blank) {
             x->space = x->block.len > 0;
-            p += nbsp ? nbsp : 1;
+            p += blank;
             continue;
         }
         if (x->space) {
@@ -468,7 +491,7 @@ static void block_text(extract *x, const char *s)
             x->space = 0;
         }
         const unsigned char *run = p;
-        while (*p && !is_blank_byte(*p) && !(p[0] == 0xC2 && p[1] == 0xA0))
+        while (*p && !blank_at(p))
             p++;
         size_t n = (size_t)(p - run);
         sb_put(&x->block, (const char *)run, n);
@@ -481,7 +504,7 @@ static void block_text(extract *x, const char *s)
 /* Ends the block: kept as a line unless empty or mostly links. */
 static void block_end(extract *x)
 {
-    if (x->block.len && x->link_chars * 2 <= x->chars) {
+    if (x->block.len && (!(SLANT_PAGE_RULES & 4) || x->link_chars * 2 <= x->chars)) {
         if (x->out.len)
             sb_byte(&x->out, '\n');
         sb_put(&x->out, x->block.p, x->block.len);
@@ -580,6 +603,8 @@ slant_status slant_page_text(const char *html, size_t len, const char *charset, 
                 for (xmlNode *c = r->children; c && !body; c = c->next)
                     if (is_element(c, "body"))
                         body = c;
+        if (!(SLANT_PAGE_RULES & 8))
+            f.n_articles = 0, f.main = NULL;
         if (f.n_articles)
             for (size_t i = 0; i < f.n_articles; i++)
                 walk(f.articles[i], text_enter, text_leave, &x);
