@@ -10,7 +10,8 @@ column, "html") and OUT.plain.tsv (id, label, the article's own text: the
 title and paragraphs a perfect extractor would give).  Each page has a
 doctype, a head with styles, scripts and metadata, a header, a navigation
 bar, a cookie banner, share buttons, a "related stories" list, a comment
-section with comments of both leanings, a newsletter box and a footer,
+section with comments of both leanings, a newsletter box, a footer, and,
+named by no tag, class or id, a list of links and a sponsored teaser,
 drawn from a few templates with a fixed seed, so that the archive is the
 same bytes each time.  The files go wherever OUT says (/tmp, never the
 repository): the texts are the corpus's, not ours to ship.
@@ -36,6 +37,10 @@ COMMENTS = ["Great review, I loved it too!", "Awful take. Worst thing I have rea
             "Totally agree, brilliant and moving.", "Boring and predictable, a waste of time.",
             "I laughed so hard, highly recommended.", "Terrible acting, terrible script.",
             "One of the best I have seen.", "Disappointing, I expected much more."]
+TEASERS = ["Sponsored: the best deals of the week, unbeatable prices on great gadgets",
+           "Sponsored: avoid these terrible mistakes that ruin your savings",
+           "Promoted: readers love this wonderful little travel pillow",
+           "Sponsored: the awful truth about cheap insurance"]
 SCRIPT = ("window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}"
           "gtag('js',new Date());gtag('config','G-XXXX');var ads={slots:['top','side'],"
           "refresh:30000,load:function(){for(var i=0;i<this.slots.length;i++){"
@@ -64,6 +69,12 @@ def page(rng, title, paras, url):
     comments = "".join('<div class="comment"><span class="author">reader%d</span><p>%s</p></div>'
                        % (rng.randrange(1000), c) for c in rng.sample(COMMENTS, 3))
     body = "".join("<p>%s</p>\n" % esc(p) for p in paras)
+    # boilerplate that no tag, class or id names: a list of links, and a
+    # sponsored teaser beside the article
+    more = "".join('<li><a href="/story/%d">%s</a></li>' % (rng.randrange(10**6), r)
+                   for r in rng.sample(RELATED, 3))
+    unnamed = ('<div><h4>More from us</h4><ul>%s</ul></div>\n<div><p>%s</p></div>\n'
+               % (more, rng.choice(TEASERS)))
     kind = rng.randrange(3)
     if kind == 0:  # a modern page: article element, ARIA landmarks
         main = ('<main id="content"><article class="story">'
@@ -88,7 +99,7 @@ def page(rng, title, paras, url):
         '<nav class="nav" role="navigation"><ul>%s</ul></nav>\n'
         '<div class="cookie-banner" id="cookie-consent"><p>We use cookies to improve your '
         'experience and to show you personalised ads. <button>Accept all</button> '
-        '<button>Reject</button></p></div>\n%s\n'
+        '<button>Reject</button></p></div>\n%s%s\n'
         '<aside class="related"><h3>Related stories</h3><ul>%s</ul></aside>\n'
         '<section class="comments" id="comments"><h3>Comments</h3>%s</section>\n'
         '<div class="newsletter-signup"><p>Subscribe to our newsletter for the best stories '
@@ -96,7 +107,8 @@ def page(rng, title, paras, url):
         '<footer class="site-footer"><p>&copy; 2026 The Daily Example. All rights reserved.</p>'
         '<ul><li><a href="/privacy">Privacy</a></li><li><a href="/terms">Terms</a></li></ul>'
         '</footer><script src="/app.js"></script><script>%s</script></body></html>\n'
-        % (esc(title), esc(paras[0][:150]), STYLE, SCRIPT, nav, main, related, comments, SCRIPT))
+        % (esc(title), esc(paras[0][:150]), STYLE, SCRIPT, nav, unnamed, main, related, comments,
+           SCRIPT))
 
 
 def record(url, body):

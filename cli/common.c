@@ -580,6 +580,9 @@ const char cli_read_options_help[] =
     "      --max-doc-bytes N  refuse a document (a line of a line format, a whole\n"
     "                         file, a WARC record's page) of more than N bytes; K, M,\n"
     "                         G: binary units (16M)\n"
+    "      --labels FILE      the labels from FILE, a TSV keyed by an \"id\" or \"url\"\n"
+    "                         column, joined on each document's id (a WARC page's is\n"
+    "                         its URI); its heads replace the corpus's own\n"
     "Web pages and archives: a .html or .htm file (alone or in a folder) is a page,\n"
     "its text its title and article, boilerplate left out; a JSONL object may hold\n"
     "an \"html\" key instead of \"text\"; a .warc or .warc.gz file (-f warc) is a web\n"
@@ -672,6 +675,13 @@ int cli_read_option(int opt, const char *arg, cli_read_opts *r)
             return -1;
         }
         r->opt.text_column = arg;
+        return 1;
+    case 1107:
+        if (!*arg) {
+            cli_error("--labels: give a file");
+            return -1;
+        }
+        r->opt.labels_path = arg;
         return 1;
     case 1105: return cli_progress_mode(1) ? -1 : 1;
     case 1106: return cli_progress_mode(-1) ? -1 : 1;

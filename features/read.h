@@ -62,6 +62,7 @@ typedef struct read_opts {
     size_t n_ignore;
     int texts_only, text_fallback, ids_with_path;
     size_t max_doc;
+    char *labels_path;   /* NULL: the corpus's own labels */
 } read_opts;
 
 /* What a line format's reader keeps between lines.  Documents go to c,
@@ -176,6 +177,16 @@ slant_status slant_html_to_text(char **buf, const char **text, size_t *len, cons
 int slant_looks_like_html(const char *buf, size_t len);
 slant_status slant_read_article(const char *path, const char *name, size_t max_doc, char **buf,
                                 const char **text, size_t *len, slant_error *err);
+
+/* read_labels.c: a labels file joined on the documents' ids. */
+typedef struct label_table label_table;
+slant_status slant_labels_load(const char *path, label_table **out, slant_error *err);
+/* Replaces *c with a copy whose heads are the table's, each document's
+ * labels those of the row of its id (none without one). */
+slant_status slant_labels_join(label_table *t, slant_corpus **c, slant_error *err);
+/* Warns of the documents without a row and the rows without a document. */
+void slant_labels_tell(label_table *t, const char *corpus);
+void slant_labels_free(label_table *t);
 
 /* read_warc.c: the records of a WARC file, read from a line_source's
  * bytes (which it consumes, gzip members inflated as they come). */

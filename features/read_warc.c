@@ -63,6 +63,7 @@ struct warc_reader {
     int cut;              /* the file ended inside a gzip member */
     uint64_t skipped;     /* bad records */
     uint64_t records;     /* good ones, pages or not */
+    int seen_version;     /* a record started with "WARC/1." */
     char why[160];        /* the reason a record is bad, when it has numbers */
     int ended;            /* the end was reached and told */
 };
@@ -654,13 +655,14 @@ static char *target_uri(span v)
 }
 
 /* The end of the input: the count of bad records, told once; an input
- * of bad records only is no WARC file. */
+ * of bad records only, none of them starting with a version line, is no
+ * WARC file. */
 static slant_status at_end(warc_reader *w, int *got, slant_error *err)
 {
     *got = 0;
     int first = !w->ended;
     w->ended = 1;
-    if (first && w->skipped && !w->records)
+    if (first && w->skipped && !w->records && !w->seen_version)
         return slant_fail(err, SLANT_STATUS_BAD_INPUT,
                           "%s: not a WARC file: none of its %" PRIu64 " records could be read",
                           w->name, w->skipped);
@@ -691,6 +693,10 @@ slant_status slant_warc_next(warc_reader *w, char **id, char **text, size_t *len
             w->pos++;
         }
         uint64_t at = w->base + w->pos;
+        if ((st = need(w, 7, &have, err)))
+            return st;
+        if (w->len - w->pos >= 7 && !memcmp(w->buf + w->pos, "WARC/1.", 7))
+            w->seen_version = 1;
         if (w->gz)
             member_of(w, at); /* the members before this record are done with */
         /* the header block, whole in buf */

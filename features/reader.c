@@ -327,6 +327,8 @@ struct slant_reader {
     line_parser parser;
     slant_corpus *whole; /* the text, html and folder formats: their one batch */
     warc_reader *warc;   /* a WARC file: its records, from src's bytes */
+    label_table *labels; /* labels_path's table, joined on each batch */
+    int labels_told;     /* the join's misses were warned of */
     char **files;        /* a folder of articles: n_files paths, read from next_file on */
     size_t n_files, next_file;
     int done;            /* the input has ended, or failed */
@@ -395,6 +397,7 @@ static void read_opts_free(read_opts *ro)
 {
     free(ro->text_column);
     free(ro->group_column);
+    free(ro->labels_path);
     if (ro->ignore)
         for (size_t k = 0; k < ro->n_ignore; k++)
             free(ro->ignore[k]);
@@ -449,8 +452,12 @@ static slant_status read_opts_copy(const slant_read_options *opt, read_opts *ro,
     ro->ids_with_path = opt->ids_with_path != 0;
     ro->max_doc = opt->max_doc_bytes ? opt->max_doc_bytes : SLANT_MAX_DOC_BYTES;
     ro->n_ignore = opt->n_ignore;
+    if (opt->labels_path && !*opt->labels_path)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "--labels: no file named");
     if (!(ro->text_column = slant_strdup(text))
         || (group && !(ro->group_column = slant_strdup(group)))
+        || (opt->labels_path && !ro->texts_only
+            && !(ro->labels_path = slant_strdup(opt->labels_path)))
         || !(ro->ignore = slant_calloc_array(opt->n_ignore ? opt->n_ignore : 1,
                                              sizeof *ro->ignore)))
         goto no_memory;
@@ -476,6 +483,7 @@ void slant_reader_free(slant_reader *r)
     if (r->src.fd > STDERR_FILENO)
         close(r->src.fd);
     slant_warc_free(r->warc);
+    slant_labels_free(r->labels);
     slant_source_free(&r->src);
     parser_free(&r->parser);
     slant_corpus_free(r->whole);
@@ -536,6 +544,8 @@ static slant_status reader_open(const char *path, const slant_read_options *opt,
         goto done;
     const read_opts *ro = &r->ro;
     r->src.max_line = ro->max_doc;
+    if (ro->labels_path && (st = slant_labels_load(ro->labels_path, &r->labels, err)))
+        goto done;
     int articles = 0; /* a folder of articles */
     if (format == SLANT_FORMAT_AUTO && !from_stdin) {
         struct stat sb;
@@ -736,8 +746,8 @@ uint64_t slant_reader_bytes(const slant_reader *r)
     return r->src.got - (r->src.len - r->src.pos); /* what is still buffered is not yet read */
 }
 
-slant_status slant_reader_next(slant_reader *r, size_t max_docs, size_t max_bytes,
-                               slant_corpus **batch, slant_error *err)
+static slant_status reader_next(slant_reader *r, size_t max_docs, size_t max_bytes,
+                                slant_corpus **batch, slant_error *err)
 {
     if (!batch)
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no place to put the batch");
@@ -798,7 +808,7 @@ slant_status slant_reader_next(slant_reader *r, size_t max_docs, size_t max_byte
     return SLANT_STATUS_OK;
 }
 
-slant_status slant_reader_rest(slant_reader *r, slant_corpus **out, slant_error *err)
+static slant_status reader_rest(slant_reader *r, slant_corpus **out, slant_error *err)
 {
     if (!out)
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no place to put the corpus");
@@ -846,6 +856,38 @@ slant_status slant_reader_rest(slant_reader *r, slant_corpus **out, slant_error 
         r->whole = NULL;
     }
     return st;
+}
+
+/* The labels file joined on what went out; its misses told at the end of
+ * the input (END). */
+static slant_status with_labels(slant_reader *r, slant_status st, slant_corpus **c, int end,
+                                slant_error *err)
+{
+    if (!r || !r->labels || st)
+        return st;
+    if (*c && (st = slant_labels_join(r->labels, c, err))) {
+        slant_corpus_free(*c);
+        *c = NULL;
+        return st;
+    }
+    if (end && !r->labels_told) {
+        r->labels_told = 1;
+        slant_labels_tell(r->labels, r->name);
+    }
+    return SLANT_STATUS_OK;
+}
+
+slant_status slant_reader_next(slant_reader *r, size_t max_docs, size_t max_bytes,
+                               slant_corpus **batch, slant_error *err)
+{
+    slant_status st = reader_next(r, max_docs, max_bytes, batch, err);
+    return with_labels(r, st, batch, batch && !*batch, err);
+}
+
+slant_status slant_reader_rest(slant_reader *r, slant_corpus **out, slant_error *err)
+{
+    slant_status st = reader_rest(r, out, err);
+    return with_labels(r, st, out, 1, err);
 }
 
 slant_status slant_corpus_read_with(const char *path, const slant_read_options *opt,

@@ -169,6 +169,13 @@ typedef struct slant_read_options {
                                 * that lacks it is an error, as a format without columns
                                 * is; an empty cell (JSON null or "") is no group, and
                                 * the document is then a group of its own */
+    const char *labels_path;   /* a TSV of labels kept apart from the texts: a header naming
+                                * an "id" (or "url") column and the heads, then a row per
+                                * document, joined on the document's id (a WARC record's
+                                * is its URI).  Its heads replace the corpus's own; a
+                                * document without a row has no labels, and the end of
+                                * the reading warns of how many had none.  NULL: none;
+                                * ignored with texts_only */
 } slant_read_options;
 
 /* Fills the defaults: SLANT_FORMAT_AUTO, the text in "text", nothing

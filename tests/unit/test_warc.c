@@ -296,6 +296,52 @@ static void test_big_record_skipped(void **state)
     slant_corpus_free(c);
 }
 
+static void test_labels_joined(void **state)
+{
+    (void)state;
+    static bytes b, lab;
+    three_pages(&b, 1);
+    const char *warc = put("labeled.warc.gz", &b, b.len);
+    char warc_path[600];
+    snprintf(warc_path, sizeof warc_path, "%s", warc);
+    lab.len = 0;
+    static const char rows[] = "id\ttopic\t#note\ttone\nhttp://a.example/2\ttrade\tx\t\n"
+                               "http://a.example/1\tchips\t\tup\nhttp://a.example/9\ttrade\t\tup\n";
+    add(&lab, rows, sizeof rows - 1);
+    const char *labels = put("labels.tsv", &lab, lab.len);
+    slant_read_options opt;
+    slant_read_options_init(&opt);
+    opt.labels_path = labels;
+    slant_set_log(on_log, NULL);
+    log_text[0] = '\0';
+    slant_corpus *c = NULL;
+    slant_error err = {{0}};
+    assert_int_equal(slant_corpus_read_with(warc_path, &opt, &c, &err), SLANT_STATUS_OK);
+    slant_set_log(NULL, NULL);
+    assert_int_equal(slant_corpus_size(c), 3);
+    assert_string_equal(slant_corpus_id(c, 1), "http://a.example/2");
+    assert_string_equal(slant_corpus_text(c, 1, NULL), "café");
+    assert_int_equal(slant_corpus_heads(c), 2);
+    assert_string_equal(slant_corpus_head_name(c, 0), "topic");
+    assert_string_equal(slant_corpus_head_name(c, 1), "tone");
+    assert_string_equal(slant_corpus_label(c, 0, 0), "chips");
+    assert_string_equal(slant_corpus_label(c, 0, 1), "up");
+    assert_string_equal(slant_corpus_label(c, 1, 0), "trade");
+    assert_null(slant_corpus_label(c, 1, 1));
+    assert_null(slant_corpus_label(c, 2, 0)); /* no row */
+    assert_non_null(strstr(log_text, "1 of the 3 documents of"));
+    assert_non_null(strstr(log_text, "1 of its 3 rows name no document"));
+    slant_corpus_free(c);
+    /* a bad table stops the reading before any document */
+    static const char ragged[] = "id\ttopic\nhttp://a.example/1\n";
+    lab.len = 0;
+    add(&lab, ragged, sizeof ragged - 1);
+    labels = put("labels.tsv", &lab, lab.len);
+    assert_int_equal(slant_corpus_read_with(warc_path, &opt, &c, &err), SLANT_STATUS_BAD_INPUT);
+    assert_non_null(strstr(err.message, "labels.tsv:2: expected 2 fields, found 1"));
+    assert_null(c);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -318,6 +364,7 @@ int main(void)
         cmocka_unit_test(test_bad_records),
         cmocka_unit_test(test_gzip_corrupt_and_truncated),
         cmocka_unit_test(test_big_record_skipped),
+        cmocka_unit_test(test_labels_joined),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

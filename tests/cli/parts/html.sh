@@ -87,3 +87,19 @@ run warc-not 2 "$SLANT" label -m nb.slant -f warc chips.html && has warc-not err
 [ "$(wc -l < out)" -le 1 ] && ok warc-not-no-rows || bad warc-not-no-rows "$(cat out)"
 run warc-missing 1 "$SLANT" label -m nb.slant -f warc nothing.warc && has warc-missing err 'nothing.warc: No such file or directory'
 run html-bad-format 2 "$SLANT" label -m nb.slant -f htm chips.html && has html-bad-format err "'htm' is not one of"
+
+# ---- labels kept apart: --labels FILE, joined on the URI --------------------------
+printf 'url\ttopic\nhttp://news.example/chips\tchips\nhttp://news.example/trade\ttrade\nhttp://news.example/gone\ttrade\n' > site.labels.tsv
+run warc-eval 0 "$SLANT" eval -m nb.slant -l topic --labels site.labels.tsv site.warc.gz && {
+  has warc-eval out 'head topic: accuracy 1.0000'
+  has warc-eval-unused err 'site.labels.tsv: 1 of its 3 rows name no document of site.warc.gz'
+}
+run warc-train 0 "$SLANT" train site.warc --labels site.labels.tsv -o site.slant --model nb --min-count 1 && \
+  has warc-train out 'heads topic (2 classes)'
+run warc-label-labels 0 "$SLANT" label -m site.slant site.warc --labels site.labels.tsv && has warc-label-labels out 'http://news.example/chips	chips'
+printf 'topic\ttone\nchips\tup\n' > nokey.tsv
+run labels-no-key 2 "$SLANT" eval -m nb.slant --labels nokey.tsv site.warc && has labels-no-key err 'nokey.tsv:1: no "id" or "url" column to join the labels on'
+printf 'id\ttopic\na\tchips\na\ttrade\n' > twice.tsv
+run labels-twice 2 "$SLANT" train site.warc --labels twice.tsv -o x.slant && has labels-twice err 'twice.tsv:3: id "a" again (first on row 1)'
+[ ! -e x.slant ] && ok labels-no-model || bad labels-no-model
+run labels-missing 1 "$SLANT" train site.warc --labels none.tsv -o x.slant && has labels-missing err 'none.tsv: No such file or directory'
