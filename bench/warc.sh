@@ -55,7 +55,7 @@ accuracy "$work/warc-labels.tsv"
 
 echo "== what each page rule is worth (features/html.c, SLANT_PAGE_RULES)"
 libs="$root/build/release/lib/libslant.a $(pkg-config --libs libxml-2.0 zlib) -lsvm -lutf8proc -lxxhash -ljansson -lopenblas -lm -pthread"
-for rules in 0 1 3 7 15; do
+for rules in 0 1 3 7 15 31; do
   cc -O2 -std=c11 -D_DEFAULT_SOURCE -I"$root/include" -I"$root/common" $(pkg-config --cflags libxml-2.0) \
     -DSLANT_PAGE_RULES=$rules -o "$work/pagetext-$rules" "$root/bench/pagetext.c" "$root/features/html.c" $libs
   "$work/pagetext-$rules" "$label" < "$work/pages.jsonl" > "$work/text-$rules.tsv"
@@ -90,7 +90,7 @@ t=$(best "$slant" label -m "$work/model.slant" "$work/pages.warc" --threads 1)
 echo "label the plain WARC, 1 thread: $t s; $(echo "$plain $t" | awk '{printf "%.1f MB/s", $1/$2/1e6}')"
 t=$(best "$slant" label -m "$work/model.slant" "$work/pages.warc.gz")
 echo "label the WARC.gz, all threads: $t s; $(echo "$plain $t" | awk '{printf "%.1f MB/s of WARC", $1/$2/1e6}')"
-t=$(best sh -c "\"$work/pagetext-15\" $label < \"$work/pages.jsonl\"")
+t=$(best sh -c "\"$work/pagetext-31\" $label < \"$work/pages.jsonl\"")
 echo "page text alone (JSONL in):   $t s; $(echo "$(stat -c %s "$work/pages.jsonl") $t" | awk '{printf "%.1f MB/s", $1/$2/1e6}')"
 t=$(best "$slant" label -m "$work/model.slant" "$work/pages.plain.tsv" --threads 1)
 echo "label the plain text, 1 thread: $t s; $(echo "$(stat -c %s "$work/pages.plain.tsv") $t" | awk '{printf "%.1f MB/s of text", $1/$2/1e6}')"

@@ -13,7 +13,9 @@
  *
  * What is kept, after trafilatura's choices: the <title>, then the text
  * blocks of the body (of its <article> elements, or of its <main>, when it
- * has them), one block a line, whitespace collapsed, entities decoded.
+ * has them; else of the element whose <p> children hold the most text,
+ * when they hold half the page's, as readability finds the article), one
+ * block a line, whitespace collapsed, entities decoded.
  * What is dropped, with everything inside it:
  * - elements that never hold the article's prose: script, style,
  *   noscript, template, svg, math, iframe, object, embed, canvas, form,
@@ -45,6 +47,7 @@
 #include <iconv.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -267,9 +270,10 @@ static void page_to_utf8(strbuf *b, const char *html, size_t len, const char *hi
  * the elements that never hold prose (nav, aside, footer, header, forms
  * and the like; scripts and styles go whatever the bits), bit 2 the
  * class, id, role and hidden rules, bit 4 the link-density rule, bit 8
- * the preference for <article> and <main>.  Every build has them all. */
+ * the preference for <article> and <main>, bit 16 the densest block's.
+ * Every build has them all. */
 #ifndef SLANT_PAGE_RULES
-#define SLANT_PAGE_RULES 15
+#define SLANT_PAGE_RULES 31
 #endif
 
 static int name_in(const xmlChar *name, const char *const *list, size_t n)
@@ -421,11 +425,38 @@ typedef struct finder {
     xmlNode **articles;
     size_t n_articles, cap;
     int failed;
+    xmlNode *dense;     /* the element whose <p> children hold the most text */
+    size_t dense_len;   /* that text's bytes (each element's count in its _private) */
+    size_t text_len;    /* the bytes of all the text outside boilerplate */
 } finder;
+
+/* Counts a text node of the body: toward the page's text, and toward the
+ * element whose <p> child holds it (a few levels of inline markup up). */
+static void find_text(finder *f, xmlNode *n)
+{
+    size_t len = n->content ? strlen((const char *)n->content) : 0;
+    f->text_len += len;
+    xmlNode *p = n->parent;
+    for (int up = 0; p && up < 6 && !is_element(p, "p"); up++)
+        p = p->parent;
+    if (!p || !is_element(p, "p") || !p->parent)
+        return;
+    xmlNode *holder = p->parent;
+    size_t held = (size_t)(uintptr_t)holder->_private + len;
+    holder->_private = (void *)(uintptr_t)held;
+    if (held > f->dense_len) {
+        f->dense = holder;
+        f->dense_len = held;
+    }
+}
 
 static int find_enter(xmlNode *n, void *ctx)
 {
     finder *f = ctx;
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+        find_text(f, n);
+        return 0;
+    }
     if (n->type != XML_ELEMENT_NODE && n->type != XML_DOCUMENT_NODE
         && n->type != XML_HTML_DOCUMENT_NODE)
         return 0;
@@ -610,6 +641,8 @@ slant_status slant_page_text(const char *html, size_t len, const char *charset, 
                 walk(f.articles[i], text_enter, text_leave, &x);
         else if (f.main)
             walk(f.main, text_enter, text_leave, &x);
+        else if ((SLANT_PAGE_RULES & 16) && f.dense && f.dense_len * 2 >= f.text_len)
+            walk(f.dense, text_enter, text_leave, &x);
         else if (body)
             walk(body, text_enter, text_leave, &x);
         else

@@ -258,7 +258,8 @@ SLANT_API slant_status slant_reader_rest(slant_reader *reader, slant_corpus **ou
  * UTF-8), into *text (output, NUL-terminated, *text_len bytes when
  * TEXT_LEN is not NULL; free it with slant_page_text_free).  The text is the
  * page's <title>, then the text blocks of its body (of its <article>s, or
- * its <main>, when it has them), a block a line, whitespace collapsed and
+ * its <main>, when it has them; else of the element whose <p> children
+ * hold half its text), a block a line, whitespace collapsed and
  * entities decoded; scripts, styles, navigation, headers, footers, asides,
  * forms and elements whose class or id says cookie banner, menu, sharing,
  * related stories or comments are dropped (features/html.c lists the

@@ -78,6 +78,21 @@ static void test_article_preferred(void **state)
     /* the article's own class never drops it; its header keeps the headline */
     assert_string_equal(t, "T\nHeadline\nBy A\nBody one.");
     slant_page_text_free(t);
+    /* no article, no main: the element whose paragraphs hold most of the text */
+    static const char dense_page[] =
+        "<body><div><p>Sponsored: great deals</p></div><div class=\"post\">"
+        "<p>First paragraph of the story, long enough to matter.</p>"
+        "<p>Second paragraph, <b>also</b> long enough to matter here.</p></div></body>";
+    t = text_of(PAGE(dense_page), NULL);
+    assert_string_equal(t, "First paragraph of the story, long enough to matter.\n"
+                           "Second paragraph, also long enough to matter here.");
+    slant_page_text_free(t);
+    /* paragraphs spread over many holders: the whole body */
+    static const char spread[] = "<body><div><p>one two</p></div><div><p>three four</p></div>"
+                                 "<div><p>five six</p></div></body>";
+    t = text_of(PAGE(spread), NULL);
+    assert_string_equal(t, "one two\nthree four\nfive six");
+    slant_page_text_free(t);
     static const char main_page[] =
         "<body><div>Outside</div><main><h2>Inside</h2><p>Text</p></main></body>";
     t = text_of(PAGE(main_page), NULL);
