@@ -29,7 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!text || strlen(text) != len)
         abort();
     for (size_t i = 0; i < len; i++) {
-        int line_start = i == 0 || text[i - 1] == '\n', line_end = i + 1 == len || text[i + 1] == '\n';
+        int line_start = i == 0 || text[i - 1] == '\n';
+        int line_end = i + 1 == len || text[i + 1] == '\n';
         if (text[i] == '\n') {
             if (line_start || line_end)
                 abort(); /* an empty line */
