@@ -19,8 +19,12 @@ WARN += -Werror
 endif
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 $(WARN) -fPIC -fvisibility=hidden -MMD -MP -pthread
-CPPFLAGS += -D_DEFAULT_SOURCE -Iinclude -Icommon -Ifeatures -Imodels -Itrain -Iinfer -Ireport
-LDLIBS = -lsvm -lutf8proc -lxxhash -ljansson -lm -pthread
+# Web pages and archives: libxml2's HTML parser and zlib (libxml2-dev,
+# zlib1g-dev).
+WEB_CFLAGS := $(shell pkg-config --cflags libxml-2.0 zlib 2>/dev/null || echo -I/usr/include/libxml2)
+WEB_LIBS := $(shell pkg-config --libs libxml-2.0 zlib 2>/dev/null || echo -lxml2 -lz)
+CPPFLAGS += -D_DEFAULT_SOURCE -Iinclude -Icommon -Ifeatures -Imodels -Itrain -Iinfer -Ireport $(WEB_CFLAGS)
+LDLIBS = -lsvm -lutf8proc -lxxhash -ljansson $(WEB_LIBS) -lm -pthread
 
 ifeq ($(BLAS),ref)
 B := build/ref
@@ -135,7 +139,8 @@ valgrind: all
 	tests/valgrind/run $(B)/bin/slant
 
 # libFuzzer harnesses (clang, Debian's libclang-rt-14-dev) for the corpus
-# readers, the tokenizer and features, the model loader and the HTML report
+# readers, web pages and WARC files, the tokenizer and features, the model
+# loader and the HTML report
 # (its markup the report's alone, whatever the corpus holds), on a build of
 # the library with address and undefined-behaviour checks; each runs
 # FUZZ_SECONDS from the seeds in tests/fuzz/seeds and the models made here.
@@ -144,7 +149,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
   -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 FUZZ_OBJS := $(LIB_SRCS:%.c=build/fuzz/%.o)
-FUZZERS := build/fuzz/fuzz_corpus build/fuzz/fuzz_features build/fuzz/fuzz_model build/fuzz/fuzz_report
+FUZZERS := build/fuzz/fuzz_corpus build/fuzz/fuzz_features build/fuzz/fuzz_model build/fuzz/fuzz_report \
+  build/fuzz/fuzz_html build/fuzz/fuzz_warc
 .SECONDARY: $(FUZZ_OBJS)
 build/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -161,7 +167,7 @@ build/fuzz/seeds/model: $(B)/bin/slant tests/cli/data/tiny.tsv
 	$(B)/bin/slant features tests/cli/data/tiny.tsv -o build/fuzz/tiny.svm --min-count 1 >/dev/null
 	$(B)/bin/slant train build/fuzz/tiny.svm -o $@/vectors.slant >/dev/null
 fuzz: all $(FUZZERS) build/fuzz/seeds/model
-	@for f in corpus features model report; do \
+	@for f in corpus features model report html warc; do \
 	  mkdir -p build/fuzz/work/$$f; \
 	  seeds=tests/fuzz/seeds/$$f; [ $$f = model ] && seeds=build/fuzz/seeds/model; [ $$f = report ] && seeds=tests/fuzz/seeds/corpus; \
 	  echo "== fuzz_$$f for $(FUZZ_SECONDS) s"; \

@@ -120,8 +120,8 @@ int cli_read_corpus(const char *path, slant_format fmt, const cli_labels *labels
                     slant_corpus **out);
 
 /* The reading options every command that reads a corpus takes:
- * --max-doc-bytes, --ignore (repeatable) and --text-column.  opt.ignore
- * points into names. */
+ * --max-doc-bytes, --ignore (repeatable), --text-column and --labels.
+ * opt.ignore points into names. */
 typedef struct cli_read_opts {
     slant_read_options opt;
     const char *names[256];
@@ -134,6 +134,7 @@ int cli_read_option(int opt, const char *arg, cli_read_opts *r);
     {"max-doc-bytes", required_argument, 0, 1101},               \
     {"ignore", required_argument, 0, 1102},                      \
     {"text-column", required_argument, 0, 1103},                 \
+    {"labels", required_argument, 0, 1107},                      \
     CLI_PROGRESS_LONGOPTS
 /* --progress and --quiet (read by cli_read_option, helped in
  * cli_read_options_help): every command that reads has them. */

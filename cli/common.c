@@ -269,8 +269,9 @@ const char cli_train_options_help[] =
     "      --seed N           seed of every random choice (1)\n"
     "  -l, --label NAME       learn this label column; repeatable (default: every\n"
     "                         column but id, the text and the --ignore ones)\n"
-    "  -f, --format F         corpus format: tsv, jsonl, fasttext, dir, libsvm (default:\n"
-    "                         from the name, then the content)\n";
+    "  -f, --format F         corpus format: tsv, jsonl, fasttext, dir, libsvm, html,\n"
+    "                         warc (default: from the name, then the content)\n"
+;
 
 int cli_train_presets(int argc, char **argv, const char *shortopts,
                       const struct option *longopts, slant_options *o)
@@ -563,7 +564,8 @@ int cli_parse_format(const char *s, slant_format *out)
 {
     int f = slant_format_parse(s);
     if (f < 0) {
-        cli_error("--format: '%s' is not one of tsv, jsonl, fasttext, dir, lines, text, libsvm", s);
+        cli_error("--format: '%s' is not one of tsv, jsonl, fasttext, dir, lines, text, libsvm, "
+                  "html, warc", s);
         return -1;
     }
     *out = (slant_format)f;
@@ -576,7 +578,16 @@ const char cli_read_options_help[] =
     "      --ignore COLUMN    a TSV column or JSONL key that is neither text, id nor\n"
     "                         a label (a url, a title); repeatable\n"
     "      --max-doc-bytes N  refuse a document (a line of a line format, a whole\n"
-    "                         file) of more than N bytes; K, M, G: binary units (16M)\n"
+    "                         file, a WARC record's page) of more than N bytes; K, M,\n"
+    "                         G: binary units (16M)\n"
+    "      --labels FILE      the labels from FILE, a TSV keyed by an \"id\" or \"url\"\n"
+    "                         column, joined on each document's id (a WARC page's is\n"
+    "                         its URI); its heads replace the corpus's own\n"
+    "Web pages and archives: a .html or .htm file (alone or in a folder) is a page,\n"
+    "its text its title and article, boilerplate left out; a JSONL object may hold\n"
+    "an \"html\" key instead of \"text\"; a .warc or .warc.gz file (-f warc) is a web\n"
+    "archive, each HTML response a document whose id is its URI, bad records\n"
+    "skipped with a warning naming their byte offset.\n"
     "Progress:\n"
     "      --progress         a progress line on standard error even when it is not\n"
     "                         a terminal (then a plain line every 5 seconds); on a\n"
@@ -664,6 +675,13 @@ int cli_read_option(int opt, const char *arg, cli_read_opts *r)
             return -1;
         }
         r->opt.text_column = arg;
+        return 1;
+    case 1107:
+        if (!*arg) {
+            cli_error("--labels: give a file");
+            return -1;
+        }
+        r->opt.labels_path = arg;
         return 1;
     case 1105: return cli_progress_mode(1) ? -1 : 1;
     case 1106: return cli_progress_mode(-1) ? -1 : 1;

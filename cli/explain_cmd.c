@@ -104,7 +104,7 @@ static const char explain_usage[] =
     "                         sum; against null for a head of one class)\n"
     "      --lines            one article per line\n"
     "  -f, --input-format F   read every FILE as a corpus of this format (tsv, jsonl,\n"
-    "                         fasttext, dir, lines, text, libsvm)\n"
+    "                         fasttext, dir, lines, text, libsvm, html, warc)\n"
     "  -t, --threads N        threads; 0 for every core (0)\n"
     "  -h, --help             this help\n"
     "--text-column, --ignore and --max-doc-bytes below are as for label.\n";
@@ -271,7 +271,7 @@ int cmd_explain(int argc, char **argv)
             int f = slant_format_parse(optarg);
             if (f < 0) {
                 cli_error("--input-format: '%s' is not one of tsv, jsonl, fasttext, dir, lines, "
-                          "text, libsvm", optarg);
+                          "text, libsvm, html, warc", optarg);
                 return EXIT_BAD;
             }
             fmt = (slant_format)f;

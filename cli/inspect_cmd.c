@@ -494,8 +494,10 @@ int cmd_inspect(int argc, char **argv)
             return EXIT_BAD;
         if (r > 0) {
             if (c != 1104) /* --group has a message of its own */
-                only_with_groups = c == 1101 ? "--max-doc-bytes"
-                                   : c == 1102 ? "--ignore" : "--text-column";
+                only_with_groups = c == 1101   ? "--max-doc-bytes"
+                                   : c == 1102 ? "--ignore"
+                                   : c == 1107 ? "--labels"
+                                               : "--text-column";
             continue;
         }
         switch (c) {

@@ -58,8 +58,10 @@ static const char label_usage[] =
     "      --no-header        TSV without its header row, for input cut into\n"
     "                         pieces (GNU parallel --pipe): see STREAMS below\n"
     "  -f, --input-format F   read every FILE as a corpus of this format (tsv, jsonl,\n"
-    "                         fasttext, dir, lines, text, libsvm; dir: a labeled\n"
-    "                         DIR/<label>/<file> corpus, its files labeled)\n"
+    "                         fasttext, dir, lines, text, libsvm, html, warc; dir: a\n"
+    "                         labeled DIR/<label>/<file> corpus, its files labeled;\n"
+    "                         html: a web page, its text; warc: a web archive, its\n"
+    "                         HTML responses, ids their URIs)\n"
     "  -t, --threads N        threads; 0 for every core (0)\n"
     "      --explain K        K n-grams each way for each head (1 to 1000000, or all)\n"
     "      --abstain          leave a head unlabeled where its top probability is under\n"
@@ -372,7 +374,7 @@ int cmd_label(int argc, char **argv)
             int f = slant_format_parse(optarg);
             if (f < 0) {
                 cli_error("--input-format: '%s' is not one of tsv, jsonl, fasttext, dir, lines, "
-                          "text, libsvm (the output's is --format)", optarg);
+                          "text, libsvm, html, warc (the output's is --format)", optarg);
                 return EXIT_BAD;
             }
             fmt = (slant_format)f;
@@ -465,8 +467,8 @@ static const char eval_usage[] =
     "\n"
     "  -m, --model MODEL      the model file (required)\n"
     "  -l, --label NAME       score this head only; repeatable (default: every head)\n"
-    "  -f, --format F         corpus format: tsv, jsonl, fasttext, dir, libsvm (default:\n"
-    "      --input-format F   from the name, then the content)\n"
+    "  -f, --format F         corpus format: tsv, jsonl, fasttext, dir, libsvm, html,\n"
+    "      --input-format F   warc (default: from the name, then the content)\n"
     "      --json             print one JSON object:\n"
     "    {\"documents\": N, \"heads\": {HEAD: {\"labeled\": N, \"accuracy\": A,\n"
     "      \"macro_f1\": F, \"classes\": {CLASS: {\"precision\": P, \"recall\": R,\n"

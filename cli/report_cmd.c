@@ -34,8 +34,9 @@ static const char report_usage[] =
     "  -n, --top N            n-grams a class (10; 0 to 10000)\n"
     "      --mistakes N       mistakes a head (10; 0 for none, at most 100000)\n"
     "      --title TEXT       the page's title (\"slant report\")\n"
-    "  -f, --format F         corpus format: tsv, jsonl, fasttext, dir, libsvm (default:\n"
-    "                         from the name, then the content)\n"
+    "  -f, --format F         corpus format: tsv, jsonl, fasttext, dir, libsvm, html,\n"
+    "                         warc (default: from the name, then the content)\n"
+
     "  -t, --threads N        threads; 0 for every core (0)\n"
     "  -h, --help             this help\n";
 

@@ -2,7 +2,9 @@
  * read.h: what the corpus readers share.  Private to features/: a line
  * format is a file (read_tsv.c, read_jsonl.c, read_fasttext.c,
  * read_lines.c, read_libsvm.c) of calls fed a line at a time; the folder
- * formats are read_dir.c; source.c reads bytes and lines and checks names;
+ * formats are read_dir.c; web pages are read_html.c (their text from
+ * html.c) and web archives read_warc.c, a record at a time; source.c
+ * reads bytes and lines and checks names;
  * reader.c tells the format, dispatches to the format's calls and hands
  * the documents out, whole or in batches (slant_reader).  So adding a
  * format is adding a file, its calls here, and its case in reader.c.
@@ -60,6 +62,7 @@ typedef struct read_opts {
     size_t n_ignore;
     int texts_only, text_fallback, ids_with_path;
     size_t max_doc;
+    char *labels_path;   /* NULL: the corpus's own labels */
 } read_opts;
 
 /* What a line format's reader keeps between lines.  Documents go to c,
@@ -165,5 +168,38 @@ slant_status slant_dir_read_articles(char *const *files, size_t n_files, size_t 
                                      const char *name, size_t max_docs, size_t max_bytes,
                                      size_t max_doc, slant_corpus **out, slant_error *err);
 void slant_names_free(char **names, size_t n);
+
+/* read_html.c */
+slant_status slant_html_read(const char *path, const char *name, size_t max_doc,
+                             slant_corpus **out, slant_error *err);
+slant_status slant_html_to_text(char **buf, const char **text, size_t *len, const char *name,
+                                slant_error *err);
+int slant_looks_like_html(const char *buf, size_t len);
+slant_status slant_read_article(const char *path, const char *name, size_t max_doc, char **buf,
+                                const char **text, size_t *len, slant_error *err);
+
+/* read_labels.c: a labels file joined on the documents' ids. */
+typedef struct label_table label_table;
+slant_status slant_labels_load(const char *path, label_table **out, slant_error *err);
+/* Replaces *c with a copy whose heads are the table's, each document's
+ * labels those of the row of its id (none without one). */
+slant_status slant_labels_join(label_table *t, slant_corpus **c, slant_error *err);
+/* Warns of the documents without a row and the rows without a document. */
+void slant_labels_tell(label_table *t, const char *corpus);
+void slant_labels_free(label_table *t);
+
+/* read_warc.c: the records of a WARC file, read from a line_source's
+ * bytes (which it consumes, gzip members inflated as they come). */
+typedef struct warc_reader warc_reader;
+int slant_looks_like_warc(const char *buf, size_t len);
+slant_status slant_warc_open(line_source *src, const char *name, size_t max_doc,
+                             warc_reader **out, slant_error *err);
+/* The next page into *id and *text (output, *len bytes; both the
+ * caller's to free), *got 0 at the end, where the count of bad records
+ * skipped is warned of. */
+slant_status slant_warc_next(warc_reader *w, char **id, char **text, size_t *len, int *got,
+                             slant_error *err);
+uint64_t slant_warc_skipped(const warc_reader *w);
+void slant_warc_free(warc_reader *w);
 
 #endif /* SLANT_READ_H */

@@ -1,7 +1,8 @@
 /*
  * read_dir.c: the folder formats: a folder per label (each subfolder's
  * files are documents of that class) and a folder of articles (every file
- * a document, read in batches).
+ * a document, read in batches).  A .html or .htm file in either is a web
+ * page, its text the page's.
  */
 #ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE /* fileno, strcasecmp, opendir */
@@ -117,7 +118,7 @@ static slant_status read_label_folder(slant_corpus *c, const char *dir, const ch
         else if (!S_ISREG(sb.st_mode))
             st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: not a regular file", path);
         else if (!(st = slant_read_check_name(id, strlen(id), path, "the id", err))
-                 && !(st = slant_read_document(path, path, max_doc, &buf, &text, &len, err))) {
+                 && !(st = slant_read_article(path, path, max_doc, &buf, &text, &len, err))) {
             const char *labels[1] = {label};
             st = slant_corpus_append(c, id, text, len, labels, err);
         }
@@ -165,8 +166,6 @@ slant_status slant_dir_read(const char *dir, const read_opts *ro, slant_corpus *
 }
 
 /* ---- A folder of articles (text_fallback) ---- */
-
-/* The format a file name implies, or SLANT_FORMAT_AUTO. */
 
 /* The regular files of folder DIR, each to be one text document whose id
  * is its path: *files (output, *n_files paths, sorted) for
@@ -225,7 +224,7 @@ slant_status slant_dir_list_articles(const char *dir, char ***files, size_t *n_f
             continue;
         }
         slant_format f = slant_format_of_name(paths[i]);
-        if (f != SLANT_FORMAT_AUTO)
+        if (f != SLANT_FORMAT_AUTO && f != SLANT_FORMAT_HTML)
             slant_warn("%s: labeled as one article, though its name says %s; name the file "
                        "itself to label its records", paths[i], slant_format_name(f));
         char *keep = paths[i];
@@ -263,7 +262,7 @@ slant_status slant_dir_read_articles(char *const *files, size_t n_files, size_t 
         char *buf = NULL;
         const char *text;
         size_t len = 0;
-        if (!(st = slant_read_document(path, path, max_doc, &buf, &text, &len, err)))
+        if (!(st = slant_read_article(path, path, max_doc, &buf, &text, &len, err)))
             st = slant_corpus_append(c, path, text, len, NULL, err);
         bytes += len;
         free(buf);

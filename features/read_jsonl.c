@@ -1,6 +1,7 @@
 /*
- * read_jsonl.c: the JSONL format, one JSON object a line: a "text" key,
- * an optional "id" and group key, the heads as string keys.  Fed a line at
+ * read_jsonl.c: the JSONL format, one JSON object a line: a "text" key
+ * (or an "html" key, a web page whose text is taken, when it has no
+ * "text"), an optional "id" and group key, the heads as string keys.  Fed a line at
  * a time by reader.c; parsed with jansson.
  */
 #ifndef _DEFAULT_SOURCE
@@ -33,6 +34,9 @@ static const char *json_kind(const json_t *v)
     }
     return "a JSON value";
 }
+
+/* The key of a web page, read when an object has no text key. */
+#define HTML_KEY "html"
 
 static int key_is(const char *key, size_t key_len, const char *word)
 {
@@ -67,6 +71,7 @@ static slant_status jsonl_heads(line_parser *p, json_t *obj, size_t lineno, slan
         keys[n_keys++] = key;
         if (ro->texts_only || key_is(key, key_len, ro->text_column)
             || slant_read_is_ignored(ro, key, key_len, NULL) || key_is(key, key_len, "id")
+            || key_is(key, key_len, HTML_KEY)
             || (ro->group_column && key_is(key, key_len, ro->group_column))
             || (key_len && key[0] == '#')) /* a note (slant suggest's guesses) */
             continue;
@@ -105,8 +110,8 @@ static slant_status jsonl_doc(json_t *obj, line_parser *p, size_t lineno, slant_
     const char **labels = p->labels, *name = p->name;
     for (size_t h = 0; h < c->n_heads; h++)
         labels[h] = NULL;
-    const char *text = NULL, *id = NULL, *group = NULL;
-    size_t text_len = 0, group_len = 0;
+    const char *text = NULL, *id = NULL, *group = NULL, *html = NULL;
+    size_t text_len = 0, group_len = 0, html_len = 0;
     int group_seen = 0;
     char id_buf[32], group_buf[32];
     const char *key;
@@ -141,6 +146,13 @@ static slant_status jsonl_doc(json_t *obj, line_parser *p, size_t lineno, slant_
                                   ro->text_column, json_kind(value));
             text = json_string_value(value);
             text_len = json_string_length(value);
+        } else if (key_is(key, key_len, HTML_KEY)) {
+            if (!json_is_string(value))
+                return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                                  "%s:%zu: \"%s\" must be a string, found %s", name, lineno,
+                                  HTML_KEY, json_kind(value));
+            html = json_string_value(value);
+            html_len = json_string_length(value);
         } else if (key_is(key, key_len, "id")) {
             if (json_is_string(value)) {
                 id = json_string_value(value);
@@ -187,12 +199,23 @@ static slant_status jsonl_doc(json_t *obj, line_parser *p, size_t lineno, slant_
             labels[json_integer_value(slot)] = *label ? label : NULL;
         }
     }
-    if (!text)
-        return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: no \"%s\" key", name, lineno,
-                          ro->text_column);
+    if (!text && !html)
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s:%zu: no \"%s\" key (nor \"%s\")",
+                          name, lineno, ro->text_column, HTML_KEY);
     if (ro->group_column)
         p->group_seen |= group_seen;
-    if ((st = slant_parser_append(p, id, lineno, text, text_len, labels, err)))
+    char *page = NULL;
+    if (!text) {
+        char where[512];
+        snprintf(where, sizeof where, "%s:%zu", name, lineno);
+        text = html;
+        text_len = html_len;
+        if ((st = slant_html_to_text(&page, &text, &text_len, where, err)))
+            return st;
+    }
+    st = slant_parser_append(p, id, lineno, text, text_len, labels, err);
+    free(page);
+    if (st)
         return st;
     return ro->group_column ? slant_corpus_set_last_group(c, group, group_len, err)
                             : SLANT_STATUS_OK;

@@ -28,7 +28,7 @@
 
 /* Indexed by slant_format. */
 static const char *const format_names[] = {"auto", "tsv", "jsonl", "fasttext",
-                                           "dir", "lines", "text", "libsvm"};
+                                           "dir", "lines", "text", "libsvm", "html", "warc"};
 #define N_FORMATS (sizeof format_names / sizeof format_names[0])
 
 int slant_format_parse(const char *name)
@@ -147,7 +147,7 @@ static slant_status parser_start(line_parser *p, slant_format format, const char
             p->c->vectors = 1;
         return st;
     }
-    if (format == SLANT_FORMAT_LINES)
+    if (format == SLANT_FORMAT_LINES || format == SLANT_FORMAT_WARC)
         return slant_corpus_new(0, NULL, name, &p->c, err);
     return SLANT_STATUS_OK;
 }
@@ -216,6 +216,10 @@ slant_format slant_format_of_name(const char *path)
         return SLANT_FORMAT_FASTTEXT;
     if (has_suffix(path, ".svm") || has_suffix(path, ".libsvm") || has_suffix(path, ".svmlight"))
         return SLANT_FORMAT_LIBSVM;
+    if (has_suffix(path, ".html") || has_suffix(path, ".htm"))
+        return SLANT_FORMAT_HTML;
+    if (has_suffix(path, ".warc") || has_suffix(path, ".warc.gz"))
+        return SLANT_FORMAT_WARC;
     return SLANT_FORMAT_AUTO;
 }
 
@@ -321,7 +325,10 @@ struct slant_reader {
     read_opts ro;        /* the options, copied */
     line_source src;
     line_parser parser;
-    slant_corpus *whole; /* the text and folder formats: their one batch */
+    slant_corpus *whole; /* the text, html and folder formats: their one batch */
+    warc_reader *warc;   /* a WARC file: its records, from src's bytes */
+    label_table *labels; /* labels_path's table, joined on each batch */
+    int labels_told;     /* the join's misses were warned of */
     char **files;        /* a folder of articles: n_files paths, read from next_file on */
     size_t n_files, next_file;
     int done;            /* the input has ended, or failed */
@@ -361,8 +368,9 @@ static int source_all_blank(const line_source *s)
     return 1;
 }
 
-/* The rest of the input, a peeked stream, as one text document. */
-static slant_status source_text(line_source *s, const char *name, size_t max_doc,
+/* The rest of the input, a peeked stream, as one text document (the text
+ * of a web page with HTML). */
+static slant_status source_text(line_source *s, const char *name, size_t max_doc, int html,
                                 slant_corpus **out, slant_error *err)
 {
     slant_status st;
@@ -374,13 +382,22 @@ static slant_status source_text(line_source *s, const char *name, size_t max_doc
     }
     if (s->len - s->pos > max_doc)
         return slant_read_too_long(err, name, 0, max_doc);
-    return slant_text_read(s->buf + s->pos, s->len - s->pos, name, out, err);
+    if (!html)
+        return slant_text_read(s->buf + s->pos, s->len - s->pos, name, out, err);
+    char *buf = NULL;
+    const char *text = s->buf + s->pos;
+    size_t len = s->len - s->pos;
+    if (!(st = slant_html_to_text(&buf, &text, &len, name, err)))
+        st = slant_text_read(text, len, name, out, err);
+    free(buf);
+    return st;
 }
 
 static void read_opts_free(read_opts *ro)
 {
     free(ro->text_column);
     free(ro->group_column);
+    free(ro->labels_path);
     if (ro->ignore)
         for (size_t k = 0; k < ro->n_ignore; k++)
             free(ro->ignore[k]);
@@ -435,8 +452,12 @@ static slant_status read_opts_copy(const slant_read_options *opt, read_opts *ro,
     ro->ids_with_path = opt->ids_with_path != 0;
     ro->max_doc = opt->max_doc_bytes ? opt->max_doc_bytes : SLANT_MAX_DOC_BYTES;
     ro->n_ignore = opt->n_ignore;
+    if (opt->labels_path && !*opt->labels_path)
+        return slant_fail(err, SLANT_STATUS_BAD_OPTION, "--labels: no file named");
     if (!(ro->text_column = slant_strdup(text))
         || (group && !(ro->group_column = slant_strdup(group)))
+        || (opt->labels_path && !ro->texts_only
+            && !(ro->labels_path = slant_strdup(opt->labels_path)))
         || !(ro->ignore = slant_calloc_array(opt->n_ignore ? opt->n_ignore : 1,
                                              sizeof *ro->ignore)))
         goto no_memory;
@@ -461,6 +482,8 @@ void slant_reader_free(slant_reader *r)
         return;
     if (r->src.fd > STDERR_FILENO)
         close(r->src.fd);
+    slant_warc_free(r->warc);
+    slant_labels_free(r->labels);
     slant_source_free(&r->src);
     parser_free(&r->parser);
     slant_corpus_free(r->whole);
@@ -521,6 +544,8 @@ static slant_status reader_open(const char *path, const slant_read_options *opt,
         goto done;
     const read_opts *ro = &r->ro;
     r->src.max_line = ro->max_doc;
+    if (ro->labels_path && (st = slant_labels_load(ro->labels_path, &r->labels, err)))
+        goto done;
     int articles = 0; /* a folder of articles */
     if (format == SLANT_FORMAT_AUTO && !from_stdin) {
         struct stat sb;
@@ -537,7 +562,8 @@ static slant_status reader_open(const char *path, const slant_read_options *opt,
     }
     int content_told = format == SLANT_FORMAT_AUTO;
     /* Ids that name the input: the input's name must make a good one. */
-    if ((format == SLANT_FORMAT_TEXT || ro->ids_with_path) && !articles
+    if ((format == SLANT_FORMAT_TEXT || format == SLANT_FORMAT_HTML || ro->ids_with_path)
+        && !articles
         && (st = slant_read_check_name(r->name, strlen(r->name), r->name, "the id", err)))
         goto done;
     if (articles) {
@@ -546,6 +572,10 @@ static slant_status reader_open(const char *path, const slant_read_options *opt,
     }
     if (format == SLANT_FORMAT_DIR) {
         st = slant_dir_read(path, ro, &r->whole, err);
+        goto done;
+    }
+    if (format == SLANT_FORMAT_HTML) {
+        st = slant_html_read(path, r->name, ro->max_doc, &r->whole, err);
         goto done;
     }
     if (format == SLANT_FORMAT_TEXT) {
@@ -572,8 +602,19 @@ static slant_status reader_open(const char *path, const slant_read_options *opt,
     if (format == SLANT_FORMAT_AUTO) {
         if ((st = source_peek(&r->src, err)))
             goto done;
-        format = format_of_content(r->src.buf + r->src.pos, r->src.len - r->src.pos,
-                                   ro->text_column);
+        const char *head = r->src.buf + r->src.pos;
+        size_t head_len = r->src.len - r->src.pos;
+        format = slant_looks_like_warc(head, head_len)   ? SLANT_FORMAT_WARC
+                 : slant_looks_like_html(head, head_len) ? SLANT_FORMAT_HTML
+                                                         : format_of_content(head, head_len,
+                                                                             ro->text_column);
+        if (format == SLANT_FORMAT_HTML) { /* a page from standard input: whole */
+            st = source_text(&r->src, r->name, ro->max_doc, 1, &r->whole, err);
+            if (r->src.fd > STDERR_FILENO)
+                close(r->src.fd);
+            r->src.fd = -1;
+            goto done;
+        }
         if (format == SLANT_FORMAT_AUTO && ro->text_fallback
             && looks_like_table(r->src.buf + r->src.pos, r->src.len - r->src.pos))
             format = SLANT_FORMAT_TSV;
@@ -583,7 +624,7 @@ static slant_status reader_open(const char *path, const slant_read_options *opt,
                 st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: empty input: nothing to label",
                                 r->name);
             else
-                st = source_text(&r->src, r->name, ro->max_doc, &r->whole, err);
+                st = source_text(&r->src, r->name, ro->max_doc, 0, &r->whole, err);
             format = SLANT_FORMAT_TEXT;
             if (r->src.fd > STDERR_FILENO)
                 close(r->src.fd);
@@ -602,6 +643,8 @@ static slant_status reader_open(const char *path, const slant_read_options *opt,
             goto done;
     }
     st = parser_start(&r->parser, format, r->name, ro, whole, err);
+    if (!st && format == SLANT_FORMAT_WARC)
+        st = slant_warc_open(&r->src, r->name, ro->max_doc, &r->warc, err);
 done:
     r->format = format;
     if (st) {
@@ -648,6 +691,23 @@ static slant_status read_batch(slant_reader *r, size_t max_docs, size_t max_byte
         size_t n = p->c ? p->c->n_docs : 0;
         if (n >= max_docs || (n && bytes >= max_bytes))
             break;
+        if (r->warc) {
+            char *id = NULL, *text = NULL;
+            size_t l = 0;
+            int got = 0;
+            if (!(st = slant_warc_next(r->warc, &id, &text, &l, &got, err)) && got)
+                st = slant_corpus_append(p->c, id, text, l, NULL, err);
+            free(id);
+            free(text);
+            if (st)
+                break;
+            if (!got) {
+                r->done = 1;
+                break;
+            }
+            bytes += l;
+            continue;
+        }
         char *line = NULL;
         size_t l = 0;
         int got = SOURCE_END;
@@ -686,8 +746,8 @@ uint64_t slant_reader_bytes(const slant_reader *r)
     return r->src.got - (r->src.len - r->src.pos); /* what is still buffered is not yet read */
 }
 
-slant_status slant_reader_next(slant_reader *r, size_t max_docs, size_t max_bytes,
-                               slant_corpus **batch, slant_error *err)
+static slant_status reader_next(slant_reader *r, size_t max_docs, size_t max_bytes,
+                                slant_corpus **batch, slant_error *err)
 {
     if (!batch)
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no place to put the batch");
@@ -748,7 +808,7 @@ slant_status slant_reader_next(slant_reader *r, size_t max_docs, size_t max_byte
     return SLANT_STATUS_OK;
 }
 
-slant_status slant_reader_rest(slant_reader *r, slant_corpus **out, slant_error *err)
+static slant_status reader_rest(slant_reader *r, slant_corpus **out, slant_error *err)
 {
     if (!out)
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "no place to put the corpus");
@@ -796,6 +856,38 @@ slant_status slant_reader_rest(slant_reader *r, slant_corpus **out, slant_error 
         r->whole = NULL;
     }
     return st;
+}
+
+/* The labels file joined on what went out; its misses told at the end of
+ * the input (END). */
+static slant_status with_labels(slant_reader *r, slant_status st, slant_corpus **c, int end,
+                                slant_error *err)
+{
+    if (!r || !r->labels || st)
+        return st;
+    if (*c && (st = slant_labels_join(r->labels, c, err))) {
+        slant_corpus_free(*c);
+        *c = NULL;
+        return st;
+    }
+    if (end && !r->labels_told) {
+        r->labels_told = 1;
+        slant_labels_tell(r->labels, r->name);
+    }
+    return SLANT_STATUS_OK;
+}
+
+slant_status slant_reader_next(slant_reader *r, size_t max_docs, size_t max_bytes,
+                               slant_corpus **batch, slant_error *err)
+{
+    slant_status st = reader_next(r, max_docs, max_bytes, batch, err);
+    return with_labels(r, st, batch, batch && !*batch, err);
+}
+
+slant_status slant_reader_rest(slant_reader *r, slant_corpus **out, slant_error *err)
+{
+    slant_status st = reader_rest(r, out, err);
+    return with_labels(r, st, out, 1, err);
 }
 
 slant_status slant_corpus_read_with(const char *path, const slant_read_options *opt,

@@ -96,13 +96,19 @@ typedef enum slant_format {
     SLANT_FORMAT_DIR,      /* DIR/<label>/<file>, one document per file; head "label" */
     SLANT_FORMAT_LINES,    /* one unlabeled document per line */
     SLANT_FORMAT_TEXT,     /* one unlabeled document: the whole file */
-    SLANT_FORMAT_LIBSVM    /* LIBSVM/svmlight vectors, "LABEL FEATURE:VALUE ...", one per
+    SLANT_FORMAT_LIBSVM,   /* LIBSVM/svmlight vectors, "LABEL FEATURE:VALUE ...", one per
                             * line; head "label" (or FILE.map.tsv's), classes from
                             * FILE.map.tsv when it is there, 0 there meaning none */
+    SLANT_FORMAT_HTML,     /* one unlabeled web page, its text as slant_page_text gives it;
+                            * by name a .html or .htm file (in a folder corpus too) */
+    SLANT_FORMAT_WARC      /* a web archive (WARC/1.0, 1.1), plain or gzip member by
+                            * member: each HTTP response record with an HTML payload is a
+                            * document, its id the WARC-Target-URI; bad records are
+                            * skipped with a warning naming their byte offset */
 } slant_format;
 
-/* Parses "tsv", "jsonl", "fasttext", "dir", "lines", "text", "libsvm"; -1 if
- * unknown. */
+/* Parses "tsv", "jsonl", "fasttext", "dir", "lines", "text", "libsvm",
+ * "html", "warc"; -1 if unknown. */
 SLANT_API int slant_format_parse(const char *name);
 SLANT_API const char *slant_format_name(slant_format format);
 
@@ -163,6 +169,13 @@ typedef struct slant_read_options {
                                 * that lacks it is an error, as a format without columns
                                 * is; an empty cell (JSON null or "") is no group, and
                                 * the document is then a group of its own */
+    const char *labels_path;   /* a TSV of labels kept apart from the texts: a header naming
+                                * an "id" (or "url") column and the heads, then a row per
+                                * document, joined on the document's id (a WARC record's
+                                * is its URI).  Its heads replace the corpus's own; a
+                                * document without a row has no labels, and the end of
+                                * the reading warns of how many had none.  NULL: none;
+                                * ignored with texts_only */
 } slant_read_options;
 
 /* Fills the defaults: SLANT_FORMAT_AUTO, the text in "text", nothing
@@ -240,6 +253,24 @@ SLANT_API uint64_t slant_reader_bytes(const slant_reader *reader);
  * caller that opened a stream to learn its format reads it whole. */
 SLANT_API slant_status slant_reader_rest(slant_reader *reader, slant_corpus **out,
                                          slant_error *err);
+/* The text of a web page: the HTML[0, LEN) bytes, in CHARSET (an HTTP
+ * Content-Type's charset; NULL: the one a <meta> in the page names, else
+ * UTF-8), into *text (output, NUL-terminated, *text_len bytes when
+ * TEXT_LEN is not NULL; free it with slant_page_text_free).  The text is the
+ * page's <title>, then the text blocks of its body (of its <article>s, or
+ * its <main>, when it has them; else of the element whose <p> children
+ * hold half its text), a block a line, whitespace collapsed and
+ * entities decoded; scripts, styles, navigation, headers, footers, asides,
+ * forms and elements whose class or id says cookie banner, menu, sharing,
+ * related stories or comments are dropped (features/html.c lists the
+ * rules).  Always valid UTF-8 without control characters but '\n': bytes
+ * that are not characters in the charset become U+FFFD.  Any bytes are a
+ * page (libxml2's recovering HTML parser; nothing is fetched); one with no
+ * text gives "".  Fails only on a page over INT_MAX bytes or no memory. */
+SLANT_API slant_status slant_page_text(const char *html, size_t len, const char *charset,
+                                       char **text, size_t *text_len, slant_error *err);
+SLANT_API void slant_page_text_free(char *text);
+
 /* Keeps only the named heads, in the given order.  Fails on an unknown name. */
 SLANT_API slant_status slant_corpus_select_heads(slant_corpus *corpus, const char *const *names,
                                                  size_t n_names, slant_error *err);
