@@ -115,6 +115,12 @@ typedef struct cli_labels {
 } cli_labels;
 int cli_add_label(cli_labels *l, const char *name);
 
+/* train --stream's --hash-bits unless given: a million buckets, 4 MiB of
+ * idf and 8 MiB of sums a class. */
+#define CLI_STREAM_HASH_BITS 20
+/* The documents MODEL's provenance says it was trained on (0 if none). */
+size_t cli_model_documents(const slant_model *model);
+
 /* Reads a corpus, keeps the --label heads if any; prints errors. */
 int cli_read_corpus(const char *path, slant_format fmt, const cli_labels *labels,
                     slant_corpus **out);
@@ -252,5 +258,6 @@ int cmd_drift(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_suggest(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 #endif /* SLANT_CLI_H */

@@ -544,6 +544,12 @@ int cli_add_label(cli_labels *l, const char *name)
     return 0;
 }
 
+size_t cli_model_documents(const slant_model *model)
+{
+    const char *p = strstr(slant_model_provenance(model), "\ncorpus_documents=");
+    return p ? (size_t)strtoull(p + 18, NULL, 10) : 0;
+}
+
 int cli_load_model(const char *path, slant_model **out)
 {
     slant_error err = {{0}};
