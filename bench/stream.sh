@@ -29,8 +29,14 @@ trap 'rm -f "$WORK"/*.tsv.corpus "$WORK"/*.slant' EXIT
 # dropped, shuffled with seed N.
 shuffled() {
   local seed=$1; shift
-  for f in "$@"; do tail -n +2 "$f"; done \
-    | shuf --random-source=<(yes "$seed" | head -c 65536)
+  for f in "$@"; do tail -n +2 "$f"; done | shuffle "$seed"
+}
+
+# shuffle N: standard input's lines in an order drawn from seed N (awk's
+# rand, then sort: memory stays sort's, whatever the input).
+shuffle() {
+  awk -v seed="$1" 'BEGIN { srand(seed) } { printf "%.12f\t%s\n", rand(), $0 }' \
+    | LC_ALL=C sort -S 256M -T "$WORK" -k1,1 | cut -f2-
 }
 
 # measure NAME CMD...: one line "NAME<TAB>peak MiB<TAB>seconds" to memory.tsv
@@ -135,7 +141,7 @@ run_memory() {
   local r=1
   while [ "$(stat -c %s "$big")" -lt $((GB * 1000000000)) ]; do
     { tail -n +2 "$DATA/imdb/train.tsv"; tail -n +2 "$DATA/article_bias/train.tsv" | cut -f1,3; } \
-      | shuf --random-source=<(yes "$r" | head -c 65536) >> "$big"
+      | shuffle "$r" >> "$big"
     r=$((r + 1))
   done
   echo "big corpus: $(stat -c %s "$big") bytes, $(($(wc -l < "$big") - 1)) documents"

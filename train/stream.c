@@ -170,8 +170,10 @@ static slant_status batch_rows(stream *s, const slant_corpus *batch, slant_error
         nnz += part[t].n;
     slant_csr *x = &s->rows;
     size_t c1 = s->rows_cap, c2 = s->rows_cap;
-    if (s->failed || !(x->rowptr = realloc(x->rowptr, (n + 1) * sizeof *x->rowptr))
-        || slant_grow((void **)&x->index, &c1, nnz ? nnz : 1, sizeof *x->index)
+    size_t *rowptr = s->failed ? NULL : realloc(x->rowptr, (n + 1) * sizeof *x->rowptr);
+    if (rowptr)
+        x->rowptr = rowptr;
+    if (!rowptr || slant_grow((void **)&x->index, &c1, nnz ? nnz : 1, sizeof *x->index)
         || slant_grow((void **)&x->value, &c2, nnz ? nnz : 1, sizeof *x->value)) {
         st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory reading %s", s->path);
         goto out;
@@ -443,8 +445,9 @@ static slant_status fit_chunk(stream *s, slant_error *err)
     slant_csr *x = &s->chunk;
     size_t nf = s->nf, n = x->rows;
     slant_status st = SLANT_STATUS_OK;
+    size_t sw_cap = s->y_cap;
     if (slant_grow((void **)&s->y, &s->y_cap, n ? n : 1, sizeof *s->y)
-        || !(s->sw = realloc(s->sw, (n ? n : 1) * sizeof *s->sw)))
+        || slant_grow((void **)&s->sw, &sw_cap, s->y_cap, sizeof *s->sw))
         return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
     for (size_t h = 0; h < s->n_heads && !st; h++) {
         stream_head *sh = &s->heads[h];
