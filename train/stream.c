@@ -42,6 +42,7 @@ typedef struct stream_head {
                        * labeled documents */
     double acc_docs;  /* the labeled documents of the chunks that counted */
     size_t chunks;    /* chunks that counted */
+    size_t at_limit;  /* chunks whose fit stopped at the iteration limit */
 } stream_head;
 
 typedef struct stream {
@@ -472,10 +473,13 @@ static slant_status fit_chunk(stream *s, slant_error *err)
             free(ck);
             continue;
         }
-        for (size_t i = 0; i < n; i++)
-            s->sw[i] = s->y[i] < 0 || !s->o->class_weight
-                           ? (s->y[i] < 0 ? 0.0 : 1.0)
-                           : (double)labeled / ((double)cn * (double)ck[s->y[i]]);
+        for (size_t i = 0; i < n; i++) /* balanced within the chunk, as a fit of it alone */
+            if (s->y[i] < 0)
+                s->sw[i] = 0.0;
+            else
+                s->sw[i] = s->o->class_weight
+                               ? (double)labeled / ((double)cn * (double)ck[s->y[i]])
+                               : 1.0;
         free(ck);
         float *w = slant_calloc_array((nf + 1) * cn, sizeof *w);
         if (!sh->acc)
@@ -494,6 +498,7 @@ static slant_status fit_chunk(stream *s, slant_error *err)
                 sh->acc[j] += (double)labeled * w[j];
             sh->acc_docs += (double)labeled;
             sh->chunks++;
+            sh->at_limit += at_limit != 0;
         }
         free(w);
     }
@@ -649,6 +654,10 @@ slant_status slant_train_stream(const char *path, const slant_options *opt,
                                          sh->names[0]);
             goto out;
         }
+        if (lr && sh->at_limit)
+            slant_warn("head \"%s\": %zu of the %zu chunk fits stopped at their limit of %u "
+                       "iterations before they converged; raise --iterations", s.head_names[h],
+                       sh->at_limit, sh->chunks, o.max_iter);
         if (lr && !sh->chunks) {
             st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
                             "%s: column \"%s\": no chunk of the corpus holds every class; "
