@@ -90,6 +90,10 @@ run_accuracy() {
   echo "--stream nb against in-memory hashed nb: max |p - p'| $(max_diff "$WORK/snb.slant" "$WORK/nbh.slant")"
   "$SLANT" train "$train" --stream -o "$WORK/slr.slant" $t >/dev/null
   accuracy "--stream lr (32 MiB chunks)" "$WORK/slr.slant"
+  for c in 16M 8M; do
+    "$SLANT" train "$train" --stream --chunk "$c" -o "$WORK/slrc.slant" $t >/dev/null
+    accuracy "--stream lr, --chunk $c" "$WORK/slrc.slant"
+  done
   "$SLANT" train "$train" --hash-bits 20 --calibrate none -o "$WORK/lrh.slant" $t >/dev/null
   accuracy "in-memory lr, hashed 2^20" "$WORK/lrh.slant"
   for k in 2 4; do

@@ -46,6 +46,9 @@ int cli_each_batch(const char *path, const slant_read_options *opt,
 int cli_parse_u32(const char *opt, const char *s, uint32_t min, uint32_t max, uint32_t *out);
 int cli_parse_u64(const char *opt, const char *s, uint64_t *out);
 int cli_parse_double(const char *opt, const char *s, double *out);
+/* A size in bytes: digits, then K, M or G (binary units) or nothing, in
+ * [min, max]. */
+int cli_parse_size(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* "A-B", or "A" for A-A, or "0" for off. */
 int cli_parse_range(const char *opt, const char *s, uint32_t *lo, uint32_t *hi);
 

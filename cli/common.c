@@ -596,8 +596,7 @@ void cli_read_opts_init(cli_read_opts *r)
     r->opt.ignore = r->names;
 }
 
-/* A size in bytes: digits, then K, M or G (binary units) or nothing. */
-static int parse_size(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out)
+int cli_parse_size(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
     char *end;
     errno = 0;
@@ -631,7 +630,7 @@ int cli_read_option(int opt, const char *arg, cli_read_opts *r)
     switch (opt) {
     case 1101: {
         uint64_t v;
-        if (parse_size("max-doc-bytes", arg, 1, (uint64_t)1 << 40, &v))
+        if (cli_parse_size("max-doc-bytes", arg, 1, (uint64_t)1 << 40, &v))
             return -1;
         if (v > SIZE_MAX)
             v = SIZE_MAX;

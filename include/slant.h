@@ -445,7 +445,8 @@ typedef struct slant_stream_options {
                                      * the call) */
     size_t batch_docs;              /* documents a batch; 0: 4096 */
     size_t batch_bytes;             /* text bytes a batch; 0: 16 MiB */
-    size_t chunk_bytes;             /* lr: text bytes of each chunk fitted; 0: 32 MiB */
+    size_t chunk_bytes;             /* lr: text bytes of each chunk fitted (a chunk ends with
+                                     * the batch that reaches them); 0: 32 MiB */
 } slant_stream_options;
 
 /* Fills the defaults: read defaults, every head, hashed, the sizes above. */

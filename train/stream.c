@@ -706,8 +706,9 @@ slant_status slant_train_stream(const char *path, const slant_options *opt,
     char note[160], hashtext[64];
     if (lr) {
         size_t chunks = s.heads[0].chunks;
-        snprintf(note, sizeof note, "stream=passes %d, %zu chunks of up to %zu bytes averaged\n",
-                 passes, chunks, so->chunk_bytes ? so->chunk_bytes : STREAM_CHUNK_BYTES);
+        snprintf(note, sizeof note, "stream=passes %d, lr chunks averaged: %zu (of %zu bytes of "
+                 "text each, to a batch)\n", passes, chunks,
+                 so->chunk_bytes ? so->chunk_bytes : STREAM_CHUNK_BYTES);
     } else {
         snprintf(note, sizeof note, "stream=passes %d\n", passes);
     }

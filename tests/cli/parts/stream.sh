@@ -49,6 +49,14 @@ run merge-vocab 0 "$SLANT" merge A.slant B.slant -o M.slant && {
 }
 # lr: streamed, and shards averaged.
 run stream-lr 0 "$SLANT" train "$data/tiny.tsv" --stream -o L.slant && has stream-lr-said out "trained lr"
+run stream-chunk 0 "$SLANT" train "$data/tiny.tsv" --stream --chunk 1M -o L.slant \
+  && run stream-chunk-inspect 0 "$SLANT" inspect L.slant \
+  && has stream-chunk-recorded out "lr chunks averaged: 1 (of 1048576 bytes"
+run stream-chunk-alone 2 "$SLANT" train "$data/tiny.tsv" --chunk 1M -o X.slant \
+  && has stream-chunk-alone-said err "--chunk goes with --stream"
+run stream-chunk-nb 2 "$SLANT" train "$data/tiny.tsv" --stream --model nb --chunk 1M -o X.slant
+run stream-chunk-small 2 "$SLANT" train "$data/tiny.tsv" --stream --chunk 1K -o X.slant \
+  && has stream-chunk-small-said err "--chunk: 1K is out of range"
 "$SLANT" train a.tsv --hash-bits 12 -o LA.slant >/dev/null
 "$SLANT" train b.tsv --hash-bits 12 -o LB.slant >/dev/null
 run merge-average 0 "$SLANT" merge --average LA.slant LB.slant -o LM.slant \
