@@ -222,10 +222,13 @@ slant_status slant_model_merge(const slant_model *const *models, const char *con
         goto oom;
     /* lr: each model weighs as its training documents (all alike when a
      * provenance does not say). */
-    for (size_t i = 0; i < n_models; i++)
+    int known = 1;
+    for (size_t i = 0; i < n_models; i++) {
         docs += recorded_docs(models[i]);
+        known &= recorded_docs(models[i]) > 0;
+    }
     for (size_t i = 0; i < n_models; i++)
-        share[i] = docs ? (double)recorded_docs(models[i]) / (double)docs : 1.0 / (double)n_models;
+        share[i] = known ? (double)recorded_docs(models[i]) / (double)docs : 1.0 / (double)n_models;
     for (uint32_t h = 0; h < nh; h++) {
         int r = union_classes(models, n_models, h, &u[h]);
         if (r == -2) {

@@ -369,6 +369,26 @@ static void test_lr_streamed_and_averaged(void **state)
     slant_model_free(m);
 }
 
+/* --average weighs each shard by its training documents. */
+static void test_average_weighs_documents(void **state)
+{
+    (void)state;
+    slant_options o = nb_options(SLANT_MODEL_KIND_LR, SLANT_WEIGHTING_COUNTS);
+    slant_model *a = train_memory(0, 160, &o), *b = train_memory(160, 80, &o);
+    slant_model *m = merged(a, b, 1);
+    for (size_t h = 0; h < 2; h++)
+        for (size_t c = 0; c < slant_model_classes(m, h); c++)
+            for (uint32_t f = 0; f < 1024; f += 3) {
+                double want = (160.0 * slant_model_weight(a, h, c, f)
+                               + 80.0 * slant_model_weight(b, h, c, f)) / 240.0;
+                assert_float_equal(slant_model_weight(m, h, c, f), want, 1e-6);
+            }
+    assert_non_null(strstr(slant_model_provenance(m), "corpus_documents=240\n"));
+    slant_model_free(a);
+    slant_model_free(b);
+    slant_model_free(m);
+}
+
 static void test_stream_refusals(void **state)
 {
     (void)state;
@@ -430,6 +450,7 @@ int main(void)
         cmocka_unit_test(test_merge_fixed_features),
         cmocka_unit_test(test_merge_refused),
         cmocka_unit_test(test_lr_streamed_and_averaged),
+        cmocka_unit_test(test_average_weighs_documents),
         cmocka_unit_test(test_stream_refusals),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

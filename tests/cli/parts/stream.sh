@@ -20,6 +20,11 @@ run stream-nb 0 "$SLANT" train "$data/tiny.tsv" --stream --model nb --hash-bits 
   cmp -s s.out m.out && ok stream-nb-labels-as-memory || bad stream-nb-labels-as-memory "$(diff s.out m.out)"
   run stream-provenance 0 "$SLANT" inspect s.slant && has stream-provenance out "stream=passes 2"
 }
+# --label: the heads asked for, batch after batch; one the corpus lacks is named.
+run stream-label 0 "$SLANT" train "$data/tiny.tsv" --stream --model nb --label tone -o S1.slant \
+  && has stream-label-heads out "heads tone (2 classes); wrote S1.slant"
+run stream-label-unknown 2 "$SLANT" train "$data/tiny.tsv" --stream --model nb --label nothere -o X.slant \
+  && has stream-label-unknown-said err 'no head named "nothere"'
 # The same bytes at one thread and at four.
 "$SLANT" train "$data/tiny.tsv" --stream --model cnb --hash-bits 10 --threads 1 -o t1.slant >/dev/null
 "$SLANT" train "$data/tiny.tsv" --stream --model cnb --hash-bits 10 --threads 4 -o t4.slant >/dev/null
