@@ -8,7 +8,8 @@
 #   bench/stream.sh memory     peak RSS and time (/usr/bin/time -v) of the
 #                              in-memory default on 25k/50k/100k/200k
 #                              documents, and of train --stream on the same
-#                              and on a generated 2 GB corpus
+#                              and on a generated 2 GB corpus (SIZES="" skips
+#                              the series, LR_BIG=0 the lr run on 2 GB)
 #
 # Every corpus it makes lies under $WORK (/tmp/slant-bench-stream) and is
 # deleted at the end: shuffled repeats of ../shared/data's imdb (train and
@@ -135,7 +136,7 @@ run_memory() {
   # imdb-sized documents, 25k to 200k of them
   { echo $'label\ttext'; for r in 1 2 3 4; do shuffled "$r" "$DATA/imdb/train.tsv" "$DATA/imdb/test.tsv"; done; } \
     > "$WORK/imdb200k.tsv.corpus"
-  for n in 25000 50000 100000 200000; do
+  for n in ${SIZES-25000 50000 100000 200000}; do
     head -n $((n + 1)) "$WORK/imdb200k.tsv.corpus" > "$WORK/n.tsv.corpus"
     measure "in-memory default lr, $n docs" "$SLANT" train "$WORK/n.tsv.corpus" -f tsv -o "$WORK/m.slant" $t
     measure "--stream nb, $n docs" "$SLANT" train "$WORK/n.tsv.corpus" -f tsv --stream --model nb -o "$WORK/m.slant" $t

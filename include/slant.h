@@ -426,7 +426,9 @@ SLANT_API slant_status slant_train_subset(const slant_corpus *corpus, const size
  *   chunk's memory, and averages their weights by labeled documents (one
  *   round of parameter mixing, McDonald, Hall and Mann 2010).  A chunk
  *   that lacks a class of a head does not count for that head.  Class
- *   weights are each chunk's.  Its accuracy is below the in-memory fit's
+ *   weights are each chunk's, and each chunk's c is opt->c times the
+ *   head's labeled documents over the chunk's, so that its objective
+ *   estimates the whole corpus's (one chunk: the in-memory fit).  Its accuracy is below the in-memory fit's
  *   (bench/results/2026-12-02-stream.md).
  * Calibration needs out-of-fold probabilities, that is the corpus held
  * by folds: a streamed model is not calibrated (opt->calibrate AUTO is

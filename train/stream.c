@@ -489,9 +489,17 @@ static slant_status fit_chunk(stream *s, slant_error *err)
             return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory for the weights of "
                               "head \"%s\"", s->head_names[h]);
         }
+        /* Each chunk's objective made an estimate of the whole corpus's: its
+         * loss scaled by the head's labeled documents over the chunk's, so
+         * that the regularization weighs against the data as in one fit. */
+        uint64_t all_labeled = 0;
+        for (uint32_t k = 0; k < cn; k++)
+            all_labeled += sh->counts[k];
+        slant_options oc = *s->o;
+        oc.c = s->o->c * (double)all_labeled / (double)labeled;
         uint32_t at_limit = 0;
         slant_log_hold(1);
-        st = slant_fit_lr_head(x, s->y, s->sw, cn, s->o, w, &at_limit, err);
+        st = slant_fit_lr_head(x, s->y, s->sw, cn, &oc, w, &at_limit, err);
         slant_log_hold(-1);
         if (!st) {
             for (size_t j = 0; j < (nf + 1) * cn; j++)
