@@ -164,6 +164,8 @@ build/fuzz/seeds/model: $(B)/bin/slant tests/cli/data/tiny.tsv
 	$(B)/bin/slant train tests/cli/data/tiny.tsv -o $@/svm-rbf.slant --model svm --kernel rbf --min-count 1 >/dev/null
 	$(B)/bin/slant train tests/cli/data/tiny.tsv -o $@/lr-isotonic.slant --calibrate isotonic --target-precision 0.8 >/dev/null 2>&1
 	$(B)/bin/slant train tests/cli/data/tiny.tsv -o $@/nb-sigmoid.slant --model nb --calibrate sigmoid >/dev/null 2>&1
+	$(B)/bin/slant train tests/cli/data/tiny.tsv -o $@/nb-counts.slant --model cnb --hash-bits 6 --calibrate none >/dev/null
+	$(B)/bin/slant train tests/cli/data/tiny.tsv -o $@/nb-stream.slant --stream --model nb --hash-bits 5 --char-ngrams 2-3 >/dev/null
 	$(B)/bin/slant features tests/cli/data/tiny.tsv -o build/fuzz/tiny.svm --min-count 1 >/dev/null
 	$(B)/bin/slant train build/fuzz/tiny.svm -o $@/vectors.slant >/dev/null
 fuzz: all $(FUZZERS) build/fuzz/seeds/model

@@ -46,6 +46,9 @@ int cli_each_batch(const char *path, const slant_read_options *opt,
 int cli_parse_u32(const char *opt, const char *s, uint32_t min, uint32_t max, uint32_t *out);
 int cli_parse_u64(const char *opt, const char *s, uint64_t *out);
 int cli_parse_double(const char *opt, const char *s, double *out);
+/* A size in bytes: digits, then K, M or G (binary units) or nothing, in
+ * [min, max]. */
+int cli_parse_size(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* "A-B", or "A" for A-A, or "0" for off. */
 int cli_parse_range(const char *opt, const char *s, uint32_t *lo, uint32_t *hi);
 
@@ -114,6 +117,12 @@ typedef struct cli_labels {
     size_t n;
 } cli_labels;
 int cli_add_label(cli_labels *l, const char *name);
+
+/* train --stream's --hash-bits unless given: a million buckets, 4 MiB of
+ * idf and 8 MiB of sums a class. */
+#define CLI_STREAM_HASH_BITS 20
+/* The documents MODEL's provenance says it was trained on (0 if none). */
+size_t cli_model_documents(const slant_model *model);
 
 /* Reads a corpus, keeps the --label heads if any; prints errors. */
 int cli_read_corpus(const char *path, slant_format fmt, const cli_labels *labels,
@@ -302,5 +311,6 @@ int cmd_drift(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_suggest(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 #endif /* SLANT_CLI_H */

@@ -545,6 +545,12 @@ int cli_add_label(cli_labels *l, const char *name)
     return 0;
 }
 
+size_t cli_model_documents(const slant_model *model)
+{
+    const char *p = strstr(slant_model_provenance(model), "\ncorpus_documents=");
+    return p ? (size_t)strtoull(p + 18, NULL, 10) : 0;
+}
+
 int cli_load_model(const char *path, slant_model **out)
 {
     slant_error err = {{0}};
@@ -601,8 +607,7 @@ void cli_read_opts_init(cli_read_opts *r)
     r->opt.ignore = r->names;
 }
 
-/* A size in bytes: digits, then K, M or G (binary units) or nothing. */
-static int parse_size(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out)
+int cli_parse_size(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
     char *end;
     errno = 0;
@@ -636,7 +641,7 @@ int cli_read_option(int opt, const char *arg, cli_read_opts *r)
     switch (opt) {
     case 1101: {
         uint64_t v;
-        if (parse_size("max-doc-bytes", arg, 1, (uint64_t)1 << 40, &v))
+        if (cli_parse_size("max-doc-bytes", arg, 1, (uint64_t)1 << 40, &v))
             return -1;
         if (v > SIZE_MAX)
             v = SIZE_MAX;

@@ -29,6 +29,8 @@ static const char usage[] =
     "  drift -m MODEL CORPUS     how far a batch of articles is from the training set\n"
     "  report -m MODEL CORPUS    one HTML page (-o FILE): figures, charts, mistakes\n"
     "  suggest -m MODEL POOL -n N  the N articles of POOL to label next\n"
+    "  merge A B... -o MODEL     models of disjoint shards made one (nb, cnb; lr\n"
+    "                            averaged with --average)\n"
     "\n"
     "Corpora: TSV with a header (label columns, optional id, a text column), JSON\n"
     "lines, fastText's __label__X lines, a folder DIR/<label>/<file>, or LIBSVM\n"
@@ -91,6 +93,8 @@ int main(int argc, char **argv)
         rc = cmd_report(argc - 1, argv + 1);
     else if (strcmp(cmd, "suggest") == 0)
         rc = cmd_suggest(argc - 1, argv + 1);
+    else if (strcmp(cmd, "merge") == 0)
+        rc = cmd_merge(argc - 1, argv + 1);
     else {
         fprintf(stderr, "slant: unknown command '%s'\nTry 'slant --help'.\n", cmd);
         return EXIT_BAD;

@@ -40,6 +40,18 @@ static const char train_usage[] =
     "      --group COLUMN     a column that groups the documents (an outlet):\n"
     "                         never a head; --tune keeps each group in one fold\n"
     "      --keep-duplicates  let --tune split near-duplicates across folds\n"
+    "      --stream           read CORPUS in batches, in passes, so that memory does\n"
+    "                         not grow with it: nb, cnb (one pass without tf-idf)\n"
+    "                         and lr (two passes; chunks of 32 MiB fitted and their\n"
+    "                         weights averaged), on hashed features (--hash-bits,\n"
+    "                         20 unless given); not calibrated, not tuned, not from\n"
+    "                         standard input when it takes two passes\n"
+    "      --chunk SIZE       with --stream, lr: the text of each chunk fitted, in\n"
+    "                         bytes, K, M or G (32M); memory grows with it, and\n"
+    "                         accuracy too (fewer chunks averaged)\n"
+    "      --vocab MODEL      with --stream: the features of MODEL (its vocabulary\n"
+    "                         or buckets, its idf and n-gram settings), fixed, so\n"
+    "                         that models of shards can be merged exactly\n"
     "  -v, --verbose          log each step on standard error (calibration, tuning\n"
     "                         trials; --progress is the progress line)\n"
     "  -h, --help             this help\n";
@@ -72,6 +84,49 @@ static void print_tune(const slant_tune_report *r)
            slant_tune_documents(r));
 }
 
+/* Prints what training made, as every train does. */
+static void print_trained(const slant_model *model, size_t docs, double seconds,
+                          const char *output)
+{
+    printf("trained %s on %zu documents in %.2f s: %zu features, heads",
+           slant_model_kind_name(slant_model_kind_of(model)), docs, seconds,
+           slant_model_features(model));
+    for (size_t h = 0; h < slant_model_heads(model); h++)
+        printf(" %s (%zu classes)", slant_model_head_name(model, h), slant_model_classes(model, h));
+    printf("; wrote %s\n", output);
+}
+
+/* train --stream: the corpus read in passes by the library. */
+static int train_streamed(const char *path, const char *output, slant_format fmt,
+                          const cli_read_opts *ro, const cli_labels *labels, const char *vocab,
+                          size_t chunk, const slant_options *o, double t0)
+{
+    slant_model *features = NULL, *model = NULL;
+    if (vocab && cli_load_model(vocab, &features))
+        return EXIT_BAD;
+    slant_read_options rd = ro->opt;
+    rd.format = fmt;
+    slant_stream_options so;
+    slant_stream_options_init(&so);
+    so.read = &rd;
+    so.heads = labels->n ? labels->names : NULL;
+    so.n_heads = labels->n;
+    so.features = features;
+    so.chunk_bytes = chunk;
+    slant_error err = {{0}};
+    slant_status st = slant_train_stream(path, o, &so, &model, &err);
+    if (!st)
+        st = slant_model_save(model, output, &err);
+    slant_model_free(features);
+    if (st) {
+        slant_model_free(model);
+        return cli_fail(st, &err);
+    }
+    print_trained(model, cli_model_documents(model), now() - t0, output);
+    slant_model_free(model);
+    return EXIT_OK;
+}
+
 int cmd_train(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -79,6 +134,9 @@ int cmd_train(int argc, char **argv)
         {"tune", no_argument, 0, 1301},
         {"budget", required_argument, 0, 1302},
         {"keep-duplicates", no_argument, 0, 1201},
+        {"stream", no_argument, 0, 1303},
+        {"vocab", required_argument, 0, 1304},
+        {"chunk", required_argument, 0, 1305},
         CLI_GROUP_LONGOPT,
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
@@ -88,6 +146,9 @@ int cmd_train(int argc, char **argv)
         {0, 0, 0, 0}};
     slant_options o;
     slant_options_init(&o);
+    int stream = 0;
+    const char *vocab = NULL;
+    uint64_t chunk = 0;
     cli_labels labels = {0};
     cli_read_opts ro;
     cli_read_opts_init(&ro);
@@ -121,6 +182,12 @@ int cmd_train(int argc, char **argv)
         switch (c) {
         case 'o': output = optarg; break;
         case 1201: keep_dups = 1; break;
+        case 1303: stream = 1; break;
+        case 1304: vocab = optarg; break;
+        case 1305:
+            if (cli_parse_size("chunk", optarg, (uint64_t)1 << 20, (uint64_t)1 << 36, &chunk))
+                return EXIT_BAD;
+            break;
         case 'v': verbose = 1; break;
         case 'h':
             fputs(train_usage, stdout);
@@ -139,6 +206,20 @@ int cmd_train(int argc, char **argv)
     if (!tune && (budget_given || keep_dups))
         return cli_usage_error("train", "--%s goes with --tune",
                                budget_given ? "budget" : "keep-duplicates");
+    if ((vocab || chunk) && !stream)
+        return cli_usage_error("train", "--%s goes with --stream", vocab ? "vocab" : "chunk");
+    if (chunk && o.model != SLANT_MODEL_KIND_LR)
+        return cli_usage_error("train", "--chunk: only lr is fitted a chunk at a time; nb and "
+                               "cnb add every document as it comes");
+    if (stream && tune)
+        return cli_usage_error("train", "--tune needs the corpus in memory: leave out --stream");
+    if (stream && ro.opt.group_column)
+        return cli_usage_error("train", "--group goes with --tune, not with --stream");
+    int hash_given = 0;
+    for (size_t i = 0; i < given.n; i++)
+        hash_given |= given.opts[i] == 1003;
+    if (stream && !vocab && !hash_given)
+        o.hash_bits = CLI_STREAM_HASH_BITS;
     cli_set_log(verbose);
     int rc = cli_check_train(&o, &given, longopts);
     if (rc)
@@ -148,6 +229,9 @@ int cmd_train(int argc, char **argv)
     if (st)
         return cli_fail(st, &err);
     double t0 = now();
+    if (stream)
+        return train_streamed(argv[optind], output, fmt, &ro, &labels, vocab, (size_t)chunk, &o,
+                              t0);
     slant_corpus *corpus = NULL;
     rc = cli_read_corpus_with(argv[optind], fmt, &ro, &labels, &corpus);
     if (rc)
@@ -170,12 +254,7 @@ int cmd_train(int argc, char **argv)
     if (report)
         print_tune(report);
     slant_tune_report_free(report);
-    printf("trained %s on %zu documents in %.2f s: %zu features, heads",
-           slant_model_kind_name(slant_model_kind_of(model)), docs, now() - t0,
-           slant_model_features(model));
-    for (size_t h = 0; h < slant_model_heads(model); h++)
-        printf(" %s (%zu classes)", slant_model_head_name(model, h), slant_model_classes(model, h));
-    printf("; wrote %s\n", output);
+    print_trained(model, docs, now() - t0, output);
     /* With -v and groups: which of the heaviest n-grams are an outlet's own. */
     if (verbose && ro.opt.group_column && !slant_model_takes_vectors(model)) {
         printf("\n");

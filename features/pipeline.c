@@ -683,6 +683,11 @@ float slant_idf_unseen(size_t n_docs)
     return idf_of(0, n_docs);
 }
 
+float slant_idf_of(uint32_t df, size_t n_docs)
+{
+    return idf_of(df, n_docs);
+}
+
 void slant_known_shares(const slant_pipeline *p, const slant_vec_scratch *s, float unseen_idf,
                         double *ngram_share, double *word_share)
 {

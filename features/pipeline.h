@@ -204,6 +204,9 @@ void slant_known_shares(const slant_pipeline *p, const slant_vec_scratch *s, flo
 /* The idf tf-idf gives an n-gram of N_DOCS training documents that none
  * of them had. */
 float slant_idf_unseen(size_t n_docs);
+/* The idf of an n-gram (or bucket) that DF of N_DOCS training documents
+ * hold, as fitting computes it: streamed training counts DF itself. */
+float slant_idf_of(uint32_t df, size_t n_docs);
 /* The raw counts of ROW's N entries, as slant_pipeline_vectorize just made
  * them through P with S (which must not have been used since): how many
  * times the text holds each feature's n-grams, before any weighting (a

@@ -439,6 +439,78 @@ SLANT_API slant_status slant_train_subset(const slant_corpus *corpus, const size
                                           size_t n_docs, const slant_options *opt,
                                           slant_model **out, slant_error *err);
 
+/* Training past memory.  slant_train_stream reads the corpus at PATH
+ * with a slant_reader a batch at a time, in passes, so that its memory
+ * holds a batch, the features' sums and the weights, never the corpus:
+ * peak memory does not grow with the corpus.  The features are hashed
+ * (opt->hash_bits, which must be set) or, with so->features, the fixed
+ * pipeline of an existing model (its vocabulary or buckets and its idf,
+ * and its feature settings in place of OPT's).
+ * - nb, cnb: pass 1 counts the buckets' document frequencies for tf-idf
+ *   (skipped without tf-idf or with fixed features: one pass then, which
+ *   standard input allows); the last pass sums each class's feature
+ *   values.  The model equals slant_train's on the same hashed features
+ *   (uncalibrated), and carries the sums (the NB_COUNTS section) that
+ *   slant_model_merge adds.
+ * - lr: pass 1 counts the classes (and the document frequencies); pass
+ *   2 fits one model on each chunk of so->chunk_bytes of text, in the
+ *   chunk's memory, and averages their weights by labeled documents (one
+ *   round of parameter mixing, McDonald, Hall and Mann 2010).  A chunk
+ *   that lacks a class of a head does not count for that head.  Class
+ *   weights are each chunk's, and each chunk's c is opt->c times the
+ *   head's labeled documents over the chunk's, so that its objective
+ *   estimates the whole corpus's (one chunk: the in-memory fit).  Its accuracy is below the in-memory fit's
+ *   (bench/results/2026-12-02-stream.md).
+ * Calibration needs out-of-fold probabilities, that is the corpus held
+ * by folds: a streamed model is not calibrated (opt->calibrate AUTO is
+ * taken as NONE; another method or a target precision is refused), nor
+ * tuned.  Passes past one refuse standard input ("-"), which cannot be
+ * read twice.  Formats as slant_reader_open_with's, but fastText (whose
+ * batches carry no labels) and LIBSVM vectors.  The result depends on
+ * the input, OPT and the seed, not on the thread count. */
+typedef struct slant_stream_options {
+    const slant_read_options *read; /* how PATH is read; NULL: the defaults */
+    const char *const *heads;       /* the n_heads label columns to learn, in this order;
+                                     * NULL: every one */
+    size_t n_heads;
+    const slant_model *features;    /* NULL: hashed features fitted on the corpus; else
+                                     * this model's pipeline, fixed beforehand (borrowed for
+                                     * the call) */
+    size_t batch_docs;              /* documents a batch; 0: 4096 */
+    size_t batch_bytes;             /* text bytes a batch; 0: 16 MiB */
+    size_t chunk_bytes;             /* lr: text bytes of each chunk fitted (a chunk ends with
+                                     * the batch that reaches them); 0: 32 MiB */
+} slant_stream_options;
+
+/* Fills the defaults: read defaults, every head, hashed, the sizes above. */
+SLANT_API void slant_stream_options_init(slant_stream_options *so);
+SLANT_API slant_status slant_train_stream(const char *path, const slant_options *opt,
+                                          const slant_stream_options *so, slant_model **out,
+                                          slant_error *err);
+
+/* Merges models of disjoint shards of a corpus into *out (output).
+ * Without AVERAGE: naive Bayes (nb, cnb) models that carry their sums
+ * (the NB_COUNTS section: hashed or streamed training), with the same
+ * kind, feature settings, features, idf (their pipelines must be the same
+ * bytes), alpha, class weights and heads in the same order; classes may
+ * differ (a shard may lack one).  The sums and class counts are added and
+ * the weights computed again: the result is the model that training on
+ * the union of the shards gives, to rounding (its probabilities agree
+ * within 1e-9).  Tf-idf normalizes each document by all its features'
+ * idf, so shards whose idf differ cannot be added exactly and are
+ * refused: give them the same features (slant_stream_options'
+ * features, `train --stream --vocab MODEL`), or use counts or binary
+ * weighting.  With AVERAGE: lr models of the same settings, heads and
+ * classes, their weights and biases (and idf) averaged, each weighed by
+ * its training documents (parameter mixing); a model of vocabulary needs
+ * the same vocabulary.  Calibration is not carried over (a merged model
+ * is uncalibrated).  A mismatch is refused (SLANT_STATUS_BAD_OPTION),
+ * naming the two models and the setting that differs.  NAMES (may be NULL) names the models in messages (their
+ * files); else they are "model 1", "model 2", ...  Needs at least two. */
+SLANT_API slant_status slant_model_merge(const slant_model *const *models,
+                                         const char *const *names, size_t n_models, int average,
+                                         slant_model **out, slant_error *err);
+
 /* Writes CORPUS as LIBSVM/svmlight sparse vectors to PATH, one line per
  * document: the class number of head HEAD (NULL: the model's first head,
  * else the corpus's first; 1..k in sorted order, a model's own classes

@@ -72,6 +72,25 @@ slant_status slant_nb_fit(const slant_csr *x, const int32_t *y, const double *sa
                           uint32_t n_classes, double alpha, int complement, float *weights,
                           float *bias, slant_error *err);
 
+/* The same in two steps, so that shards' sums can be added before the
+ * closed form (slant_model_merge, streamed training).  slant_nb_count adds
+ * each labeled row's values into mass (in/out, cols x n_classes,
+ * feature-major) and 1 into docs[y] (in/out, n_classes), unweighted.
+ * slant_nb_finish turns them into weights and biases as slant_nb_fit
+ * does, each class's sums scaled by class_w[k] (NULL: 1), the weight of
+ * every one of its documents. */
+void slant_nb_count(const slant_csr *x, const int32_t *y, uint32_t n_classes, double *mass,
+                    double *docs);
+slant_status slant_nb_finish(const double *mass, const double *docs, const double *class_w,
+                             size_t n_features, uint32_t n_classes, double alpha, int complement,
+                             float *weights, float *bias, slant_error *err);
+/* slant_nb_finish on sums and COUNTS (n_classes labeled documents), each
+ * class weighed as balanced class weights weigh its documents when
+ * BALANCED, else 1: what training gives for the documents summed. */
+slant_status slant_nb_from_sums(const double *mass, const uint64_t *counts, size_t n_features,
+                                uint32_t n_classes, int balanced, double alpha, int complement,
+                                float *weights, float *bias, slant_error *err);
+
 /* Naive-Bayes feature scales (Wang & Manning 2012, "NBSVM"): for each
  * feature f and class k the log-count ratio
  *   r_fk = log((alpha + m_fk) / |alpha + m_.k|_1) - log((alpha + m_f,~k) / |alpha + m_.~k|_1)

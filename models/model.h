@@ -32,6 +32,8 @@ typedef struct slant_head {
     int one_vs_rest;          /* 1: each class's score is its own logistic model, and the
                                * probabilities are their outputs normalized; 0: softmax */
     struct slant_svm_head *svm; /* an RBF head's libsvm model (weights and bias NULL) */
+    const double *nb_mass;    /* nb, cnb: n_features x n_classes class-feature sums (the
+                               * NB_COUNTS section), NULL when the file has none */
 } slant_head;
 
 struct slant_model {
@@ -62,6 +64,9 @@ typedef struct slant_head_parts {
                            * RBF head, whose libsvm model is svm (svm_size bytes) */
     const unsigned char *svm;
     size_t svm_size;
+    const double *nb_mass; /* nb, cnb (may be NULL): n_features x n_classes sums of the
+                            * feature values of each class's documents, unweighted; every
+                            * head has them or none does */
 } slant_head_parts;
 
 /* Serializes the parts into a model image and parses it into *out. */

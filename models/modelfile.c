@@ -49,6 +49,18 @@
  *  11 CALIBRATION optional: per head, its calibration map and abstention
  *                 thresholds (layout in calibration.c); a model without it
  *                 labels with the weights' own probabilities
+ *  12 NB_COUNTS   optional, nb and cnb only: per head, in the order of HEADS,
+ *                 f64[n_features x n_classes], feature-major: the sum over the
+ *                 head's training documents of class k of feature f's value
+ *                 (after weighting: counts, binary or tf-idf), before class
+ *                 weights.  With the class counts of HEADS it is all the
+ *                 weights are computed from, so that models of disjoint
+ *                 shards add up to the model of their union
+ *                 (slant_model_merge).  Written by nb and cnb training on
+ *                 hashed features and by streamed training; a model without
+ *                 it labels the same, and cannot be merged.  A reader that
+ *                 predates it skips it, as every unknown section: no new
+ *                 format version
  *
  * Token and n-gram hashes are slant_text_hash (pipeline.h); version 1
  * hashed tokens with XXH3 and is not read any more.
@@ -95,6 +107,7 @@ enum {
     SEC_HOT,
     SEC_SVM,
     SEC_CALIBRATION,
+    SEC_NB_COUNTS,
     SEC_COUNT_ /* one past the last id */
 };
 
@@ -183,8 +196,10 @@ slant_status slant_model_build(slant_model_kind kind, const slant_options *opt,
 {
     *out = NULL;
     size_t nf = pipe->n_features;
-    size_t wcount = 0, svm_bytes = 0;
+    size_t wcount = 0, svm_bytes = 0, mass_count = 0;
     for (uint32_t i = 0; i < n_heads; i++) {
+        if (heads[i].nb_mass)
+            mass_count += nf * heads[i].n_classes; /* below the weights' count, checked */
         size_t c = heads[i].n_classes;
         if (!heads[i].weights) {
             svm_bytes += heads[i].svm_size;
@@ -210,6 +225,8 @@ slant_status slant_model_build(slant_model_kind kind, const slant_options *opt,
     sec[n++] = (section){SEC_WEIGHTS, NULL, wcount * 4};
     if (svm_bytes)
         sec[n++] = (section){SEC_SVM, NULL, svm_bytes};
+    if (n_heads && heads[0].nb_mass)
+        sec[n++] = (section){SEC_NB_COUNTS, NULL, mass_count * 8};
 
     size_t table = HEADER_SIZE;
     size_t at = align_up(table + n * ENTRY_SIZE);
@@ -258,6 +275,13 @@ slant_status slant_model_build(slant_model_kind kind, const slant_options *opt,
                     memcpy(dst, heads[h].svm, heads[h].svm_size);
                     dst += heads[h].svm_size;
                 }
+            break;
+        case SEC_NB_COUNTS:
+            for (uint32_t h = 0; h < n_heads; h++) {
+                size_t cnt = nf * heads[h].n_classes;
+                memcpy(dst, heads[h].nb_mass, cnt * 8);
+                dst += cnt * 8;
+            }
             break;
         default:
             if (sec[i].size)
@@ -563,6 +587,33 @@ static slant_status check_table(const char *name, const char *what, const unsign
     return SLANT_STATUS_OK;
 }
 
+/* The NB_COUNTS section: one block of sums per head, each a finite
+ * number of at least 0, in a model of naive Bayes. */
+static slant_status parse_nb_counts(slant_model *m, const unsigned char *p, uint64_t size,
+                                    const char *name, slant_error *err)
+{
+    if (m->kind != SLANT_MODEL_KIND_NB && m->kind != SLANT_MODEL_KIND_CNB)
+        return BAD("%s: a stray NB_COUNTS section in a model of %s", name,
+                   slant_model_kind_name(m->kind));
+    uint64_t nf = m->pipe.n_features, need = 0;
+    for (uint32_t h = 0; h < m->n_heads; h++)
+        need += nf * m->heads[h].n_classes; /* bounded by the weights, checked before */
+    if (size != need * 8)
+        return BAD("%s: the NB_COUNTS section has %llu bytes, not the %llu of %llu features "
+                   "and the heads' classes", name, (unsigned long long)size,
+                   (unsigned long long)(need * 8), (unsigned long long)nf);
+    const double *v = (const double *)p;
+    for (uint64_t i = 0; i < need; i++)
+        if (!(v[i] >= 0) || !isfinite(v[i]))
+            return BAD("%s: NB_COUNTS number %llu is not a finite number at least 0", name,
+                       (unsigned long long)i);
+    for (uint32_t h = 0; h < m->n_heads; h++) {
+        m->heads[h].nb_mass = v;
+        v += nf * m->heads[h].n_classes;
+    }
+    return SLANT_STATUS_OK;
+}
+
 static slant_status parse_image(unsigned char *image, size_t size, int mapped, const char *name,
                                 slant_model **out, slant_error *err)
 {
@@ -779,6 +830,9 @@ static slant_status parse_image(unsigned char *image, size_t size, int mapped, c
         st = BAD("%s: a weight is not a finite number", name);
         goto fail;
     }
+    if (sec[SEC_NB_COUNTS]
+        && (st = parse_nb_counts(m, sec[SEC_NB_COUNTS], secsize[SEC_NB_COUNTS], name, err)))
+        goto fail;
     if (sec[SEC_CALIBRATION]) {
         uint32_t *k = slant_alloc_array(m->n_heads ? m->n_heads : 1, sizeof *k);
         if (!k) {

@@ -273,6 +273,28 @@ static int options_line(char **s, size_t *len, size_t *cap, const slant_options 
     return bad;
 }
 
+/* A head= line: the head's name and each class's training documents. */
+static int head_line(char **s, size_t *len, size_t *cap, const char *name, uint32_t n,
+                     const char *const *names, const uint64_t *counts)
+{
+    int bad = appendf(s, len, cap, "head=%s", name);
+    for (uint32_t k = 0; k < n && !bad; k++)
+        bad |= appendf(s, len, cap, " %s:%llu", names[k], (unsigned long long)counts[k]);
+    return bad | appendf(s, len, cap, "\n");
+}
+
+/* S with NOTE appended, or NULL (S freed) when BAD or memory runs out. */
+static char *with_note(char *s, size_t *len, size_t *cap, int bad, const char *note)
+{
+    if (note && !bad)
+        bad |= appendf(&s, len, cap, "%s", note);
+    if (bad) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
 static char *provenance(const slant_corpus *c, const size_t *docs, size_t n_docs,
                         const slant_options *o, const char *date, const head_classes *hc,
                         size_t nf, const slant_nbsvm_choice *choice, const char *note,
@@ -292,13 +314,8 @@ static char *provenance(const slant_corpus *c, const size_t *docs, size_t n_docs
         bad |= appendf(&s, &len, &cap, "known_ngrams=%.4f\n", fitted->known_ngrams);
     if (!isnan(fitted->known_words))
         bad |= appendf(&s, &len, &cap, "known_words=%.4f\n", fitted->known_words);
-    for (size_t h = 0; h < c->n_heads && !bad; h++) {
-        bad |= appendf(&s, &len, &cap, "head=%s", c->head_names[h]);
-        for (uint32_t k = 0; k < hc[h].n && !bad; k++)
-            bad |= appendf(&s, &len, &cap, " %s:%llu", hc[h].names[k],
-                           (unsigned long long)hc[h].counts[k]);
-        bad |= appendf(&s, &len, &cap, "\n");
-    }
+    for (size_t h = 0; h < c->n_heads && !bad; h++)
+        bad |= head_line(&s, &len, &cap, c->head_names[h], hc[h].n, hc[h].names, hc[h].counts);
     for (size_t h = 0; choice && h < c->n_heads && !bad; h++)
         bad |= choice[h].folds
                    ? appendf(&s, &len, &cap, "nbsvm=%s alpha=%g beta=%g inner_folds=%u "
@@ -306,13 +323,7 @@ static char *provenance(const slant_corpus *c, const size_t *docs, size_t n_docs
                              choice[h].beta, choice[h].folds, choice[h].accuracy)
                    : appendf(&s, &len, &cap, "nbsvm=%s alpha=%g beta=%g\n", c->head_names[h],
                              choice[h].alpha, choice[h].beta);
-    if (note && !bad)
-        bad |= appendf(&s, &len, &cap, "%s", note);
-    if (bad) {
-        free(s);
-        return NULL;
-    }
-    return s;
+    return with_note(s, &len, &cap, bad, note);
 }
 
 /* Logistic regression by the solver O names; w (output) holds the
@@ -368,6 +379,33 @@ out:
 static slant_status train_once(const slant_corpus *c, const size_t *docs, size_t n_docs,
                                const slant_options *o, const char *note, slant_model **out,
                                slant_error *err);
+
+slant_status slant_fit_lr_head(slant_csr *x, const int32_t *y, const double *sw, uint32_t cn,
+                               const slant_options *o, float *w, uint32_t *at_limit,
+                               slant_error *err)
+{
+    return o->nb_scale ? fit_nb_scaled(x, y, sw, cn, o, w, at_limit, err)
+                       : fit_lr(x, y, sw, cn, o, w, at_limit, err);
+}
+
+char *slant_provenance_plain(const slant_options *o, const char *date, size_t n_features,
+                             uint64_t n_docs, const char *corpus_hash, uint32_t n_heads,
+                             const slant_head_parts *heads, const char *note)
+{
+    char *s = NULL;
+    size_t len = 0, cap = 0;
+    int bad = appendf(&s, &len, &cap, "slant_version=%s\nformat_version=%d\ndate=%s\nmodel=%s\n",
+                      SLANT_VERSION, SLANT_FORMAT_VERSION, date, slant_model_kind_name(o->model));
+    bad |= options_line(&s, &len, &cap, o);
+    bad |= appendf(&s, &len, &cap, "features=%zu\ncorpus_documents=%llu\n", n_features,
+                   (unsigned long long)n_docs);
+    if (corpus_hash)
+        bad |= appendf(&s, &len, &cap, "corpus_hash=%s\n", corpus_hash);
+    for (uint32_t h = 0; h < n_heads && !bad; h++)
+        bad |= head_line(&s, &len, &cap, heads[h].name, heads[h].n_classes, heads[h].class_names,
+                         heads[h].class_counts);
+    return with_note(s, &len, &cap, bad, note);
+}
 
 /* Training, calibrated when O asks for it (calibrate.c). */
 static slant_status train_calibrated(const slant_corpus *c, const size_t *docs, size_t n_docs,
@@ -631,6 +669,7 @@ static slant_status train_once(const slant_corpus *c, const size_t *docs, size_t
     slant_head_parts *parts = slant_calloc_array(c->n_heads, sizeof *parts);
     float **w = slant_calloc_array(c->n_heads, sizeof *w);
     unsigned char **blob = slant_calloc_array(c->n_heads, sizeof *blob);
+    double **mass = slant_calloc_array(c->n_heads, sizeof *mass);
     slant_nbsvm_choice *choice = slant_calloc_array(c->n_heads, sizeof *choice);
     double *sw = NULL;
     char *prov = NULL;
@@ -638,7 +677,7 @@ static slant_status train_once(const slant_corpus *c, const size_t *docs, size_t
     slant_csr x = {0};
     slant_oof *oof = NULL;
     uint32_t folds = 0;
-    if (!texts || !lens || !hc || !parts || !w || !blob || !choice) {
+    if (!texts || !lens || !hc || !parts || !w || !blob || !mass || !choice) {
         st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
         goto out;
     }
@@ -730,8 +769,23 @@ static slant_status train_once(const slant_corpus *c, const size_t *docs, size_t
                        "it converged (%u of the %u classes against the rest); raise "
                        "--iterations", c->head_names[h], o->max_iter, at_limit, cn);
         size_t svm_size = parts[h].svm_size;
+        /* Naive Bayes on buckets keeps its sums, so that models of shards
+         * can be merged (a vocabulary is the corpus's own: no two shards
+         * share one). */
+        if ((o->model == SLANT_MODEL_KIND_NB || o->model == SLANT_MODEL_KIND_CNB)
+            && cfg.hash_bits && !c->vectors) {
+            double *docs_k = slant_calloc_array(cn, sizeof *docs_k);
+            mass[h] = slant_calloc_array(nf * cn > 0 ? nf * cn : 1, sizeof *mass[h]);
+            if (!docs_k || !mass[h]) {
+                free(docs_k);
+                st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+                goto out;
+            }
+            slant_nb_count(&x, hc[h].y, cn, mass[h], docs_k);
+            free(docs_k);
+        }
         parts[h] = (slant_head_parts){c->head_names[h], cn, hc[h].names, hc[h].counts, w[h],
-                                      blob[h], svm_size};
+                                      blob[h], svm_size, mass[h]};
         slant_stage_step(&stage, 2 + h);
     }
     int rbf = o->model == SLANT_MODEL_KIND_SVM && o->kernel == SLANT_KERNEL_RBF;
@@ -767,6 +821,10 @@ out:
         for (size_t h = 0; h < c->n_heads; h++)
             free(blob[h]);
     free(blob);
+    if (mass)
+        for (size_t h = 0; h < c->n_heads; h++)
+            free(mass[h]);
+    free(mass);
     free(hc);
     free(parts);
     free(choice);

@@ -7,7 +7,28 @@
 
 #include <stddef.h>
 
+#include "model.h"
 #include "slant.h"
+
+struct slant_csr;
+
+/* Logistic regression of one head as training fits it (the solver of O,
+ * nb_scale included) on X with labels Y (-1: left out) and sample weights
+ * SW (may be NULL): W (output) gets (cols + 1) x CN numbers, the weights
+ * then the biases; *at_limit (output) counts the fits that stopped at the
+ * iteration limit.  X's values are restored before it returns. */
+slant_status slant_fit_lr_head(struct slant_csr *x, const int32_t *y, const double *sw,
+                               uint32_t cn, const slant_options *o, float *w,
+                               uint32_t *at_limit, slant_error *err);
+
+/* A provenance as training writes it, for a model made without a corpus
+ * in memory (streamed, merged): the version lines, O's options line
+ * (O resolved), the features, the documents, CORPUS_HASH ("xxh3:..."; NULL:
+ * none), each head's class counts, then NOTE ("key=value\n" lines, may be
+ * NULL).  NULL when memory runs out; the caller frees it. */
+char *slant_provenance_plain(const slant_options *o, const char *date, size_t n_features,
+                             uint64_t n_docs, const char *corpus_hash, uint32_t n_heads,
+                             const slant_head_parts *heads, const char *note);
 
 /* The date a model records, "YYYY-MM-DD" into BUF (output, SIZE >= 11):
  * SOURCE_DATE_EPOCH when set and not empty (reproducible builds), else

@@ -94,6 +94,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         slant_explanation_free(e);
     }
     free(x);
+    /* A model merged with itself (its sums added, or its weights
+     * averaged) is a model that loads; a refusal is a message. */
+    const slant_model *pair[] = {m, m};
+    slant_model *merged = NULL;
+    int average = slant_model_kind_of(m) == SLANT_MODEL_KIND_LR;
+    err.message[0] = '\0';
+    if (slant_model_merge(pair, NULL, 2, average, &merged, &err) == SLANT_STATUS_OK) {
+        if (!merged || slant_model_heads(merged) != heads)
+            abort();
+    } else if (merged || !err.message[0]) {
+        abort();
+    }
+    slant_model_free(merged);
     free(probs);
     free(best);
     slant_model_free(m);

@@ -215,7 +215,7 @@ static slant_model *small_model(void)
                         .n_features = NF, .idf = idf};
     const char *c1[] = {"neg", "pos"}, *c2[] = {"a", "b", "c"};
     const uint64_t n1[] = {3, 4}, n2[] = {1, 2, 3};
-    slant_head_parts heads[] = {{"label", 2, c1, n1, w1, NULL, 0}, {"topic", 3, c2, n2, w2, NULL, 0}};
+    slant_head_parts heads[] = {{"label", 2, c1, n1, w1, NULL, 0, NULL}, {"topic", 3, c2, n2, w2, NULL, 0, NULL}};
     slant_model *m = NULL;
     assert_int_equal(slant_model_build(SLANT_MODEL_KIND_LR, &o, &p, 2, heads,
                                        "slant_version=test\n", &m, NULL),

@@ -40,7 +40,7 @@ static slant_model *small_model(void)
                         .n_features = NF, .idf = idf};
     const char *c1[] = {"neg", "pos"}, *c2[] = {"a", "b", "c"};
     const uint64_t n1[] = {3, 4}, n2[] = {1, 2, 3};
-    slant_head_parts heads[] = {{"label", 2, c1, n1, w1, NULL, 0}, {"topic", 3, c2, n2, w2, NULL, 0}};
+    slant_head_parts heads[] = {{"label", 2, c1, n1, w1, NULL, 0, NULL}, {"topic", 3, c2, n2, w2, NULL, 0, NULL}};
     slant_model *m = NULL;
     assert_int_equal(slant_model_build(SLANT_MODEL_KIND_LR, &o, &p, 2, heads,
                                        "slant_version=test\n", &m, NULL),
@@ -174,6 +174,34 @@ static void test_every_byte_vocabulary_model(void **state)
     every_byte_and_truncation(m);
 }
 
+/* Naive Bayes on buckets keeps its class-feature sums (NB_COUNTS) for
+ * merging: checked like the rest. */
+static slant_model *hashed_nb_model(void)
+{
+    const char *texts[] = {"chip wafers and a new foundry", "tariffs and idle ports",
+                           "the foundry ships chip wafers", "ports idle after new tariffs"};
+    const char *heads[] = {"topic"};
+    const char *labels[] = {"chips", "trade", "chips", "trade"};
+    slant_corpus *c = NULL;
+    slant_model *m = NULL;
+    slant_options o;
+    slant_options_init(&o);
+    o.model = SLANT_MODEL_KIND_NB;
+    o.hash_bits = 4;
+    o.calibrate = SLANT_CALIBRATION_NONE;
+    assert_int_equal(slant_corpus_from_memory(4, texts, 1, heads, labels, &c, NULL), 0);
+    assert_int_equal(slant_train(c, &o, &m, NULL), SLANT_STATUS_OK);
+    slant_corpus_free(c);
+    assert_non_null(m->heads[0].nb_mass);
+    return m;
+}
+
+static void test_every_byte_nb_counts(void **state)
+{
+    (void)state;
+    every_byte_and_truncation(hashed_nb_model());
+}
+
 /* An RBF svm keeps libsvm's model in its own section; a linear one is
  * folded into weights.  Both are checked like the rest. */
 static void test_every_byte_svm_models(void **state)
@@ -213,6 +241,63 @@ static size_t section_at(const unsigned char *d, uint32_t id, uint64_t *size)
     }
     fail_msg("no section %u", id);
     return 0;
+}
+
+/* NB_COUNTS behind a valid checksum: a sum below 0, a NaN, a size that
+ * does not match, and the section in a model that is no naive Bayes. */
+static void test_forged_nb_counts(void **state)
+{
+    (void)state;
+    slant_model *m = hashed_nb_model();
+    size_t n = m->image_size;
+    unsigned char *d = malloc(n);
+    memcpy(d, m->image, n);
+    slant_model_free(m);
+    uint64_t size;
+    size_t at = section_at(d, 12, &size);
+    assert_int_equal(size, 16 * 2 * 8);
+    const double bad[] = {-1.0, NAN, INFINITY};
+    slant_model *r = NULL;
+    slant_error err;
+    for (int i = 0; i < 3; i++) {
+        unsigned char keep[8];
+        memcpy(keep, d + at + 40, 8);
+        memcpy(d + at + 40, &bad[i], 8);
+        reseal(d, n);
+        assert_int_equal(slant_model_load_memory(d, n, "f.slant", &r, &err),
+                         SLANT_STATUS_BAD_MODEL);
+        assert_non_null(strstr(err.message, "f.slant: NB_COUNTS number 5 is not"));
+        memcpy(d + at + 40, keep, 8);
+    }
+    /* One number short: the table's size entry says so. */
+    uint32_t ns;
+    memcpy(&ns, d + 24, 4);
+    for (uint32_t i = 0; i < ns; i++) {
+        uint32_t sid;
+        memcpy(&sid, d + 64 + i * 24, 4);
+        if (sid == 12) {
+            uint64_t less = size - 8;
+            memcpy(d + 64 + i * 24 + 16, &less, 8);
+        }
+    }
+    reseal(d, n);
+    assert_int_equal(slant_model_load_memory(d, n, "f.slant", &r, &err), SLANT_STATUS_BAD_MODEL);
+    assert_non_null(strstr(err.message, "the NB_COUNTS section has 248 bytes"));
+    /* The kind set to lr: the sums are stray. */
+    for (uint32_t i = 0; i < ns; i++) {
+        uint32_t sid;
+        memcpy(&sid, d + 64 + i * 24, 4);
+        if (sid == 12)
+            memcpy(d + 64 + i * 24 + 16, &size, 8);
+    }
+    uint64_t csize;
+    size_t cfg = section_at(d, 2, &csize);
+    uint32_t lr = SLANT_MODEL_KIND_LR;
+    memcpy(d + cfg, &lr, 4);
+    reseal(d, n);
+    assert_int_equal(slant_model_load_memory(d, n, "f.slant", &r, &err), SLANT_STATUS_BAD_MODEL);
+    assert_non_null(strstr(err.message, "a stray NB_COUNTS section in a model of lr"));
+    free(d);
 }
 
 /* Structural damage behind a valid checksum is still refused, by name. */
@@ -429,7 +514,7 @@ static void test_one_vs_rest_far_below_zero(void **state)
                         .n_features = NF, .idf = idf};
     const char *names[] = {"a", "b", "c"};
     const uint64_t counts[] = {1, 1, 1};
-    slant_head_parts head = {"h", 3, names, counts, w, NULL, 0};
+    slant_head_parts head = {"h", 3, names, counts, w, NULL, 0, NULL};
     slant_model *m = NULL;
     assert_int_equal(slant_model_build(SLANT_MODEL_KIND_LR, &o, &p, 1, &head, "x=y\n", &m, NULL),
                      SLANT_STATUS_OK);
@@ -529,6 +614,8 @@ int main(void)
         cmocka_unit_test(test_every_byte_and_truncation),
         cmocka_unit_test(test_every_byte_vocabulary_model),
         cmocka_unit_test(test_every_byte_svm_models),
+        cmocka_unit_test(test_every_byte_nb_counts),
+        cmocka_unit_test(test_forged_nb_counts),
         cmocka_unit_test(test_forged_checksum),
         cmocka_unit_test(test_forged_vocabulary),
         cmocka_unit_test(test_forged_svm),
