@@ -365,6 +365,49 @@ static PyObject *slant_py_cv(PyObject *mod, PyObject *args, PyObject *kw)
     return out;
 }
 
+/* merge(models, average=False) -> Model: slant_model_merge on the models'
+ * handles, which the sequence keeps alive for the call. */
+static PyObject *slant_py_merge(PyObject *mod, PyObject *args, PyObject *kw)
+{
+    (void)mod;
+    static char *names[] = {"models", "average", NULL};
+    PyObject *seq;
+    int average = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "O|$p", names, &seq, &average))
+        return NULL;
+    PyObject *fast = PySequence_Fast(seq, "merge: models must be a sequence of slant.Model");
+    if (!fast)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    const slant_model **ms = PyMem_Calloc(n ? (size_t)n : 1, sizeof *ms);
+    if (!ms) {
+        Py_DECREF(fast);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *o = PySequence_Fast_GET_ITEM(fast, i);
+        if (!PyObject_TypeCheck(o, &pyslant_model_type)) {
+            PyErr_Format(PyExc_TypeError, "merge: item %zd is a %s, not a slant.Model", i,
+                         Py_TYPE(o)->tp_name);
+            PyMem_Free(ms);
+            Py_DECREF(fast);
+            return NULL;
+        }
+        ms[i] = ((pyslant_model *)o)->model;
+    }
+    slant_model *out = NULL;
+    slant_error err = {{0}};
+    slant_status st;
+    Py_BEGIN_ALLOW_THREADS
+    st = slant_model_merge(ms, NULL, (size_t)n, average, &out, &err);
+    Py_END_ALLOW_THREADS
+    PyMem_Free(ms);
+    Py_DECREF(fast);
+    if (st)
+        return pyslant_raise(st, &err);
+    return pyslant_model_wrap(out);
+}
+
 static PyMethodDef slant_methods[] = {
     {"load", slant_py_load, METH_VARARGS,
      "load(path) -> Model\n\nMaps the model file and checks it whole before use."},
@@ -380,6 +423,12 @@ static PyMethodDef slant_methods[] = {
      "   dup_threshold=None, **options) -> dict\n\n"
      "Cross-validates as `slant cv --json` does and returns its object; with\n"
      "groups, no group spans two folds."},
+    {"merge", (PyCFunction)(void (*)(void))slant_py_merge, METH_VARARGS | METH_KEYWORDS,
+     "merge(models, average=False) -> Model\n\n"
+     "One model of the models of disjoint shards, as `slant merge` makes it:\n"
+     "naive Bayes on hashed (or the same fixed) features adds the shards' sums,\n"
+     "equal to training on their union; average=True averages lr models'\n"
+     "weights (parameter mixing)."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef slant_module = {

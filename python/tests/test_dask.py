@@ -1,7 +1,8 @@
 """The Dask recipe (python/examples/dask_label.py) on a LocalCluster of two
 worker processes: a corpus cut into JSON-lines partitions comes back
 labeled with the very bytes `slant label --json` gives the whole corpus,
-and each worker loaded the model once.  Skipped where Debian's
+and each worker loaded the model once; models trained on the partitions
+where they lie merge into the model of the whole.  Skipped where Debian's
 python3-distributed is not installed (CI installs it)."""
 import csv
 import json
@@ -29,8 +30,8 @@ def parts(tmp_path_factory):
     for name in ("corpus.tsv", "heldout.tsv"):
         with open(os.path.join(DEMO, name), encoding="utf-8", newline="") as f:
             rows += list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-    lines = [json.dumps({"id": r["id"], "text": r["text"]}, ensure_ascii=False) + "\n"
-             for r in rows]
+    lines = [json.dumps({"id": r["id"], "text": r["text"], "source_type": r["source_type"],
+                         "stance": r["stance"]}, ensure_ascii=False) + "\n" for r in rows]
     whole = d / "whole.jsonl"
     whole.write_text("".join(lines), encoding="utf-8")
     paths = []
@@ -84,3 +85,22 @@ def test_the_script_writes_the_file(parts, tmp_path):
     want = subprocess.run([SLANT, "label", "-m", model, "--json", whole], check=True,
                           capture_output=True).stdout
     assert out.read_bytes() == want
+
+
+def test_shards_trained_on_the_workers_merge_to_the_whole(client, parts, tmp_path):
+    import dask_label
+    import numpy as np
+    import slant
+    model, whole, paths = parts
+    merged = dask_label.train_shards(paths, ["source_type", "stance"], str(tmp_path))
+    assert len(list(tmp_path.glob("shard-*.slant"))) == len(paths)
+    rows = [json.loads(line) for line in open(whole, encoding="utf-8")]
+    union = slant.train([r["text"] for r in rows],
+                        labels={h: [r[h] for r in rows] for h in ("source_type", "stance")},
+                        **dask_label.SHARD_OPTIONS)
+    texts = [r["text"] for r in rows]
+    for head in ("source_type", "stance"):
+        a = merged.probabilities(texts, head)
+        b = union.probabilities(texts, head)
+        assert np.max(np.abs(a - b)) < 1e-9, head
+    assert merged.label_json(texts) == union.label_json(texts)

@@ -228,3 +228,21 @@ def test_load_label_free_keeps_memory_flat(model_path):
     gc.collect()
     grown = rss_kib() - before
     assert grown < 2048, f"RSS grew by {grown} KiB over 1000 cycles"
+
+
+def test_merge_adds_hashed_naive_bayes_shards(corpus, model):
+    half = len(corpus) // 2
+    opts = {"model": "nb", "hash_bits": 16, "weighting": "counts"}
+    def fit(rows):
+        return slant.train([r["text"] for r in rows],
+                           labels={"stance": [r["stance"] for r in rows]}, **opts)
+    merged = slant.merge([fit(corpus[:half]), fit(corpus[half:])])
+    union = fit(corpus)
+    texts = [r["text"] for r in corpus]
+    assert np.max(np.abs(merged.probabilities(texts, "stance")
+                         - union.probabilities(texts, "stance"))) < 1e-9
+    with pytest.raises(TypeError, match="item 1 is a str"):
+        slant.merge([merged, "union"])
+    # The demo model has a vocabulary of its own and no sums to add.
+    with pytest.raises(slant.Error):
+        slant.merge([model, merged])
