@@ -273,8 +273,10 @@ static int keep_counts(curve_run *r, const slant_eval *pool)
     }
     for (size_t h = 0; h < nh; h++) {
         size_t k = slant_eval_classes(pool, h);
-        uint64_t *b = r->before + h * r->before_cap * r->before_cap;
         r->before_n[h] = k;
+        if (!k)
+            continue; /* nothing to keep, and r->before may not exist */
+        uint64_t *b = r->before + h * r->before_cap * r->before_cap;
         for (size_t g = 0; g < k; g++)
             for (size_t p = 0; p < k; p++)
                 b[g * k + p] = slant_eval_count(pool, h, g, p);
@@ -289,7 +291,8 @@ static long long fold_counts(const curve_run *r, const slant_eval *pool, size_t 
                              slant_eval *fold)
 {
     size_t nh = r->c->n_heads, k = slant_eval_classes(pool, h), k0 = r->before_n[h];
-    const uint64_t *b = r->before + h * r->before_cap * r->before_cap;
+    /* No counts kept yet (the first fold): k0 is 0, and b is never read. */
+    const uint64_t *b = r->before ? r->before + h * r->before_cap * r->before_cap : NULL;
     const char *gold[256];
     size_t pred[256];
     const char **gp = nh <= 256 ? gold : slant_calloc_array(nh, sizeof *gp);
