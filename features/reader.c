@@ -609,7 +609,9 @@ static slant_status reader_open(const char *path, const slant_read_options *opt,
                                                          : format_of_content(head, head_len,
                                                                              ro->text_column);
         if (format == SLANT_FORMAT_HTML) { /* a page from standard input: whole */
-            st = source_text(&r->src, r->name, ro->max_doc, 1, &r->whole, err);
+            warn_no_columns(ro, r->name, format);
+            if (!(st = group_needs_columns(ro, r->name, format, err)))
+                st = source_text(&r->src, r->name, ro->max_doc, 1, &r->whole, err);
             if (r->src.fd > STDERR_FILENO)
                 close(r->src.fd);
             r->src.fd = -1;

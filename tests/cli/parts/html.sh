@@ -103,3 +103,10 @@ printf 'id\ttopic\na\tchips\na\ttrade\n' > twice.tsv
 run labels-twice 2 "$SLANT" train site.warc --labels twice.tsv -o x.slant && has labels-twice err 'twice.tsv:3: id "a" again (first on row 1)'
 [ ! -e x.slant ] && ok labels-no-model || bad labels-no-model
 run labels-missing 1 "$SLANT" train site.warc --labels none.tsv -o x.slant && has labels-missing err 'none.tsv: No such file or directory'
+
+# A page told by its content (standard input) has no column to group by,
+# as a page told by its name has none (fuzz_corpus found the difference).
+printf '<!doctype html><title>t</title><p>chip wafers</p>\n' > page-stdin.txt
+run html-stdin-group 2 "$SLANT" train - -o g.slant --group outlet < page-stdin.txt \
+  && has html-stdin-group err '<stdin>: --group "outlet" names a column, and a html corpus has none'
+[ ! -e g.slant ] && ok html-stdin-group-no-model || bad html-stdin-group-no-model
