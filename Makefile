@@ -154,7 +154,7 @@ FUZZERS := build/fuzz/fuzz_corpus build/fuzz/fuzz_features build/fuzz/fuzz_model
 .SECONDARY: $(FUZZ_OBJS)
 build/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -std=c11 -pthread -c $< -o $@
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -std=c11 -pthread -MMD -MP -c $< -o $@
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -std=c11 -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
 build/fuzz/seeds/model: $(B)/bin/slant tests/cli/data/tiny.tsv
@@ -272,4 +272,4 @@ clean:
 
 .PHONY: all test check demo report-demo bench bench-peers install clean checksymbols asan ubsan run-tests valgrind fuzz \
   print-ldlibs python-test
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)
