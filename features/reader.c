@@ -560,7 +560,6 @@ static slant_status reader_open(const char *path, const slant_read_options *opt,
         if ((st = group_needs_columns(ro, r->name, articles ? SLANT_FORMAT_TEXT : format, err)))
             goto done;
     }
-    int content_told = format == SLANT_FORMAT_AUTO;
     /* Ids that name the input: the input's name must make a good one. */
     if ((format == SLANT_FORMAT_TEXT || format == SLANT_FORMAT_HTML || ro->ids_with_path)
         && !articles
@@ -608,41 +607,32 @@ static slant_status reader_open(const char *path, const slant_read_options *opt,
                  : slant_looks_like_html(head, head_len) ? SLANT_FORMAT_HTML
                                                          : format_of_content(head, head_len,
                                                                              ro->text_column);
-        if (format == SLANT_FORMAT_HTML) { /* a page from standard input: whole */
-            warn_no_columns(ro, r->name, format);
-            if (!(st = group_needs_columns(ro, r->name, format, err)))
-                st = source_text(&r->src, r->name, ro->max_doc, 1, &r->whole, err);
-            if (r->src.fd > STDERR_FILENO)
-                close(r->src.fd);
-            r->src.fd = -1;
-            goto done;
-        }
         if (format == SLANT_FORMAT_AUTO && ro->text_fallback
             && looks_like_table(r->src.buf + r->src.pos, r->src.len - r->src.pos))
             format = SLANT_FORMAT_TSV;
-        if (format == SLANT_FORMAT_AUTO && ro->text_fallback) {
-            /* standard input (a named file took the text format above) */
-            if (r->src.eof && source_all_blank(&r->src))
-                st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: empty input: nothing to label",
-                                r->name);
-            else
-                st = source_text(&r->src, r->name, ro->max_doc, 0, &r->whole, err);
-            format = SLANT_FORMAT_TEXT;
-            if (r->src.fd > STDERR_FILENO)
-                close(r->src.fd);
-            r->src.fd = -1;
-            goto done;
-        }
+        if (format == SLANT_FORMAT_AUTO && ro->text_fallback)
+            format = SLANT_FORMAT_TEXT; /* standard input (a named file took it above) */
         if (format == SLANT_FORMAT_AUTO) {
             st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
                             "cannot tell the format of %s; use --format", r->name);
             goto done;
         }
-    }
-    if (content_told) {
         warn_no_columns(ro, r->name, format);
         if ((st = group_needs_columns(ro, r->name, format, err)))
             goto done;
+        if (format == SLANT_FORMAT_HTML || format == SLANT_FORMAT_TEXT) {
+            /* a page, or an article, from standard input: whole */
+            if (format == SLANT_FORMAT_TEXT && r->src.eof && source_all_blank(&r->src))
+                st = slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: empty input: nothing to label",
+                                r->name);
+            else
+                st = source_text(&r->src, r->name, ro->max_doc, format == SLANT_FORMAT_HTML,
+                                 &r->whole, err);
+            if (r->src.fd > STDERR_FILENO)
+                close(r->src.fd);
+            r->src.fd = -1;
+            goto done;
+        }
     }
     st = parser_start(&r->parser, format, r->name, ro, whole, err);
     if (!st && format == SLANT_FORMAT_WARC)
