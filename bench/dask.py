@@ -30,6 +30,8 @@ DATA = os.environ.get("SLANT_DATA", os.path.join(ROOT, "..", "shared", "data"))
 if not os.path.isdir(DATA):
     DATA = "/work/shared/data"
 PARTS = 16
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from python import install_module  # noqa: E402  (bench/python.py)
 csv.field_size_limit(1 << 30)
 
 DASK_RUN = r"""
@@ -97,12 +99,7 @@ def main():
     args = ap.parse_args()
     load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
-        venv = os.path.join(tmp, "venv")
-        subprocess.run(["/usr/bin/python3", "-m", "venv", "--system-site-packages", venv], check=True)
-        py = os.path.join(venv, "bin", "python")
-        subprocess.run([py, "-m", "pip", "install", "-q", "--no-build-isolation", "--no-index",
-                        os.path.join(ROOT, "python")], check=True)
-        shutil.rmtree(os.path.join(ROOT, "python", "build"), ignore_errors=True)
+        py = install_module(tmp)
         model = os.path.join(tmp, "imdb.slant")
         subprocess.run([SLANT, "train", os.path.join(DATA, "imdb", "train.tsv"), "-o", model,
                         "--quiet"], check=True, stdout=subprocess.DEVNULL)

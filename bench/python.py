@@ -13,6 +13,7 @@ import datetime
 import json
 import os
 import platform
+import shutil
 import resource
 import subprocess
 import sys
@@ -98,6 +99,18 @@ def module_run(py, model, test, what, threads):
     return json.loads(out)
 
 
+def install_module(tmp):
+    """The module built into a throwaway venv under TMP, as `make
+    python-test` builds it; the venv's python."""
+    venv = os.path.join(tmp, "venv")
+    subprocess.run(["/usr/bin/python3", "-m", "venv", "--system-site-packages", venv], check=True)
+    py = os.path.join(venv, "bin", "python")
+    subprocess.run([py, "-m", "pip", "install", "-q", "--no-build-isolation", "--no-index",
+                    os.path.join(ROOT, "python")], check=True)
+    shutil.rmtree(os.path.join(ROOT, "python", "build"), ignore_errors=True)
+    return py
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
@@ -106,11 +119,7 @@ def main():
     started = time.time()
     load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
-        venv = os.path.join(tmp, "venv")
-        subprocess.run(["/usr/bin/python3", "-m", "venv", "--system-site-packages", venv], check=True)
-        py = os.path.join(venv, "bin", "python")
-        subprocess.run([py, "-m", "pip", "install", "-q", "--no-build-isolation", "--no-index",
-                        os.path.join(ROOT, "python")], check=True)
+        py = install_module(tmp)
         model = os.path.join(tmp, "imdb.slant")
         t0 = time.perf_counter()
         subprocess.run([SLANT, "train", os.path.join(IMDB, "train.tsv"), "-o", model, "--quiet"],
