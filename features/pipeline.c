@@ -825,6 +825,9 @@ typedef struct fit_ctx {
     /* pass 5: each document's known shares (2 per document) */
     double *known;
     float unseen_idf;
+    /* told of each text pass 5 is done with (NULL: nobody) */
+    slant_text_done_fn done;
+    void *done_ctx;
 } fit_ctx;
 
 /* Why a worker stopped; several may be set, by several workers. */
@@ -976,6 +979,8 @@ static void pass_rows(void *vctx, size_t begin, size_t end, uint32_t worker)
             c->x->value[at + (size_t)k] = w->row[k].value;
         }
         c->row_len[d] = (size_t)r;
+        if (c->done) /* pass 5 reads each text last: its row is all the fit needs now */
+            c->done(c->done_ctx, d);
     }
 }
 
@@ -1214,6 +1219,14 @@ slant_status slant_pipeline_fit(const slant_fconfig *cfg, const char *const *tex
                                 const size_t *lens, size_t n_docs, uint32_t threads,
                                 slant_fitted *f, slant_csr *x, slant_error *err)
 {
+    return slant_pipeline_fit_telling(cfg, texts, lens, n_docs, threads, NULL, NULL, f, x, err);
+}
+
+slant_status slant_pipeline_fit_telling(const slant_fconfig *cfg, const char *const *texts,
+                                        const size_t *lens, size_t n_docs, uint32_t threads,
+                                        slant_text_done_fn done, void *done_ctx,
+                                        slant_fitted *f, slant_csr *x, slant_error *err)
+{
     memset(f, 0, sizeof *f);
     memset(x, 0, sizeof *x);
     f->pipe.cfg = *cfg;
@@ -1231,7 +1244,8 @@ slant_status slant_pipeline_fit(const slant_fconfig *cfg, const char *const *tex
                           "%zu documents are more than one model takes", n_docs);
     slant_status st = SLANT_STATUS_OK;
     threads = slant_threads_for(threads, n_docs);
-    fit_ctx c = {.cfg = cfg, .texts = texts, .lens = lens, .x = x};
+    fit_ctx c = {.cfg = cfg, .texts = texts, .lens = lens, .x = x, .done = done,
+                 .done_ctx = done_ctx};
     c.w = slant_calloc_array(threads, sizeof *c.w);
     c.row_len = slant_calloc_array(n_docs, sizeof *c.row_len);
     if (!c.w || !c.row_len)

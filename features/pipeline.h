@@ -254,5 +254,17 @@ slant_status slant_pipeline_fit(const slant_fconfig *cfg, const char *const *tex
                                 const size_t *lens, size_t n_docs, uint32_t threads,
                                 slant_fitted *fitted, struct slant_csr *x, slant_error *err);
 void slant_fitted_free(slant_fitted *f);
+/* The same, telling DONE(DONE_CTX, d) of each document d (an index into
+ * texts) once the fit has read its text for the last time, so that the
+ * caller may free it then: holding the texts and the whole matrix at once
+ * is most of training's peak memory.  Called from the worker threads,
+ * once per document, or not at all for a document the fit never reached
+ * because it failed (and not for a pipeline of vectors, whose texts are
+ * read in one pass: the caller frees them after). */
+typedef void (*slant_text_done_fn)(void *ctx, size_t d);
+slant_status slant_pipeline_fit_telling(const slant_fconfig *cfg, const char *const *texts,
+                                        const size_t *lens, size_t n_docs, uint32_t threads,
+                                        slant_text_done_fn done, void *done_ctx,
+                                        slant_fitted *f, struct slant_csr *x, slant_error *err);
 
 #endif /* SLANT_PIPELINE_H */
