@@ -1292,6 +1292,7 @@ slant_status slant_pipeline_fit_telling(const slant_fconfig *cfg, const char *co
             c.w[t].names = NULL;
             c.w[t].names_len = c.w[t].names_cap = 0;
         }
+        slant_heap_trim(); /* the candidates' memory, before the matrix's */
     }
 
     /* 5: rows at upper-bound offsets, then closed up. */

@@ -736,6 +736,7 @@ static slant_status train_once(const slant_corpus *c, const size_t *docs, size_t
         goto out;
     for (size_t i = 0; consume && i < n_docs; i++) /* vectors: read in one pass */
         slant_corpus_release_text(consume, docs[i]);
+    slant_heap_trim(); /* the fit's scratch, before the solvers' */
     size_t nf = fitted.pipe.n_features;
     slant_stage_step(&stage, 1);
     slant_log("%zu features, %zu non-zeros", nf, x.rowptr[n_docs]);
