@@ -1059,6 +1059,47 @@ static void table_put(slant_vocab_slot *t, size_t cap, uint64_t key, uint32_t id
     t[s] = (slant_vocab_slot){key, id, idf};
 }
 
+static int cmp_slot_id(const void *a, const void *b)
+{
+    uint32_t x = ((const slant_vocab_slot *)a)->id, y = ((const slant_vocab_slot *)b)->id;
+    return (x > y) - (x < y);
+}
+
+void slant_fitted_pack(slant_fitted *f)
+{
+    if (!f->vocab || f->packed)
+        return;
+    size_t m = 0;
+    for (size_t s = 0; s < f->pipe.vocab_cap; s++)
+        if (f->vocab[s].id != SLANT_VOCAB_EMPTY)
+            f->vocab[m++] = f->vocab[s];
+    qsort(f->vocab, m, sizeof *f->vocab, cmp_slot_id);
+    slant_vocab_slot *v = realloc(f->vocab, (m ? m : 1) * sizeof *v); /* never larger */
+    if (v)
+        f->vocab = v;
+    f->pipe.vocab = NULL;
+    f->n_packed = m;
+    f->packed = 1;
+}
+
+int slant_fitted_unpack(slant_fitted *f)
+{
+    if (!f->packed)
+        return 0;
+    slant_vocab_slot *t = new_table(f->pipe.vocab_cap);
+    if (!t)
+        return -1;
+    /* build_vocabulary's puts, in its order (by feature index): the same slots */
+    for (size_t k = 0; k < f->n_packed; k++)
+        table_put(t, f->pipe.vocab_cap, f->vocab[k].key, f->vocab[k].id, f->vocab[k].idf);
+    free(f->vocab);
+    f->vocab = t;
+    f->pipe.vocab = t;
+    f->packed = 0;
+    f->n_packed = 0;
+    return 0;
+}
+
 /* Pass 3: the vocabulary from the candidates' counts, and its names from
  * those pass 2 kept in workers W. */
 static slant_status build_vocabulary(const slant_fconfig *cfg, const cand_table *cand,

@@ -736,6 +736,7 @@ static slant_status train_once(const slant_corpus *c, const size_t *docs, size_t
         goto out;
     for (size_t i = 0; consume && i < n_docs; i++) /* vectors: read in one pass */
         slant_corpus_release_text(consume, docs[i]);
+    slant_fitted_pack(&fitted); /* the solvers need the matrix, not the lookups */
     slant_heap_trim(); /* the fit's scratch, before the solvers' */
     size_t nf = fitted.pipe.n_features;
     slant_stage_step(&stage, 1);
@@ -824,6 +825,10 @@ static slant_status train_once(const slant_corpus *c, const size_t *docs, size_t
         goto out;
     slant_csr_free(&x); /* before the model image is built: the two are the peak */
     memset(&x, 0, sizeof x);
+    if (slant_fitted_unpack(&fitted)) {
+        st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+        goto out;
+    }
     prov = provenance(c, n_docs, corpus_hash, o, date, hc, nf,
                       o->model == SLANT_MODEL_KIND_NBSVM ? choice : NULL, note, &fitted);
     if (!prov) {
