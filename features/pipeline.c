@@ -727,7 +727,6 @@ typedef struct cand_slot {
     uint64_t key;
     uint32_t count;
     uint32_t df;
-    uint64_t name; /* pass 2: where its name is (see keep_name); 0: none yet */
 } cand_slot;
 
 typedef struct cand_table {
@@ -777,7 +776,7 @@ static int cand_add(cand_table *t, uint64_t key)
     }
     cand_slot *c = cand_find(t, key);
     if (!c->key) {
-        *c = (cand_slot){key, 0, 0, 0};
+        *c = (cand_slot){key, 0, 0};
         t->n++;
     }
     return 0;
@@ -816,6 +815,10 @@ typedef struct fit_ctx {
     uint64_t *seen;  /* one bit per value of a hash's top seen_bits bits */
     unsigned seen_bits;
     cand_table cand;
+    /* passes 2 and 3: where the name of the candidate in each slot is (see
+     * keep_name), apart from the table so that pass 1's growing of it
+     * moves 16 bytes a slot, not 24 */
+    uint64_t *cand_name;
     /* pass 2 (hashed mode): bucket document frequencies, summed atomically */
     uint32_t *df;
     /* passes 2 and 5 */
@@ -845,17 +848,17 @@ static int fit_failed(fit_ctx *c)
     return __atomic_load_n(&c->failed, __ATOMIC_RELAXED) != 0;
 }
 
-/* Keeps the name of candidate CS, the n-gram at ORIGIN, in worker T's
- * list (W) unless it or a lower worker has one already.  cs->name tells
- * where the name is: the worker's number plus one in the high 32 bits,
+/* Keeps the name of a candidate, the n-gram at ORIGIN, in worker T's list
+ * (W) unless it or a lower worker has one already.  *ref tells where the
+ * name is: the worker's number plus one in the high 32 bits,
  * the offset in its names in the low.  The workers' ranges of documents
  * follow each other, so the lowest worker that meets an n-gram holds the
  * name from its first document, whatever the number of threads; a worker
  * names an n-gram only while no lower one has, which keeps the names near
  * one copy instead of one per worker.  Returns 0 or a FIT_* reason. */
-static int keep_name(fit_worker *w, uint32_t t, cand_slot *cs, uint64_t origin)
+static int keep_name(fit_worker *w, uint32_t t, uint64_t *ref, uint64_t origin)
 {
-    uint64_t cur = __atomic_load_n(&cs->name, __ATOMIC_RELAXED);
+    uint64_t cur = __atomic_load_n(ref, __ATOMIC_RELAXED);
     if (cur && cur >> 32 <= (uint64_t)t + 1)
         return 0;
     char buf[1024];
@@ -871,13 +874,13 @@ static int keep_name(fit_worker *w, uint32_t t, cand_slot *cs, uint64_t origin)
     /* A higher worker's name gives way; a lower one's stays (and this
      * copy is left unused). */
     while ((!cur || cur >> 32 > (uint64_t)t + 1)
-           && !__atomic_compare_exchange_n(&cs->name, &cur, mine, 0, __ATOMIC_RELAXED,
+           && !__atomic_compare_exchange_n(ref, &cur, mine, 0, __ATOMIC_RELAXED,
                                            __ATOMIC_RELAXED))
         ;
     return 0;
 }
 
-/* The name that cs->name (as keep_name sets it) points to in workers W. */
+/* The name that a reference keep_name set points to in workers W. */
 static const char *kept_name(const fit_worker *w, uint64_t name)
 {
     return name ? w[(name >> 32) - 1].names + (uint32_t)name : "";
@@ -958,7 +961,8 @@ static void pass_counts(void *vctx, size_t begin, size_t end, uint32_t worker)
             add_saturating(&cs->count, s->dcount[k]);
             __atomic_fetch_add(&cs->df, 1, __ATOMIC_RELAXED);
             m++;
-            unsigned why = (unsigned)keep_name(w, worker, cs, s->origins[s->dfirst[k]]);
+            unsigned why = (unsigned)keep_name(w, worker, &c->cand_name[cs - c->cand.slot],
+                                               s->origins[s->dfirst[k]]);
             if (why) {
                 fit_fail(c, why);
                 break;
@@ -1025,7 +1029,7 @@ static size_t pow2_at_least(size_t n)
 typedef struct kept_gram {
     uint64_t key, count;
     uint32_t df;
-    uint64_t name; /* its candidate's (see keep_name) */
+    uint64_t name; /* where its name is (see keep_name) */
 } kept_gram;
 
 static int cmp_kept(const void *a, const void *b)
@@ -1101,10 +1105,11 @@ int slant_fitted_unpack(slant_fitted *f)
 }
 
 /* Pass 3: the vocabulary from the candidates' counts, and its names from
- * those pass 2 kept in workers W. */
-static slant_status build_vocabulary(const slant_fconfig *cfg, const cand_table *cand,
-                                     size_t n_docs, const fit_worker *w, slant_fitted *f,
-                                     slant_error *err)
+ * those pass 2 kept in workers W (CAND_NAME).  The candidates are freed
+ * once their kept n-grams are copied out, before the tables are built. */
+static slant_status build_vocabulary(const slant_fconfig *cfg, cand_table *cand,
+                                     uint64_t **cand_name, size_t n_docs, const fit_worker *w,
+                                     slant_fitted *f, slant_error *err)
 {
     size_t kept = 0;
     for (size_t s = 0; s < cand->cap; s++)
@@ -1121,8 +1126,11 @@ static slant_status build_vocabulary(const slant_fconfig *cfg, const cand_table 
     for (size_t s = 0; s < cand->cap; s++) {
         const cand_slot *cs = &cand->slot[s];
         if (cs->key && cs->count >= cfg->min_count)
-            g[k++] = (kept_gram){cs->key, cs->count, cs->df, cs->name};
+            g[k++] = (kept_gram){cs->key, cs->count, cs->df, (*cand_name)[s]};
     }
+    cand_free(cand);
+    free(*cand_name);
+    *cand_name = NULL;
     qsort(g, kept, sizeof *g, cmp_kept);
     size_t hot = kept < SLANT_HOT_FEATURES ? kept : SLANT_HOT_FEATURES;
     size_t hcap = pow2_at_least(2 * hot + 1), vcap = pow2_at_least(2 * (kept - hot) + 1);
@@ -1317,6 +1325,8 @@ slant_status slant_pipeline_fit_telling(const slant_fconfig *cfg, const char *co
     } else {
         if (find_candidates(&c, n_docs, threads)) /* 1 */
             goto oom;
+        if (!(c.cand_name = slant_calloc_array(c.cand.cap, sizeof *c.cand_name)))
+            goto oom;
         slant_parallel_for(n_docs, threads, pass_counts, &c); /* 2 */
         if (c.failed & FIT_NAMES_TOO_LONG) {
             st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
@@ -1325,9 +1335,8 @@ slant_status slant_pipeline_fit_telling(const slant_fconfig *cfg, const char *co
         }
         if (c.failed)
             goto oom;
-        if ((st = build_vocabulary(cfg, &c.cand, n_docs, c.w, f, err))) /* 3 and 4 */
+        if ((st = build_vocabulary(cfg, &c.cand, &c.cand_name, n_docs, c.w, f, err))) /* 3, 4 */
             goto out;
-        cand_free(&c.cand);
         for (uint32_t t = 0; t < threads; t++) { /* the names are the vocabulary's now */
             free(c.w[t].names);
             c.w[t].names = NULL;
@@ -1399,6 +1408,7 @@ out:
     free(c.w);
     free(c.seen);
     cand_free(&c.cand);
+    free(c.cand_name);
     free(c.df);
     free(c.row_len);
     free(c.known);
