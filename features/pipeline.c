@@ -1063,21 +1063,35 @@ static void table_put(slant_vocab_slot *t, size_t cap, uint64_t key, uint32_t id
     t[s] = (slant_vocab_slot){key, id, idf};
 }
 
-static int cmp_slot_id(const void *a, const void *b)
-{
-    uint32_t x = ((const slant_vocab_slot *)a)->id, y = ((const slant_vocab_slot *)b)->id;
-    return (x > y) - (x < y);
-}
-
 void slant_fitted_pack(slant_fitted *f)
 {
     if (!f->vocab || f->packed)
         return;
-    size_t m = 0;
+    /* The main table holds features SLANT_HOT_FEATURES .. n_features-1
+     * (build_vocabulary): each entry goes to its feature's place among
+     * them, by cycles of swaps, so that no sort needs memory of its own. */
+    size_t m = 0, hot = SLANT_HOT_FEATURES;
+    for (size_t s = 0; s < f->pipe.vocab_cap; s++) {
+        uint32_t id = f->vocab[s].id;
+        if (id == SLANT_VOCAB_EMPTY)
+            continue;
+        if (id < hot || id >= f->pipe.n_features)
+            return; /* not a table build_vocabulary made: left as it is */
+        m++;
+    }
+    size_t k = 0;
     for (size_t s = 0; s < f->pipe.vocab_cap; s++)
         if (f->vocab[s].id != SLANT_VOCAB_EMPTY)
-            f->vocab[m++] = f->vocab[s];
-    qsort(f->vocab, m, sizeof *f->vocab, cmp_slot_id);
+            f->vocab[k++] = f->vocab[s];
+    for (size_t i = 0; i < m; i++)
+        while (f->vocab[i].id - hot != i) {
+            size_t j = f->vocab[i].id - hot;
+            if (j >= m || f->vocab[j].id == f->vocab[i].id)
+                break; /* not a run of consecutive features (cannot happen) */
+            slant_vocab_slot t = f->vocab[j];
+            f->vocab[j] = f->vocab[i];
+            f->vocab[i] = t;
+        }
     slant_vocab_slot *v = realloc(f->vocab, (m ? m : 1) * sizeof *v); /* never larger */
     if (v)
         f->vocab = v;
@@ -1093,7 +1107,8 @@ int slant_fitted_unpack(slant_fitted *f)
     slant_vocab_slot *t = new_table(f->pipe.vocab_cap);
     if (!t)
         return -1;
-    /* build_vocabulary's puts, in its order (by feature index): the same slots */
+    /* build_vocabulary's puts, in its order (by feature index, as pack
+     * left them): the same slots */
     for (size_t k = 0; k < f->n_packed; k++)
         table_put(t, f->pipe.vocab_cap, f->vocab[k].key, f->vocab[k].id, f->vocab[k].idf);
     free(f->vocab);
