@@ -6,7 +6,7 @@
  * Memory: each document is one allocation holding its id and its labels,
  * NUL-terminated one after the other.  ids[i] points at the start of that
  * block and owns it; labels[i * n_heads + h] point inside it.  Its text is
- * copied into the last of a list of slabs, mappings of a few MiB each, so
+ * copied into the last of a list of slabs, mappings of 1 MiB each, so
  * that a document costs one malloc and a text none, and training can give
  * the texts back to the system once it has its feature matrix
  * (slant_corpus_release_text): freed small blocks would stay in the heap.
@@ -160,8 +160,9 @@ static int reserve(slant_corpus *c, size_t need)
 
 /* Bytes of one slab of texts: large enough that its mapping costs
  * nothing next to the texts, small enough that the last one's empty tail
- * does not matter.  A longer text gets a mapping of its own. */
-#define SLAB_BYTES ((size_t)4 << 20)
+ * does not matter, nor the few that training's threads hold at once while
+ * releasing texts.  A longer text gets a mapping of its own. */
+#define SLAB_BYTES ((size_t)1 << 20)
 /* Bytes left unused at a slab's end: a text may be read a little past its
  * NUL (slant_text_hash reads whole 16-byte blocks), and must not then
  * reach past the mapping. */
