@@ -240,8 +240,11 @@ int cmd_train(int argc, char **argv)
     slant_tune_report *report = NULL;
     to.by_group = ro.opt.group_column != NULL;
     to.keep_duplicates = keep_dups;
-    st = tune ? slant_train_tuned(corpus, &o, &to, &model, &report, &err)
-              : slant_train(corpus, &o, &model, &err);
+    /* Nothing reads the texts after training but the leak listing. */
+    int texts_after = verbose && ro.opt.group_column;
+    st = tune           ? slant_train_tuned(corpus, &o, &to, &model, &report, &err)
+         : texts_after ? slant_train(corpus, &o, &model, &err)
+                       : slant_train_consume(corpus, &o, &model, &err);
     size_t docs = slant_corpus_size(corpus);
     if (!st)
         st = slant_model_save(model, output, &err);

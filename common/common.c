@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #include <xxhash.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 static slant_log_fn log_fn;
 static void *log_user;
@@ -90,6 +93,13 @@ void *slant_calloc_array(size_t n, size_t size)
     if (size && n > SIZE_MAX / size)
         return NULL;
     return calloc(n ? n : 1, size ? size : 1);
+}
+
+void slant_heap_trim(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }
 
 int slant_grow(void **p, size_t *cap, size_t need, size_t size)

@@ -80,6 +80,13 @@ void *slant_calloc_array(size_t n, size_t size);
 int slant_grow(void **p, size_t *cap, size_t need, size_t size);
 char *slant_strdup(const char *s);
 char *slant_strndup(const char *s, size_t n);
+/* Gives the heap's free pages back to the system (glibc's malloc_trim; a
+ * no-op elsewhere).  glibc raises its threshold for mapping an allocation
+ * of its own each time it frees a mapped one, so that the large buffers of
+ * one training step come from the heap, and once freed there they stay
+ * resident under the next step's: called between steps whose working
+ * sets differ, it keeps the peak to the larger of the two. */
+void slant_heap_trim(void);
 
 /* Number of online CPUs (at least 1). */
 uint32_t slant_cpu_count(void);

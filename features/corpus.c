@@ -3,11 +3,13 @@
  * its accessors, groups, head selection and the corpus hash.  The readers
  * that fill it are the read_*.c files and reader.c (see read.h).
  *
- * Memory: each document is one allocation holding its id, its text and its
- * labels, NUL-terminated one after the other.  ids[i] points at the start
- * of that block and owns it; texts[i] and labels[i * n_heads + h] point
- * inside it.  So a document costs one malloc, and slant_corpus_free frees
- * ids[i] only.
+ * Memory: each document is one allocation holding its id and its labels,
+ * NUL-terminated one after the other.  ids[i] points at the start of that
+ * block and owns it; labels[i * n_heads + h] point inside it.  Its text is
+ * copied into the last of a list of slabs, mappings of 1 MiB each, so
+ * that a document costs one malloc and a text none, and training can give
+ * the texts back to the system once it has its feature matrix
+ * (slant_corpus_release_text): freed small blocks would stay in the heap.
  *
  * Input is never trusted: every reader reports bad input as
  * "PATH:LINE: what is wrong" with SLANT_STATUS_BAD_INPUT, and texts may
@@ -27,6 +29,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "common.h"
 #include "pipeline.h"
@@ -135,6 +138,12 @@ static int reserve(slant_corpus *c, size_t need)
         if (bad)
             return -1;
     }
+    cap = c->cap;
+    p = c->slab_of;
+    bad = slant_grow(&p, &cap, need, sizeof *c->slab_of);
+    c->slab_of = p;
+    if (bad)
+        return -1;
     if (c->n_heads) {
         if (c->n_heads > SIZE_MAX / sizeof *c->labels)
             return -1;
@@ -149,6 +158,71 @@ static int reserve(slant_corpus *c, size_t need)
     return 0;
 }
 
+/* Bytes of one slab of texts: large enough that its mapping costs
+ * nothing next to the texts, small enough that the last one's empty tail
+ * does not matter, nor the few that training's threads hold at once while
+ * releasing texts.  A longer text gets a mapping of its own. */
+#define SLAB_BYTES ((size_t)1 << 20)
+/* Bytes left unused at a slab's end: a text may be read a little past its
+ * NUL (slant_text_hash reads whole 16-byte blocks), and must not then
+ * reach past the mapping. */
+#define SLAB_SLACK 16
+
+/* Room for a text of LEN bytes and its NUL in the last slab, a new one
+ * when it does not fit; NULL when memory runs out.  The caller counts the
+ * text into c->slab_docs[c->n_slabs - 1]. */
+static char *slab_take(slant_corpus *c, size_t len)
+{
+    if (len > SIZE_MAX - 1 - SLAB_SLACK)
+        return NULL;
+    size_t need = len + 1;
+    if (!c->n_slabs || !c->slab[c->n_slabs - 1]
+        || need + SLAB_SLACK > c->slab_size[c->n_slabs - 1] - c->slab_used) {
+        if (c->n_slabs >= UINT32_MAX - 1)
+            return NULL;
+        if (c->n_slabs == c->slabs_cap) {
+            size_t cap = c->slabs_cap, c2 = cap, c3 = cap;
+            void *p = c->slab, *q = c->slab_size, *r = c->slab_docs;
+            int bad = slant_grow(&p, &cap, c->n_slabs + 1, sizeof *c->slab);
+            c->slab = p;
+            bad |= !bad && slant_grow(&q, &c2, c->n_slabs + 1, sizeof *c->slab_size);
+            c->slab_size = q;
+            bad |= !bad && slant_grow(&r, &c3, c->n_slabs + 1, sizeof *c->slab_docs);
+            c->slab_docs = r;
+            if (bad)
+                return NULL;
+            c->slabs_cap = cap;
+        }
+        size_t size = need + SLAB_SLACK > SLAB_BYTES ? need + SLAB_SLACK : SLAB_BYTES;
+        void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED)
+            return NULL;
+        c->slab[c->n_slabs] = m;
+        c->slab_size[c->n_slabs] = size;
+        c->slab_docs[c->n_slabs] = 0;
+        c->n_slabs++;
+        c->slab_used = 0;
+    }
+    char *t = c->slab[c->n_slabs - 1] + c->slab_used;
+    c->slab_used += need;
+    return t;
+}
+
+void slant_corpus_release_text(slant_corpus *c, size_t d)
+{
+    static char empty[1];
+    uint32_t s = c->slab_of[d];
+    if (s == UINT32_MAX)
+        return;
+    c->slab_of[d] = UINT32_MAX;
+    c->texts[d] = empty;
+    c->lens[d] = 0;
+    if (__atomic_sub_fetch(&c->slab_docs[s], 1, __ATOMIC_ACQ_REL) == 0) {
+        munmap(c->slab[s], c->slab_size[s]);
+        c->slab[s] = NULL; /* the next text appended takes a new slab */
+    }
+}
+
 slant_status slant_corpus_append(slant_corpus *c, const char *id, const char *text, size_t len,
                                  const char *const *labels, slant_error *err)
 {
@@ -161,13 +235,10 @@ slant_status slant_corpus_append(slant_corpus *c, const char *id, const char *te
         return slant_fail(err, SLANT_STATUS_BAD_OPTION, "%s: document %zu has no text",
                           c->source, c->n_docs + 1);
 
-    /* The block: id NUL text NUL label NUL ...; sizes checked for overflow
-     * since len comes from the input. */
+    /* The block: id NUL label NUL ...; sizes checked for overflow since
+     * len comes from the input. */
     size_t id_len = strlen(id);
     size_t size = id_len + 1;
-    if (len > SIZE_MAX - size - 1)
-        goto no_memory;
-    size += len + 1;
     for (size_t h = 0; h < c->n_heads; h++) {
         if (!labels || !labels[h])
             continue;
@@ -178,20 +249,26 @@ slant_status slant_corpus_append(slant_corpus *c, const char *id, const char *te
     }
     if (reserve(c, c->n_docs + 1))
         goto no_memory;
-    char *block = malloc(size);
-    if (!block)
+    char *t = slab_take(c, len);
+    if (!t)
         goto no_memory;
+    char *block = malloc(size);
+    if (!block) {
+        c->slab_used -= len + 1; /* the text's room goes back to its slab */
+        goto no_memory;
+    }
 
     size_t d = c->n_docs;
+    if (len)
+        memcpy(t, text, len);
+    t[len] = '\0';
+    c->texts[d] = t;
+    c->lens[d] = len;
+    c->slab_of[d] = (uint32_t)(c->n_slabs - 1);
+    c->slab_docs[c->n_slabs - 1]++;
     memcpy(block, id, id_len + 1);
     char *p = block + id_len + 1;
-    if (len)
-        memcpy(p, text, len);
-    p[len] = '\0';
     c->ids[d] = block;
-    c->texts[d] = p;
-    c->lens[d] = len;
-    p += len + 1;
     for (size_t h = 0; h < c->n_heads; h++) {
         char **slot = &c->labels[d * c->n_heads + h];
         if (!labels || !labels[h]) {
@@ -218,7 +295,14 @@ void slant_corpus_free(slant_corpus *corpus)
     if (!corpus)
         return;
     for (size_t d = 0; d < corpus->n_docs; d++)
-        free(corpus->ids[d]); /* owns the document's text and labels too */
+        free(corpus->ids[d]); /* owns the document's labels too */
+    for (size_t s = 0; s < corpus->n_slabs; s++)
+        if (corpus->slab[s])
+            munmap(corpus->slab[s], corpus->slab_size[s]);
+    free(corpus->slab);
+    free(corpus->slab_size);
+    free(corpus->slab_docs);
+    free(corpus->slab_of);
     free(corpus->ids);
     free(corpus->texts);
     free(corpus->lens);

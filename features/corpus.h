@@ -23,7 +23,24 @@ struct slant_corpus {
     int vectors;       /* 1: a LIBSVM file; texts are "FEATURE:VALUE ..." */
     char *group_name;  /* the group column; NULL: no groups (and groups is NULL) */
     char **groups;     /* n_docs (cap rows), each its own allocation; NULL = none */
+    /* The texts live apart from their blocks, packed in large mappings
+     * ("slabs"), so that slant_corpus_release_text can give their memory
+     * back to the system while the ids and labels stay. */
+    char **slab;           /* n_slabs mappings; NULL once released */
+    size_t *slab_size;     /* bytes of each mapping */
+    uint32_t *slab_docs;   /* texts still held in each */
+    size_t n_slabs, slabs_cap;
+    size_t slab_used;      /* bytes taken in the last slab */
+    uint32_t *slab_of;     /* n_docs (cap rows): the slab of each text; UINT32_MAX once
+                            * released */
 };
+
+/* Releases document D's text: it reads as "" from then on, and the slab
+ * that held it is unmapped once none of its texts is left.  Safe from
+ * several threads at once for distinct documents; a document released
+ * twice is released once.  Training calls it (slant_train_consume) once it
+ * has read a text for the last time. */
+void slant_corpus_release_text(slant_corpus *c, size_t d);
 
 /* Gives C (with no documents yet) the group column NAME (copied): rows
  * appended after it have a group slot. */

@@ -798,9 +798,8 @@ typedef struct fit_worker {
     size_t n_found, found_cap;
     slant_feature *row;
     size_t row_cap;
-    /* pass 5: the names of the features first met in this worker's
-     * documents, at name_at[feature] in names (UINT32_MAX: not met) */
-    uint32_t *name_at;
+    /* pass 2: names of candidates met in this worker's documents (see
+     * keep_name) */
     char *names;
     size_t names_len, names_cap;
 } fit_worker;
@@ -816,6 +815,10 @@ typedef struct fit_ctx {
     uint64_t *seen;  /* one bit per value of a hash's top seen_bits bits */
     unsigned seen_bits;
     cand_table cand;
+    /* passes 2 and 3: where the name of the candidate in each slot is (see
+     * keep_name), apart from the table so that pass 1's growing of it
+     * moves 16 bytes a slot, not 24 */
+    uint64_t *cand_name;
     /* pass 2 (hashed mode): bucket document frequencies, summed atomically */
     uint32_t *df;
     /* passes 2 and 5 */
@@ -825,6 +828,9 @@ typedef struct fit_ctx {
     /* pass 5: each document's known shares (2 per document) */
     double *known;
     float unseen_idf;
+    /* told of each text pass 5 is done with (NULL: nobody) */
+    slant_text_done_fn done;
+    void *done_ctx;
 } fit_ctx;
 
 /* Why a worker stopped; several may be set, by several workers. */
@@ -840,6 +846,44 @@ static void fit_fail(fit_ctx *c, unsigned why)
 static int fit_failed(fit_ctx *c)
 {
     return __atomic_load_n(&c->failed, __ATOMIC_RELAXED) != 0;
+}
+
+/* Keeps the name of a candidate, the n-gram at ORIGIN, in worker T's list
+ * (W) unless it or a lower worker has one already.  *ref tells where the
+ * name is: the worker's number plus one in the high 32 bits,
+ * the offset in its names in the low.  The workers' ranges of documents
+ * follow each other, so the lowest worker that meets an n-gram holds the
+ * name from its first document, whatever the number of threads; a worker
+ * names an n-gram only while no lower one has, which keeps the names near
+ * one copy instead of one per worker.  Returns 0 or a FIT_* reason. */
+static int keep_name(fit_worker *w, uint32_t t, uint64_t *ref, uint64_t origin)
+{
+    uint64_t cur = __atomic_load_n(ref, __ATOMIC_RELAXED);
+    if (cur && cur >> 32 <= (uint64_t)t + 1)
+        return 0;
+    char buf[1024];
+    slant_ngram_name(&w->s.tokens, origin, buf, sizeof buf);
+    size_t l = strlen(buf) + 1;
+    if (w->names_len + l > UINT32_MAX)
+        return FIT_NAMES_TOO_LONG;
+    if (slant_grow((void **)&w->names, &w->names_cap, w->names_len + l, 1))
+        return FIT_NO_MEMORY;
+    memcpy(w->names + w->names_len, buf, l);
+    uint64_t mine = ((uint64_t)t + 1) << 32 | w->names_len;
+    w->names_len += l;
+    /* A higher worker's name gives way; a lower one's stays (and this
+     * copy is left unused). */
+    while ((!cur || cur >> 32 > (uint64_t)t + 1)
+           && !__atomic_compare_exchange_n(ref, &cur, mine, 0, __ATOMIC_RELAXED,
+                                           __ATOMIC_RELAXED))
+        ;
+    return 0;
+}
+
+/* The name that a reference keep_name set points to in workers W. */
+static const char *kept_name(const fit_worker *w, uint64_t name)
+{
+    return name ? w[(name >> 32) - 1].names + (uint32_t)name : "";
 }
 
 static void pass_candidates(void *vctx, size_t begin, size_t end, uint32_t worker)
@@ -873,16 +917,19 @@ static void pass_candidates(void *vctx, size_t begin, size_t end, uint32_t worke
     }
 }
 
-/* Pass 2: the candidates' counts (vocabulary) or the buckets' document
- * frequencies (hashed), and an upper bound of each row's length. */
+/* Pass 2: the candidates' counts and names (vocabulary) or the buckets'
+ * document frequencies (hashed), and an upper bound of each row's length.
+ * The names are taken here rather than with the rows of pass 5, so that
+ * the workers' lists of them are gone before the matrix is built. */
 static void pass_counts(void *vctx, size_t begin, size_t end, uint32_t worker)
 {
     fit_ctx *c = vctx;
     fit_worker *w = &c->w[worker];
     slant_vec_scratch *s = &w->s;
     uint32_t mask = c->cfg->hash_bits ? (uint32_t)(((uint64_t)1 << c->cfg->hash_bits) - 1) : 0;
+    int naming = !c->cfg->hash_bits; /* the vocabulary's names come from this pass */
     for (size_t d = begin; d < end && !fit_failed(c); d++) {
-        if (slant_distinct_grams(c->cfg, c->texts[d], c->lens[d], s, 0)) {
+        if (slant_distinct_grams(c->cfg, c->texts[d], c->lens[d], s, naming)) {
             fit_fail(c, FIT_NO_MEMORY);
             break;
         }
@@ -914,53 +961,30 @@ static void pass_counts(void *vctx, size_t begin, size_t end, uint32_t worker)
             add_saturating(&cs->count, s->dcount[k]);
             __atomic_fetch_add(&cs->df, 1, __ATOMIC_RELAXED);
             m++;
+            unsigned why = (unsigned)keep_name(w, worker, &c->cand_name[cs - c->cand.slot],
+                                               s->origins[s->dfirst[k]]);
+            if (why) {
+                fit_fail(c, why);
+                break;
+            }
         }
     next:
         c->row_len[d] = m;
     }
 }
 
-/* Keeps the name of feature ID, the n-gram at ORIGIN, in worker W's list
- * unless it has one already.  Returns 0 or a FIT_* reason. */
-static int keep_name(fit_worker *w, uint32_t id, uint64_t origin)
-{
-    if (w->name_at[id] != UINT32_MAX)
-        return 0;
-    char buf[1024];
-    slant_ngram_name(&w->s.tokens, origin, buf, sizeof buf);
-    size_t l = strlen(buf) + 1;
-    if (w->names_len + l > UINT32_MAX)
-        return FIT_NAMES_TOO_LONG;
-    if (slant_grow((void **)&w->names, &w->names_cap, w->names_len + l, 1))
-        return FIT_NO_MEMORY;
-    memcpy(w->names + w->names_len, buf, l);
-    w->name_at[id] = (uint32_t)w->names_len;
-    w->names_len += l;
-    return 0;
-}
-
-/* Pass 5: each row, written at its upper-bound offset; in vocabulary mode
- * also the names of the features this worker meets. */
+/* Pass 5: each row, written at its upper-bound offset. */
 static void pass_rows(void *vctx, size_t begin, size_t end, uint32_t worker)
 {
     fit_ctx *c = vctx;
     fit_worker *w = &c->w[worker];
-    int naming = w->name_at != NULL;
     for (size_t d = begin; d < end && !fit_failed(c); d++) {
-        if (slant_distinct_grams(c->cfg, c->texts[d], c->lens[d], &w->s, naming)) {
+        if (slant_distinct_grams(c->cfg, c->texts[d], c->lens[d], &w->s, 0)) {
             fit_fail(c, FIT_NO_MEMORY);
             break;
         }
         lookup_distinct(c->pipe, &w->s);
         slant_known_shares(c->pipe, &w->s, c->unseen_idf, &c->known[2 * d], &c->known[2 * d + 1]);
-        unsigned why = 0;
-        for (size_t k = 0; naming && k < w->s.n_distinct && !why; k++)
-            if (w->s.did[k] != SLANT_VOCAB_EMPTY)
-                why = (unsigned)keep_name(w, w->s.did[k], w->s.origins[w->s.dfirst[k]]);
-        if (why) {
-            fit_fail(c, why);
-            break;
-        }
         long r = sorted_row(c->pipe, &w->s, &w->row, &w->row_cap);
         if (r < 0) {
             fit_fail(c, FIT_NO_MEMORY);
@@ -976,6 +1000,8 @@ static void pass_rows(void *vctx, size_t begin, size_t end, uint32_t worker)
             c->x->value[at + (size_t)k] = w->row[k].value;
         }
         c->row_len[d] = (size_t)r;
+        if (c->done) /* pass 5 reads each text last: its row is all the fit needs now */
+            c->done(c->done_ctx, d);
     }
 }
 
@@ -999,49 +1025,11 @@ static size_t pow2_at_least(size_t n)
     return c;
 }
 
-/* Gathers the names the workers kept: each feature's from the first
- * worker that met it, so from the first document that holds it, whatever
- * the number of threads. */
-static slant_status gather_names(fit_worker *w, uint32_t threads, slant_fitted *f,
-                                 slant_error *err)
-{
-    uint32_t nf = f->pipe.n_features;
-    size_t total = 0;
-    for (uint32_t i = 0; i < nf; i++) {
-        uint32_t t = 0;
-        while (t < threads && w[t].name_at[i] == UINT32_MAX)
-            t++;
-        total += (t < threads ? strlen(w[t].names + w[t].name_at[i]) : 0) + 1;
-    }
-    if (total > UINT32_MAX)
-        return slant_fail(err, SLANT_STATUS_BAD_INPUT,
-                          "the vocabulary's n-grams exceed 4 GiB of text; use --hash-bits");
-    f->name_off = slant_alloc_array((size_t)nf + 1, sizeof *f->name_off);
-    f->names = malloc(total ? total : 1);
-    if (!f->name_off || !f->names)
-        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory naming features");
-    size_t at = 0;
-    for (uint32_t i = 0; i < nf; i++) {
-        uint32_t t = 0;
-        while (t < threads && w[t].name_at[i] == UINT32_MAX)
-            t++;
-        const char *name = t < threads ? w[t].names + w[t].name_at[i] : "";
-        size_t l = strlen(name) + 1;
-        f->name_off[i] = (uint32_t)at;
-        memcpy(f->names + at, name, l);
-        at += l;
-    }
-    f->name_off[nf] = (uint32_t)at;
-    f->names_len = at;
-    f->pipe.name_off = f->name_off;
-    f->pipe.names = f->names;
-    return SLANT_STATUS_OK;
-}
-
 /* A kept n-gram on its way to a feature index. */
 typedef struct kept_gram {
     uint64_t key, count;
     uint32_t df;
+    uint64_t name; /* where its name is (see keep_name) */
 } kept_gram;
 
 static int cmp_kept(const void *a, const void *b)
@@ -1075,9 +1063,68 @@ static void table_put(slant_vocab_slot *t, size_t cap, uint64_t key, uint32_t id
     t[s] = (slant_vocab_slot){key, id, idf};
 }
 
-/* Pass 3: the vocabulary from the candidates' counts. */
-static slant_status build_vocabulary(const slant_fconfig *cfg, const cand_table *cand,
-                                     size_t n_docs, slant_fitted *f, slant_error *err)
+void slant_fitted_pack(slant_fitted *f)
+{
+    if (!f->vocab || f->packed)
+        return;
+    /* The main table holds features SLANT_HOT_FEATURES .. n_features-1
+     * (build_vocabulary): each entry goes to its feature's place among
+     * them, by cycles of swaps, so that no sort needs memory of its own. */
+    size_t m = 0, hot = SLANT_HOT_FEATURES;
+    for (size_t s = 0; s < f->pipe.vocab_cap; s++) {
+        uint32_t id = f->vocab[s].id;
+        if (id == SLANT_VOCAB_EMPTY)
+            continue;
+        if (id < hot || id >= f->pipe.n_features)
+            return; /* not a table build_vocabulary made: left as it is */
+        m++;
+    }
+    size_t k = 0;
+    for (size_t s = 0; s < f->pipe.vocab_cap; s++)
+        if (f->vocab[s].id != SLANT_VOCAB_EMPTY)
+            f->vocab[k++] = f->vocab[s];
+    for (size_t i = 0; i < m; i++)
+        while (f->vocab[i].id - hot != i) {
+            size_t j = f->vocab[i].id - hot;
+            if (j >= m || f->vocab[j].id == f->vocab[i].id)
+                break; /* not a run of consecutive features (cannot happen) */
+            slant_vocab_slot t = f->vocab[j];
+            f->vocab[j] = f->vocab[i];
+            f->vocab[i] = t;
+        }
+    slant_vocab_slot *v = realloc(f->vocab, (m ? m : 1) * sizeof *v); /* never larger */
+    if (v)
+        f->vocab = v;
+    f->pipe.vocab = NULL;
+    f->n_packed = m;
+    f->packed = 1;
+}
+
+int slant_fitted_unpack(slant_fitted *f)
+{
+    if (!f->packed)
+        return 0;
+    slant_vocab_slot *t = new_table(f->pipe.vocab_cap);
+    if (!t)
+        return -1;
+    /* build_vocabulary's puts, in its order (by feature index, as pack
+     * left them): the same slots */
+    for (size_t k = 0; k < f->n_packed; k++)
+        table_put(t, f->pipe.vocab_cap, f->vocab[k].key, f->vocab[k].id, f->vocab[k].idf);
+    free(f->vocab);
+    f->vocab = t;
+    f->pipe.vocab = t;
+    f->packed = 0;
+    f->n_packed = 0;
+    return 0;
+}
+
+/* Pass 3: the vocabulary from the candidates' counts, and its names from
+ * those pass 2 kept in workers W (CAND_NAME).  The candidates are freed
+ * once their kept n-grams are copied out, before the tables are built. */
+static slant_status build_vocabulary(const slant_fconfig *cfg, cand_table *cand,
+                                     uint64_t **cand_name, size_t n_docs, const fit_worker *w,
+                                     slant_fitted *f, slant_error *err)
 {
     size_t kept = 0;
     for (size_t s = 0; s < cand->cap; s++)
@@ -1094,8 +1141,11 @@ static slant_status build_vocabulary(const slant_fconfig *cfg, const cand_table 
     for (size_t s = 0; s < cand->cap; s++) {
         const cand_slot *cs = &cand->slot[s];
         if (cs->key && cs->count >= cfg->min_count)
-            g[k++] = (kept_gram){cs->key, cs->count, cs->df};
+            g[k++] = (kept_gram){cs->key, cs->count, cs->df, (*cand_name)[s]};
     }
+    cand_free(cand);
+    free(*cand_name);
+    *cand_name = NULL;
     qsort(g, kept, sizeof *g, cmp_kept);
     size_t hot = kept < SLANT_HOT_FEATURES ? kept : SLANT_HOT_FEATURES;
     size_t hcap = pow2_at_least(2 * hot + 1), vcap = pow2_at_least(2 * (kept - hot) + 1);
@@ -1112,6 +1162,32 @@ static slant_status build_vocabulary(const slant_fconfig *cfg, const cand_table 
         else
             table_put(f->vocab, vcap, g[i].key, (uint32_t)i, idf);
     }
+    size_t total = 0;
+    for (size_t i = 0; i < kept; i++)
+        total += strlen(kept_name(w, g[i].name)) + 1;
+    if (total > UINT32_MAX) {
+        free(g);
+        return slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                          "the vocabulary's n-grams exceed 4 GiB of text; use --hash-bits");
+    }
+    f->name_off = slant_alloc_array(kept + 1, sizeof *f->name_off);
+    f->names = malloc(total ? total : 1);
+    if (!f->name_off || !f->names) {
+        free(g);
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory naming features");
+    }
+    size_t at = 0;
+    for (size_t i = 0; i < kept; i++) {
+        const char *name = kept_name(w, g[i].name);
+        size_t l = strlen(name) + 1;
+        f->name_off[i] = (uint32_t)at;
+        memcpy(f->names + at, name, l);
+        at += l;
+    }
+    f->name_off[kept] = (uint32_t)at;
+    f->names_len = at;
+    f->pipe.name_off = f->name_off;
+    f->pipe.names = f->names;
     free(g);
     f->pipe.n_features = (uint32_t)kept;
     f->pipe.hot_cap = hcap;
@@ -1214,6 +1290,14 @@ slant_status slant_pipeline_fit(const slant_fconfig *cfg, const char *const *tex
                                 const size_t *lens, size_t n_docs, uint32_t threads,
                                 slant_fitted *f, slant_csr *x, slant_error *err)
 {
+    return slant_pipeline_fit_telling(cfg, texts, lens, n_docs, threads, NULL, NULL, f, x, err);
+}
+
+slant_status slant_pipeline_fit_telling(const slant_fconfig *cfg, const char *const *texts,
+                                        const size_t *lens, size_t n_docs, uint32_t threads,
+                                        slant_text_done_fn done, void *done_ctx,
+                                        slant_fitted *f, slant_csr *x, slant_error *err)
+{
     memset(f, 0, sizeof *f);
     memset(x, 0, sizeof *x);
     f->pipe.cfg = *cfg;
@@ -1231,7 +1315,8 @@ slant_status slant_pipeline_fit(const slant_fconfig *cfg, const char *const *tex
                           "%zu documents are more than one model takes", n_docs);
     slant_status st = SLANT_STATUS_OK;
     threads = slant_threads_for(threads, n_docs);
-    fit_ctx c = {.cfg = cfg, .texts = texts, .lens = lens, .x = x};
+    fit_ctx c = {.cfg = cfg, .texts = texts, .lens = lens, .x = x, .done = done,
+                 .done_ctx = done_ctx};
     c.w = slant_calloc_array(threads, sizeof *c.w);
     c.row_len = slant_calloc_array(n_docs, sizeof *c.row_len);
     if (!c.w || !c.row_len)
@@ -1255,19 +1340,24 @@ slant_status slant_pipeline_fit(const slant_fconfig *cfg, const char *const *tex
     } else {
         if (find_candidates(&c, n_docs, threads)) /* 1 */
             goto oom;
+        if (!(c.cand_name = slant_calloc_array(c.cand.cap, sizeof *c.cand_name)))
+            goto oom;
         slant_parallel_for(n_docs, threads, pass_counts, &c); /* 2 */
+        if (c.failed & FIT_NAMES_TOO_LONG) {
+            st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
+                            "the vocabulary's n-grams exceed 4 GiB of text; use --hash-bits");
+            goto out;
+        }
         if (c.failed)
             goto oom;
-        if ((st = build_vocabulary(cfg, &c.cand, n_docs, f, err))) /* 3 */
+        if ((st = build_vocabulary(cfg, &c.cand, &c.cand_name, n_docs, c.w, f, err))) /* 3, 4 */
             goto out;
-        cand_free(&c.cand);
-        for (uint32_t t = 0; t < threads; t++) { /* 4 goes with 5 */
-            c.w[t].name_at = slant_alloc_array(f->pipe.n_features ? f->pipe.n_features : 1,
-                                               sizeof *c.w[t].name_at);
-            if (!c.w[t].name_at)
-                goto oom;
-            memset(c.w[t].name_at, 0xff, f->pipe.n_features * sizeof *c.w[t].name_at);
+        for (uint32_t t = 0; t < threads; t++) { /* the names are the vocabulary's now */
+            free(c.w[t].names);
+            c.w[t].names = NULL;
+            c.w[t].names_len = c.w[t].names_cap = 0;
         }
+        slant_heap_trim(); /* the candidates' memory, before the matrix's */
     }
 
     /* 5: rows at upper-bound offsets, then closed up. */
@@ -1290,11 +1380,6 @@ slant_status slant_pipeline_fit(const slant_fconfig *cfg, const char *const *tex
     slant_parallel_for(n_docs, threads, pass_rows, &c);
     if (c.failed & FIT_BAD_BOUND) {
         st = slant_fail(err, SLANT_STATUS_INTERNAL, "a document's row outgrew its bound");
-        goto out;
-    }
-    if (c.failed & FIT_NAMES_TOO_LONG) {
-        st = slant_fail(err, SLANT_STATUS_BAD_INPUT,
-                        "the vocabulary's n-grams exceed 4 GiB of text; use --hash-bits");
         goto out;
     }
     if (c.failed)
@@ -1324,8 +1409,6 @@ slant_status slant_pipeline_fit(const slant_fconfig *cfg, const char *const *tex
         if (xv)
             x->value = xv;
     }
-    if (!cfg->hash_bits)
-        st = gather_names(c.w, threads, f, err);
     goto out;
 oom:
     st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory extracting features");
@@ -1335,12 +1418,12 @@ out:
             slant_vec_scratch_free(&c.w[t].s);
             free(c.w[t].found);
             free(c.w[t].row);
-            free(c.w[t].name_at);
             free(c.w[t].names);
         }
     free(c.w);
     free(c.seen);
     cand_free(&c.cand);
+    free(c.cand_name);
     free(c.df);
     free(c.row_len);
     free(c.known);

@@ -245,6 +245,10 @@ typedef struct slant_fitted {
     /* The mean over the training documents of slant_known_shares (NaN
      * where it is NaN), recorded in the model's provenance. */
     double known_ngrams, known_words;
+    /* Packed (slant_fitted_pack): vocab holds the main table's n_packed
+     * entries only, by feature index, and pipe.vocab is NULL. */
+    int packed;
+    size_t n_packed;
 } slant_fitted;
 
 struct slant_csr;
@@ -254,5 +258,26 @@ slant_status slant_pipeline_fit(const slant_fconfig *cfg, const char *const *tex
                                 const size_t *lens, size_t n_docs, uint32_t threads,
                                 slant_fitted *fitted, struct slant_csr *x, slant_error *err);
 void slant_fitted_free(slant_fitted *f);
+/* The main vocabulary table is half empty, by design, and only
+ * vectorizing needs it: slant_fitted_pack closes it up in place to its
+ * entries alone, while the solvers run, and slant_fitted_unpack puts the
+ * same table back, slot for slot, before the model is built.  f->pipe
+ * cannot vectorize in between.  No-ops in hashed mode and on a pipeline
+ * of vectors.  unpack returns 0, or -1 when memory runs out (f is then
+ * still packed). */
+void slant_fitted_pack(slant_fitted *f);
+int slant_fitted_unpack(slant_fitted *f);
+/* The same, telling DONE(DONE_CTX, d) of each document d (an index into
+ * texts) once the fit has read its text for the last time, so that the
+ * caller may free it then: holding the texts and the whole matrix at once
+ * is most of training's peak memory.  Called from the worker threads,
+ * once per document, or not at all for a document the fit never reached
+ * because it failed (and not for a pipeline of vectors, whose texts are
+ * read in one pass: the caller frees them after). */
+typedef void (*slant_text_done_fn)(void *ctx, size_t d);
+slant_status slant_pipeline_fit_telling(const slant_fconfig *cfg, const char *const *texts,
+                                        const size_t *lens, size_t n_docs, uint32_t threads,
+                                        slant_text_done_fn done, void *done_ctx,
+                                        slant_fitted *f, struct slant_csr *x, slant_error *err);
 
 #endif /* SLANT_PIPELINE_H */

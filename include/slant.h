@@ -434,6 +434,14 @@ typedef struct slant_model slant_model;
  * (corpus hash, options, label counts) is recorded in the model. */
 SLANT_API slant_status slant_train(const slant_corpus *corpus, const slant_options *opt,
                                    slant_model **out, slant_error *err);
+/* The same model (the same bytes), with less memory: each document's text
+ * is released as soon as training has read it for the last time, so that
+ * the corpus's texts and the feature matrix built from them are never
+ * held whole at once.  CORPUS is then left with its ids, labels and
+ * groups, every text reading as "" (also when training fails: its texts
+ * may then be partly released); free it as usual. */
+SLANT_API slant_status slant_train_consume(slant_corpus *corpus, const slant_options *opt,
+                                           slant_model **out, slant_error *err);
 /* The same on the documents listed in DOCS (cross-validation folds). */
 SLANT_API slant_status slant_train_subset(const slant_corpus *corpus, const size_t *docs,
                                           size_t n_docs, const slant_options *opt,

@@ -295,7 +295,9 @@ static char *with_note(char *s, size_t *len, size_t *cap, int bad, const char *n
     return s;
 }
 
-static char *provenance(const slant_corpus *c, const size_t *docs, size_t n_docs,
+/* CORPUS_HASH: slant_corpus_hash of the training documents, taken before
+ * their texts may have been released. */
+static char *provenance(const slant_corpus *c, size_t n_docs, uint64_t corpus_hash,
                         const slant_options *o, const char *date, const head_classes *hc,
                         size_t nf, const slant_nbsvm_choice *choice, const char *note,
                         const slant_fitted *fitted)
@@ -308,7 +310,7 @@ static char *provenance(const slant_corpus *c, const size_t *docs, size_t n_docs
     if (o->preset != SLANT_PRESET_NONE) /* what it set is in the options above */
         bad |= appendf(&s, &len, &cap, "preset=%s\n", slant_preset_name(o->preset));
     bad |= appendf(&s, &len, &cap, "features=%zu\ncorpus_documents=%zu\ncorpus_hash=xxh3:%016llx\n",
-                   nf, n_docs, (unsigned long long)slant_corpus_hash(c, docs, n_docs));
+                   nf, n_docs, (unsigned long long)corpus_hash);
     /* What labeling's known share is compared with (slant_drift). */
     if (!isnan(fitted->known_ngrams))
         bad |= appendf(&s, &len, &cap, "known_ngrams=%.4f\n", fitted->known_ngrams);
@@ -377,8 +379,8 @@ out:
 }
 
 static slant_status train_once(const slant_corpus *c, const size_t *docs, size_t n_docs,
-                               const slant_options *o, const char *note, slant_model **out,
-                               slant_error *err);
+                               const slant_options *o, const char *note, slant_corpus *consume,
+                               slant_model **out, slant_error *err);
 
 slant_status slant_fit_lr_head(slant_csr *x, const int32_t *y, const double *sw, uint32_t cn,
                                const slant_options *o, float *w, uint32_t *at_limit,
@@ -407,12 +409,13 @@ char *slant_provenance_plain(const slant_options *o, const char *date, size_t n_
     return with_note(s, &len, &cap, bad, note);
 }
 
-/* Training, calibrated when O asks for it (calibrate.c). */
+/* Training, calibrated when O asks for it (calibrate.c).  CONSUME: NULL,
+ * or C itself, whose texts may then be released as train_once says. */
 static slant_status train_calibrated(const slant_corpus *c, const size_t *docs, size_t n_docs,
                                      const slant_options *o, const char *note,
-                                     slant_model **out, slant_error *err)
+                                     slant_corpus *consume, slant_model **out, slant_error *err)
 {
-    return train_once(c, docs, n_docs, o, note, out, err);
+    return train_once(c, docs, n_docs, o, note, consume, out, err);
 }
 
 /* Fits head HNAME's classifier of CN classes on X with labels Y (-1:
@@ -630,12 +633,28 @@ slant_status slant_train_subset_noted(const slant_corpus *c, const size_t *docs,
 {
     *out = NULL;
     slant_status st = slant_target_precision_check(o->target_precision, c, err);
-    return st ? st : train_calibrated(c, docs, n_docs, o, note, out, err);
+    return st ? st : train_calibrated(c, docs, n_docs, o, note, NULL, out, err);
 }
 
+/* Tells the corpus that the fit is done with one training document's text. */
+typedef struct release_ctx {
+    slant_corpus *c;
+    const size_t *docs;
+} release_ctx;
+
+static void release_text(void *vctx, size_t i)
+{
+    release_ctx *r = vctx;
+    slant_corpus_release_text(r->c, r->docs[i]);
+}
+
+/* With CONSUME (C itself), each training document's text is released once
+ * the feature fit has read it for the last time: the matrix then grows as
+ * the texts go, instead of on top of them.  Nothing after the fit reads a
+ * text but the RBF svm's calibration, which refits from them. */
 static slant_status train_once(const slant_corpus *c, const size_t *docs, size_t n_docs,
-                               const slant_options *o, const char *note, slant_model **out,
-                               slant_error *err)
+                               const slant_options *o, const char *note, slant_corpus *consume,
+                               slant_model **out, slant_error *err)
 {
     *out = NULL;
     slant_status st = slant_options_check(o, err);
@@ -705,9 +724,20 @@ static slant_status train_once(const slant_corpus *c, const size_t *docs, size_t
         resolved.weighting = SLANT_WEIGHTING_COUNTS;
         resolved.hash_bits = 0;
     }
+    int rbf_calibrated = o->model == SLANT_MODEL_KIND_SVM && o->kernel == SLANT_KERNEL_RBF
+                         && calibrating;
+    if (rbf_calibrated)
+        consume = NULL;
+    uint64_t corpus_hash = slant_corpus_hash(c, docs, n_docs);
+    release_ctx rel = {consume, docs};
     slant_log("extracting features from %zu documents", n_docs);
-    if ((st = slant_pipeline_fit(&cfg, texts, lens, n_docs, o->threads, &fitted, &x, err)))
+    if ((st = slant_pipeline_fit_telling(&cfg, texts, lens, n_docs, o->threads,
+                                         consume ? release_text : NULL, &rel, &fitted, &x, err)))
         goto out;
+    for (size_t i = 0; consume && i < n_docs; i++) /* vectors: read in one pass */
+        slant_corpus_release_text(consume, docs[i]);
+    slant_fitted_pack(&fitted); /* the solvers need the matrix, not the lookups */
+    slant_heap_trim(); /* the fit's scratch, before the solvers' */
     size_t nf = fitted.pipe.n_features;
     slant_stage_step(&stage, 1);
     slant_log("%zu features, %zu non-zeros", nf, x.rowptr[n_docs]);
@@ -795,7 +825,11 @@ static slant_status train_once(const slant_corpus *c, const size_t *docs, size_t
         goto out;
     slant_csr_free(&x); /* before the model image is built: the two are the peak */
     memset(&x, 0, sizeof x);
-    prov = provenance(c, docs, n_docs, o, date, hc, nf,
+    if (slant_fitted_unpack(&fitted)) {
+        st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+        goto out;
+    }
+    prov = provenance(c, n_docs, corpus_hash, o, date, hc, nf,
                       o->model == SLANT_MODEL_KIND_NBSVM ? choice : NULL, note, &fitted);
     if (!prov) {
         st = slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
@@ -851,6 +885,24 @@ slant_status slant_train(const slant_corpus *c, const slant_options *o, slant_mo
     return st;
 }
 
+slant_status slant_train_consume(slant_corpus *c, const slant_options *o, slant_model **out,
+                                 slant_error *err)
+{
+    *out = NULL;
+    slant_warn_label_heads(c);
+    slant_status st = slant_target_precision_check(o->target_precision, c, err);
+    if (st)
+        return st;
+    size_t *docs = slant_alloc_array(c->n_docs ? c->n_docs : 1, sizeof *docs);
+    if (!docs)
+        return slant_fail(err, SLANT_STATUS_NO_MEMORY, "out of memory");
+    for (size_t i = 0; i < c->n_docs; i++)
+        docs[i] = i;
+    st = train_calibrated(c, docs, c->n_docs, o, NULL, c, out, err);
+    free(docs);
+    return st;
+}
+
 slant_status slant_train_subset_heads(const slant_corpus *c, const size_t *docs, size_t n_docs,
                                       const unsigned char *keep, const slant_options *o,
                                       slant_model **out, slant_error *err)
@@ -862,7 +914,7 @@ slant_status slant_train_subset_heads(const slant_corpus *c, const size_t *docs,
     for (size_t h = 0; h < c->n_heads; h++)
         nh += keep[h] != 0;
     if (nh == c->n_heads) /* a target precision naming a head left out is no error here */
-        return train_calibrated(c, docs, n_docs, o, NULL, out, err);
+        return train_calibrated(c, docs, n_docs, o, NULL, NULL, out, err);
     if (nh == 0)
         return slant_fail(err, SLANT_STATUS_BAD_INPUT, "%s: no label column to learn",
                           c->source ? c->source : "corpus");
@@ -881,7 +933,7 @@ slant_status slant_train_subset_heads(const slant_corpus *c, const size_t *docs,
             for (size_t h = 0, v = 0; h < c->n_heads; h++)
                 if (keep[h])
                     view.labels[d * nh + v++] = c->labels[d * c->n_heads + h];
-        st = train_calibrated(&view, docs, n_docs, o, NULL, out, err);
+        st = train_calibrated(&view, docs, n_docs, o, NULL, NULL, out, err);
     }
     free(view.head_names);
     free(view.labels);
